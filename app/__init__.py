@@ -1,0 +1,1 @@
+"""Plan follow-up service: plans, indicators, cuts, evidence and their results."""

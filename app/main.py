@@ -1,0 +1,67 @@
+"""The application factory: settings, database, middleware, error handlers and routers."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.routing import APIRoute
+from sqlalchemy import Engine
+
+from app.core.config import Settings, get_settings
+from app.core.db import make_engine
+from app.core.errors import install_error_handlers
+from app.core.logging import configure_logging
+from app.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from app.health.router import router as health_router
+from app.organizations.router import router as organizations_router
+from app.units.router import router as units_router
+
+ROUTERS = [health_router, organizations_router, units_router]
+
+
+def _operation_id(route: APIRoute) -> str:
+    # Readable ids for client generators: `list_units`, `create_plan`, ...
+    return route.name
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level, settings.log_json)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        if app.state.owns_engine and app.state.engine is not None:
+            app.state.engine.dispose()
+
+    app = FastAPI(
+        title="Plan follow-up service",
+        version="0.1.0",
+        summary="Plans, indicators, cuts, evidence and the follow-up results of Colombian "
+                "public entities.",
+        generate_unique_id_function=_operation_id,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.owns_engine = engine is None
+    if engine is None and settings.database_url:
+        engine = make_engine(settings.database_url, settings)
+    # Without a database the app still builds (to write its OpenAPI schema); requests that
+    # need the database answer 503.
+    app.state.engine = engine
+
+    install_error_handlers(app)
+    for router in ROUTERS:
+        app.include_router(router)
+
+    app.add_middleware(BodySizeLimitMiddleware,
+                       limit_for=lambda method, path: settings.max_body_bytes)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
+                           allow_methods=["*"], allow_headers=["*"],
+                           expose_headers=["ETag", "Location", "X-Request-ID"])
+    app.add_middleware(RequestContextMiddleware)
+
+    return app

@@ -1,0 +1,59 @@
+"""HTTP routes of organizations."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Query, Response, status
+
+from app.core.db import SessionDep
+from app.core.errors import problem_responses
+from app.core.etag import check_if_match, with_etag
+from app.core.pagination import Page, PageDep
+from app.organizations import service
+from app.organizations.models import Organization
+from app.organizations.schemas import OrganizationCreate, OrganizationPublic, OrganizationUpdate
+
+router = APIRouter(prefix="/api/v1/organizations", tags=["organizations"],
+                   responses=problem_responses(400, 422))
+
+
+def valid_organization(organization_id: uuid.UUID, session: SessionDep) -> Organization:
+    return service.get(session, organization_id)
+
+
+OrganizationDep = Annotated[Organization, Depends(valid_organization)]
+
+
+@router.get("", response_model=Page[OrganizationPublic], name="list_organizations")
+def list_organizations(
+    session: SessionDep, page: PageDep,
+    code: Annotated[str | None, Query(max_length=40)] = None,
+    q: Annotated[str | None, Query(max_length=100, description="Part of the name")] = None,
+):
+    items, total = service.list_(session, page, code=code, q=q)
+    return Page(items=[OrganizationPublic.model_validate(o) for o in items], total=total)
+
+
+@router.post("", response_model=OrganizationPublic, status_code=status.HTTP_201_CREATED,
+             name="create_organization", responses=problem_responses(409))
+def create_organization(data: OrganizationCreate, session: SessionDep, response: Response):
+    organization = service.create(session, data)
+    response.headers["Location"] = f"{router.prefix}/{organization.id}"
+    return with_etag(response, OrganizationPublic.model_validate(organization))
+
+
+@router.get("/{organization_id}", response_model=OrganizationPublic, name="get_organization",
+            responses=problem_responses(404))
+def get_organization(organization: OrganizationDep, response: Response):
+    return with_etag(response, OrganizationPublic.model_validate(organization))
+
+
+@router.patch("/{organization_id}", response_model=OrganizationPublic,
+              name="update_organization", responses=problem_responses(404, 409, 412))
+def update_organization(
+    organization: OrganizationDep, data: OrganizationUpdate, session: SessionDep,
+    response: Response, if_match: Annotated[str | None, Header()] = None,
+):
+    check_if_match(if_match, OrganizationPublic.model_validate(organization))
+    organization = service.update(session, organization, data)
+    return with_etag(response, OrganizationPublic.model_validate(organization))

@@ -1,0 +1,187 @@
+"""Test harness: a real PostgreSQL, migrated once; each test in a transaction rolled back after.
+
+With DATABASE_URL set, the suite creates (and drops) a fresh database of its own on that
+server; unset, it starts a throwaway embedded PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
+from sqlmodel import Session
+
+from app.core.config import Settings
+from app.core.db import get_session, make_engine, sqlalchemy_url, start_embedded_postgres
+from app.core.migrations import upgrade_head
+from app.main import create_app
+
+
+def _fresh_database_on(server_url: str) -> tuple[str, callable]:
+    """Create a uniquely named database on the server; return its URL and a dropper."""
+    name = f"plan_followup_test_{uuid.uuid4().hex[:12]}"
+    url = make_url(sqlalchemy_url(server_url))
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return url.set(database=name).render_as_string(hide_password=False), drop
+
+
+@pytest.fixture(scope="session")
+def server_url() -> Iterator[str]:
+    configured = Settings().database_url
+    if configured:
+        yield configured
+        return
+    with tempfile.TemporaryDirectory(prefix="plan-followup-pg-") as tmp:
+        yield start_embedded_postgres(Path(tmp), persistent=False)
+
+
+@pytest.fixture(scope="session")
+def fresh_database(server_url: str):
+    """A factory of empty databases on the test server, dropped at the end of the session."""
+    droppers = []
+
+    def make() -> str:
+        url, drop = _fresh_database_on(server_url)
+        droppers.append(drop)
+        return url
+
+    yield make
+    for drop in droppers:
+        drop()
+
+
+@pytest.fixture(scope="session")
+def database_url(fresh_database) -> str:
+    url = fresh_database()
+    upgrade_head(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url, log_json=False, log_level="WARNING",
+                    max_body_bytes=64 * 1024)
+
+
+@pytest.fixture(scope="session")
+def engine(settings: Settings) -> Iterator[Engine]:
+    engine = make_engine(settings.database_url, settings)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def connection(engine: Engine) -> Iterator[Connection]:
+    """One connection per test inside a transaction that is rolled back: a known state."""
+    with engine.connect() as conn:
+        outer = conn.begin()
+        yield conn
+        if outer.is_active:
+            outer.rollback()
+
+
+@pytest.fixture
+def session(connection: Connection) -> Iterator[Session]:
+    with Session(bind=connection, join_transaction_mode="create_savepoint",
+                 expire_on_commit=False) as session:
+        yield session
+
+
+@pytest.fixture
+def app(settings: Settings, engine: Engine, connection: Connection):
+    app = create_app(settings, engine=engine)
+
+    def test_session() -> Iterator[Session]:
+        # As in production, one unit of work per request, but a savepoint of the test's
+        # transaction instead of a real commit.
+        with Session(bind=connection, join_transaction_mode="create_savepoint",
+                     expire_on_commit=False) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    app.dependency_overrides[get_session] = test_session
+    return app
+
+
+class ApiClient:
+    """Synchronous facade over httpx.AsyncClient speaking ASGI to the app (no sockets)."""
+
+    def __init__(self, app, headers: dict[str, str] | None = None) -> None:
+        self._loop = asyncio.new_event_loop()
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        self._client = httpx.AsyncClient(transport=transport, base_url="http://testserver",
+                                         headers=headers or {})
+
+    def request(self, method: str, url: str, **kwargs) -> httpx.Response:
+        return self._loop.run_until_complete(self._client.request(method, url, **kwargs))
+
+    def get(self, url: str, **kw) -> httpx.Response:
+        return self.request("GET", url, **kw)
+
+    def post(self, url: str, **kw) -> httpx.Response:
+        return self.request("POST", url, **kw)
+
+    def put(self, url: str, **kw) -> httpx.Response:
+        return self.request("PUT", url, **kw)
+
+    def patch(self, url: str, **kw) -> httpx.Response:
+        return self.request("PATCH", url, **kw)
+
+    def delete(self, url: str, **kw) -> httpx.Response:
+        return self.request("DELETE", url, **kw)
+
+    def close(self) -> None:
+        self._loop.run_until_complete(self._client.aclose())
+        self._loop.close()
+
+
+@pytest.fixture
+def client(app) -> Iterator[ApiClient]:
+    c = ApiClient(app)
+    yield c
+    c.close()
+
+
+class QueryCounter:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+    def reset(self) -> None:
+        self.statements.clear()
+
+
+@pytest.fixture
+def queries(connection: Connection) -> Iterator[QueryCounter]:
+    """Counts the SQL statements the app sends (savepoint bookkeeping left out)."""
+    counter = QueryCounter()
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
+            counter.statements.append(statement)
+
+    event.listen(connection, "before_cursor_execute", before)
+    yield counter
+    event.remove(connection, "before_cursor_execute", before)
+
