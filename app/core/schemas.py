@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime
 from typing import Annotated, ClassVar
 
 from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationInfo, field_validator
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
 
 class InputModel(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_control_characters(cls, value: object) -> object:
+        # PostgreSQL text cannot hold NUL, and no field of this API has a use for controls.
+        if isinstance(value, str) and _CONTROL.search(value):
+            raise ValueError("must not contain control characters")
+        return value
 
 
 class OutputModel(BaseModel):
@@ -29,8 +40,14 @@ Code = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=40,
                       pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]*$"),
 ]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
+# One line of text; the pattern (no control characters) is in the schema for clients to see.
+LINE_PATTERN = r"^[^\x00-\x1f\x7f]*$"
+# Several lines (narratives, observations): tabs and line breaks allowed, other controls not.
+LONG_TEXT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300,
+                                        pattern=LINE_PATTERN)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300,
+                                             pattern=LINE_PATTERN)]
 
 
 class UpdateModel(InputModel):
@@ -44,3 +61,8 @@ class UpdateModel(InputModel):
         if value is None and info.field_name not in cls.nullable_fields:
             raise ValueError("may not be null; leave the field out to keep its value")
         return value
+
+
+# Query-string filters: codes as in bodies, free text without control characters.
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._\-]*$"
+TEXT_PATTERN = LINE_PATTERN

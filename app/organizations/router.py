@@ -9,6 +9,7 @@ from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.etag import check_if_match, with_etag
 from app.core.pagination import Page, PageDep
+from app.core.schemas import CODE_PATTERN, TEXT_PATTERN
 from app.organizations import service
 from app.organizations.models import Organization
 from app.organizations.schemas import OrganizationCreate, OrganizationPublic, OrganizationUpdate
@@ -27,8 +28,9 @@ OrganizationDep = Annotated[Organization, Depends(valid_organization)]
 @router.get("", response_model=Page[OrganizationPublic], name="list_organizations")
 def list_organizations(
     session: SessionDep, page: PageDep,
-    code: Annotated[str | None, Query(max_length=40)] = None,
-    q: Annotated[str | None, Query(max_length=100, description="Part of the name")] = None,
+    code: Annotated[str | None, Query(max_length=40, pattern=CODE_PATTERN)] = None,
+    q: Annotated[str | None, Query(max_length=100, pattern=TEXT_PATTERN,
+                                  description="Part of the name")] = None,
 ):
     items, total = service.list_(session, page, code=code, q=q)
     return Page(items=[OrganizationPublic.model_validate(o) for o in items], total=total)

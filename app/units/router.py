@@ -9,6 +9,7 @@ from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.etag import check_if_match, with_etag
 from app.core.pagination import Page, PageDep
+from app.core.schemas import CODE_PATTERN, TEXT_PATTERN
 from app.organizations.router import OrganizationDep
 from app.units import service
 from app.units.models import Unit
@@ -28,8 +29,9 @@ UnitDep = Annotated[Unit, Depends(valid_unit)]
             name="list_units", responses=problem_responses(404))
 def list_units(
     organization: OrganizationDep, session: SessionDep, page: PageDep,
-    code: Annotated[str | None, Query(max_length=40)] = None,
-    q: Annotated[str | None, Query(max_length=100, description="Part of the name")] = None,
+    code: Annotated[str | None, Query(max_length=40, pattern=CODE_PATTERN)] = None,
+    q: Annotated[str | None, Query(max_length=100, pattern=TEXT_PATTERN,
+                                  description="Part of the name")] = None,
     active: bool | None = None,
 ):
     items, total = service.list_(session, organization, page, code=code, q=q, active=active)

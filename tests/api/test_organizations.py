@@ -188,3 +188,11 @@ def test_unit_delete_honours_if_match(client):
     unit = make_unit(client, org["id"])
     assert_problem(client.delete(f"/api/v1/units/{unit['id']}", headers={"If-Match": '"x"'}), 412)
     assert client.get(f"/api/v1/units/{unit['id']}").status_code == 200
+
+
+def test_control_characters_refused_in_bodies_and_filters(client, session):
+    body = assert_problem(client.post(ORGS, json={"code": "x", "name": "a\u0000b"}), 422)
+    assert body["errors"][0]["loc"] == ["body", "name"]
+    assert_problem(client.get(ORGS, params={"code": "\u0000"}), 422)
+    assert_problem(client.get(ORGS, params={"q": "a\u0000"}), 422)
+    assert count(session, Organization) == 0
