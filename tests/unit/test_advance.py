@@ -8,15 +8,6 @@ from decimal import Decimal
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from seed_data import (
-    BOGOTA_CUT,
-    CAUCA_CUT,
-    bogota_321,
-    bogota_545,
-    bogota_546,
-    d,
-    monthly,
-)
 
 from app.compute import (
     Accumulation,
@@ -28,6 +19,15 @@ from app.compute import (
     planned_to_date,
     start_value,
     status_for,
+)
+from tests.unit.seed_data import (
+    BOGOTA_CUT,
+    CAUCA_CUT,
+    bogota_321,
+    bogota_545,
+    bogota_546,
+    d,
+    monthly,
 )
 
 

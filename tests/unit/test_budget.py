@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from seed_data import CALI_COMPONENTS, CALI_INVESTMENT, d
 
 from app.compute import Allocation, budget_matrix, share_pct
+from tests.unit.seed_data import CALI_COMPONENTS, CALI_INVESTMENT, d
 
 UNITS = list(CALI_INVESTMENT)
 

@@ -11,15 +11,6 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from seed_data import (
-    BOGOTA_CUT,
-    CAUCA_CUT,
-    bogota_545,
-    bogota_546,
-    bogota_plan,
-    d,
-    monthly,
-)
 
 from app.compute import (
     Accumulation,
@@ -33,6 +24,15 @@ from app.compute import (
     rollup_tree,
     weight_for_year,
     weighted_mean,
+)
+from tests.unit.seed_data import (
+    BOGOTA_CUT,
+    CAUCA_CUT,
+    bogota_545,
+    bogota_546,
+    bogota_plan,
+    d,
+    monthly,
 )
 
 

@@ -7,7 +7,6 @@ from decimal import Decimal
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from seed_data import d
 
 from app.compute import (
     DEFAULT_BANDS,
@@ -21,6 +20,7 @@ from app.compute import (
     status_for,
     validate_bands,
 )
+from tests.unit.seed_data import d
 
 # Cali digital government: "0% - 40%" critical, "41% - 80%" in process, "81% - 100%" finished.
 CALI_BANDS = (
