@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint docker-lint openapi migrate migration bench clean
+.PHONY: run test lint docker-lint admin openapi migrate migration bench clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
@@ -33,6 +33,10 @@ lint: $(VENV)/.dev-installed
 docker-lint: $(VENV)/.dev-installed
 	$(BIN)/hadolint Dockerfile
 	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
+
+admin: $(VENV)/.run-installed  ## make admin u=ana  (asks for the password)
+	@test -n "$(u)" || (echo 'usage: make admin u=USERNAME' && exit 2)
+	$(BIN)/plan-followup create-admin --username "$(u)"
 
 openapi: $(VENV)/.run-installed  ## regenerate openapi/openapi.json from the app
 	$(BIN)/plan-followup openapi

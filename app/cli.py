@@ -1,4 +1,4 @@
-"""Command line: run the service, migrate, write the OpenAPI schema."""
+"""Command line: run the service, migrate, create the first administrator, write OpenAPI."""
 
 from __future__ import annotations
 
@@ -72,6 +72,42 @@ def cmd_make_migration(args: argparse.Namespace) -> None:
         command.revision(alembic_config(url), message=args.message, autogenerate=True)
 
 
+def cmd_create_admin(args: argparse.Namespace) -> None:
+    """Create a platform administrator; the password is asked for, never defaulted."""
+    import getpass
+
+    from pydantic import TypeAdapter, ValidationError
+    from sqlmodel import Session
+
+    from app.core.db import make_engine
+    from app.core.migrations import upgrade_head
+    from app.users import service
+    from app.users.schemas import Password, Username
+
+    try:
+        username = TypeAdapter(Username).validate_python(args.username)
+    except ValidationError:
+        sys.exit("The username may hold lowercase letters, digits and . _ @ - (3 to 80).")
+    password = os.environ.get("PLAN_FOLLOWUP_ADMIN_PASSWORD")
+    if password is None:
+        password = getpass.getpass("Password (12+ characters): ")
+        if getpass.getpass("Repeat it: ") != password:
+            sys.exit("The passwords differ.")
+    try:
+        TypeAdapter(Password).validate_python(password)
+    except ValidationError:
+        sys.exit("The password must have 12 to 256 characters.")
+
+    url = _database_url()
+    upgrade_head(url)
+    engine = make_engine(url, get_settings())
+    with Session(engine) as session:
+        service.create_platform_admin(session, username, args.full_name, password)
+        session.commit()
+    engine.dispose()
+    print(f"Platform administrator {username!r} created. Log in with POST /api/v1/auth/login.")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="plan-followup", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -93,6 +129,11 @@ def main(argv: list[str] | None = None) -> None:
     make_migration = sub.add_parser("make-migration", help="autogenerate a migration")
     make_migration.add_argument("message")
     make_migration.set_defaults(func=cmd_make_migration)
+
+    admin = sub.add_parser("create-admin", help="create a platform administrator")
+    admin.add_argument("--username", required=True)
+    admin.add_argument("--full-name", default="Platform administrator")
+    admin.set_defaults(func=cmd_create_admin)
 
     args = parser.parse_args(argv)
     args.func(args)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 from sqlalchemy import Engine
@@ -14,11 +14,14 @@ from app.core.db import make_engine
 from app.core.errors import install_error_handlers
 from app.core.logging import configure_logging
 from app.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from app.core.query import forbid_unknown_query_params
 from app.health.router import router as health_router
 from app.organizations.router import router as organizations_router
 from app.units.router import router as units_router
+from app.users.router import auth_router
+from app.users.router import router as users_router
 
-ROUTERS = [health_router, organizations_router, units_router]
+ROUTERS = [health_router, auth_router, organizations_router, units_router, users_router]
 
 
 def _operation_id(route: APIRoute) -> str:
@@ -42,6 +45,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         summary="Plans, indicators, cuts, evidence and the follow-up results of Colombian "
                 "public entities.",
         generate_unique_id_function=_operation_id,
+        dependencies=[Depends(forbid_unknown_query_params)],
         lifespan=lifespan,
     )
     app.state.settings = settings

@@ -2,5 +2,6 @@
 
 from app.organizations.models import Organization
 from app.units.models import Unit
+from app.users.models import ApiToken, LoginThrottle, User, UserUnit
 
-__all__ = ["Organization", "Unit"]
+__all__ = ["ApiToken", "LoginThrottle", "Organization", "Unit", "User", "UserUnit"]

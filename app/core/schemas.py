@@ -13,7 +13,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class InputModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    # python-re: the name pattern needs a look-ahead, which the default engine lacks.
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True,
+                              regex_engine="python-re")
 
     @field_validator("*", mode="after")
     @classmethod
@@ -44,8 +46,10 @@ Code = Annotated[
 LINE_PATTERN = r"^[^\x00-\x1f\x7f]*$"
 # Several lines (narratives, observations): tabs and line breaks allowed, other controls not.
 LONG_TEXT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+# Something visible besides white space (which is stripped).
+NAME_PATTERN = r"^(?=.*\S)[^\x00-\x1f\x7f]*$"
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300,
-                                        pattern=LINE_PATTERN)]
+                                        pattern=NAME_PATTERN)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300,
                                              pattern=LINE_PATTERN)]
 

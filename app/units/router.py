@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Response, status
 
+from app.auth.deps import ActorDep, AdminDep
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.etag import check_if_match, with_etag
@@ -15,11 +16,13 @@ from app.units import service
 from app.units.models import Unit
 from app.units.schemas import UnitCreate, UnitPublic, UnitUpdate
 
-router = APIRouter(prefix="/api/v1", tags=["units"], responses=problem_responses(400, 422))
+router = APIRouter(prefix="/api/v1", tags=["units"], responses=problem_responses(400, 401, 422))
 
 
-def valid_unit(unit_id: uuid.UUID, session: SessionDep) -> Unit:
-    return service.get(session, unit_id)
+def valid_unit(unit_id: uuid.UUID, session: SessionDep, actor: ActorDep) -> Unit:
+    unit = service.get(session, unit_id)
+    actor.check_sees(unit.organization_id, "unit", unit_id)
+    return unit
 
 
 UnitDep = Annotated[Unit, Depends(valid_unit)]
@@ -40,9 +43,9 @@ def list_units(
 
 @router.post("/organizations/{organization_id}/units", response_model=UnitPublic,
              status_code=status.HTTP_201_CREATED, name="create_unit",
-             responses=problem_responses(404, 409))
+             responses=problem_responses(403, 404, 409))
 def create_unit(organization: OrganizationDep, data: UnitCreate, session: SessionDep,
-                response: Response):
+                actor: AdminDep, response: Response):
     unit = service.create(session, organization, data)
     response.headers["Location"] = f"{router.prefix}/units/{unit.id}"
     return with_etag(response, UnitPublic.model_validate(unit))
@@ -55,17 +58,17 @@ def get_unit(unit: UnitDep, response: Response):
 
 
 @router.patch("/units/{unit_id}", response_model=UnitPublic, name="update_unit",
-              responses=problem_responses(404, 409, 412))
-def update_unit(unit: UnitDep, data: UnitUpdate, session: SessionDep, response: Response,
-                if_match: Annotated[str | None, Header()] = None):
+              responses=problem_responses(403, 404, 409, 412))
+def update_unit(unit: UnitDep, data: UnitUpdate, session: SessionDep, actor: AdminDep,
+                response: Response, if_match: Annotated[str | None, Header()] = None):
     check_if_match(if_match, UnitPublic.model_validate(unit))
     unit = service.update(session, unit, data)
     return with_etag(response, UnitPublic.model_validate(unit))
 
 
 @router.delete("/units/{unit_id}", status_code=status.HTTP_204_NO_CONTENT, name="delete_unit",
-               responses=problem_responses(404, 409, 412))
-def delete_unit(unit: UnitDep, session: SessionDep,
+               responses=problem_responses(403, 404, 409, 412))
+def delete_unit(unit: UnitDep, session: SessionDep, actor: AdminDep,
                 if_match: Annotated[str | None, Header()] = None) -> None:
     check_if_match(if_match, UnitPublic.model_validate(unit))
     service.delete(session, unit)

@@ -5,10 +5,10 @@ from typing import Annotated
 
 from pydantic import StringConstraints
 
-from app.core.schemas import LINE_PATTERN, Code, InputModel, Name, Resource, UpdateModel
+from app.core.schemas import NAME_PATTERN, Code, InputModel, Name, Resource, UpdateModel
 
 Acronym = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40,
-                                           pattern=LINE_PATTERN)]
+                                           pattern=NAME_PATTERN)]
 
 
 class UnitCreate(InputModel):

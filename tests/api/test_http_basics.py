@@ -114,3 +114,9 @@ def test_cors_origins_configurable(settings, engine):
         assert "access-control-allow-origin" not in r.headers
     finally:
         c.close()
+
+
+def test_unknown_query_parameter_is_refused(client):
+    body = assert_problem(client.get("/api/v1/organizations", params={"kode": "x"}), 422)
+    assert body["errors"] == [{"loc": ["query", "kode"], "msg": "unknown query parameter"}]
+    assert client.get("/api/v1/organizations", params={"code": "x", "limit": 5}).status_code == 200

@@ -25,7 +25,7 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", proxy)
 @settings(max_examples=30, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                  HealthCheck.filter_too_much])
-def test_api_conforms(case, app):
+def test_api_conforms(case, app, root_token):
     assert get_session in app.dependency_overrides  # writes stay in the test's transaction
     proxy.target = app
-    case.call_and_validate()
+    case.call_and_validate(headers={"Authorization": f"Bearer {root_token}"})

@@ -1,0 +1,85 @@
+"""Queries on users, their units, tokens and login throttles."""
+
+import uuid
+from collections import defaultdict
+
+from sqlalchemy import delete, insert, or_, select
+from sqlalchemy.sql import Select
+from sqlmodel import Session
+
+from app.core.db import flush_or_conflict
+from app.units.models import Unit
+from app.users.models import ApiToken, LoginThrottle, User, UserUnit
+
+CONFLICTS = {"uq_users_username": "A user with this username already exists."}
+
+
+def get(session: Session, user_id: uuid.UUID) -> User | None:
+    return session.get(User, user_id)
+
+
+def by_username(session: Session, username: str) -> User | None:
+    return session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+
+
+def list_stmt(organization_id: uuid.UUID, *, role: str | None, active: bool | None) -> Select:
+    stmt = select(User).where(User.organization_id == organization_id).order_by(User.username)
+    if role is not None:
+        stmt = stmt.where(User.role == role)
+    if active is not None:
+        stmt = stmt.where(User.active == active)
+    return stmt
+
+
+def unit_ids_of(session: Session, user_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[uuid.UUID]]:
+    """The units of many users in one statement."""
+    out: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
+    if user_ids:
+        rows = session.execute(select(UserUnit.user_id, UserUnit.unit_id)
+                               .where(UserUnit.user_id.in_(user_ids))
+                               .order_by(UserUnit.unit_id))
+        for user_id, unit_id in rows:
+            out[user_id].append(unit_id)
+    return out
+
+
+def resolve_units(session: Session, organization_id: uuid.UUID,
+                  refs: list[uuid.UUID | str]) -> dict[uuid.UUID | str, uuid.UUID]:
+    """Map unit ids or codes of the organization to ids; refs not found are left out."""
+    ids = [r for r in refs if isinstance(r, uuid.UUID)]
+    codes = [r for r in refs if isinstance(r, str)]
+    rows = session.execute(
+        select(Unit.id, Unit.code).where(Unit.organization_id == organization_id,
+                                         or_(Unit.id.in_(ids), Unit.code.in_(codes))))
+    found: dict[uuid.UUID | str, uuid.UUID] = {}
+    for unit_id, code in rows:
+        found[unit_id] = unit_id
+        found[code] = unit_id
+    return found
+
+
+def set_units(session: Session, user: User, unit_ids: list[uuid.UUID]) -> None:
+    session.execute(delete(UserUnit).where(UserUnit.user_id == user.id))
+    if unit_ids:
+        session.execute(insert(UserUnit), [{"id": uuid.uuid4(), "user_id": user.id,
+                                            "unit_id": u} for u in dict.fromkeys(unit_ids)])
+
+
+def save(session: Session, obj: User | ApiToken | LoginThrottle):
+    session.add(obj)
+    flush_or_conflict(session, CONFLICTS)
+    return obj
+
+
+def throttle_for_update(session: Session, username: str) -> LoginThrottle | None:
+    return session.execute(select(LoginThrottle).where(LoginThrottle.username == username)
+                           .with_for_update()).scalar_one_or_none()
+
+
+def tokens_stmt(user_id: uuid.UUID) -> Select:
+    return (select(ApiToken).where(ApiToken.user_id == user_id, ApiToken.kind == "api")
+            .order_by(ApiToken.created_at.desc(), ApiToken.id))
+
+
+def get_token(session: Session, token_id: uuid.UUID) -> ApiToken | None:
+    return session.get(ApiToken, token_id)

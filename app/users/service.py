@@ -1,0 +1,187 @@
+"""Users, logins (throttled) and API tokens."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import update
+from sqlmodel import Session
+
+from app.auth.deps import Actor
+from app.core.errors import Forbidden, Invalid, NotFound
+from app.core.models import utcnow
+from app.core.pagination import PageParams, paginate
+from app.core.security import hash_password, new_token, token_digest, verify_password
+from app.organizations.models import Organization
+from app.users import repository
+from app.users.models import ApiToken, LoginThrottle, User
+from app.users.schemas import ApiTokenCreate, UserCreate, UserPublic, UserUpdate
+
+SESSION_TTL = timedelta(hours=1)
+MAX_FAILURES = 5
+FAILURE_WINDOW = timedelta(minutes=15)
+LOCKOUT = timedelta(minutes=15)
+
+
+def public(session: Session, users: list[User]) -> list[UserPublic]:
+    units = repository.unit_ids_of(session, [u.id for u in users])
+    return [UserPublic.model_validate({**u.model_dump(), "unit_ids": units.get(u.id, [])})
+            for u in users]
+
+
+def get_visible(session: Session, actor: Actor, user_id: uuid.UUID) -> User:
+    """A user the actor may look at: itself, or anyone of its organization for an admin."""
+    user = repository.get(session, user_id)
+    if user is None or not (actor.user_id == user_id or actor.sees(user.organization_id)):
+        raise NotFound("user", user_id)
+    if actor.user_id != user_id:
+        actor.require("admin")
+    return user
+
+
+def list_(session: Session, organization: Organization, page: PageParams, *,
+          role: str | None, active: bool | None):
+    return paginate(session, repository.list_stmt(organization.id, role=role, active=active),
+                    page)
+
+
+def _unit_ids(session: Session, organization_id: uuid.UUID,
+              refs: list[uuid.UUID | str]) -> list[uuid.UUID]:
+    found = repository.resolve_units(session, organization_id, refs)
+    missing = [str(r) for r in refs if r not in found]
+    if missing:
+        raise Invalid(["unit_ids"], f"unknown units in this organization: {', '.join(missing)}")
+    return [found[r] for r in refs]
+
+
+def create(session: Session, organization: Organization, data: UserCreate) -> User:
+    units = _unit_ids(session, organization.id, data.unit_ids)
+    user = User(organization_id=organization.id, username=data.username,
+                full_name=data.full_name, email=data.email, role=data.role,
+                password_hash=hash_password(data.password))
+    repository.save(session, user)
+    repository.set_units(session, user, units)
+    return user
+
+
+def update_user(session: Session, actor: Actor, user: User, data: UserUpdate) -> User:
+    changes = data.model_dump(exclude_unset=True)
+    if user.is_platform_admin and not actor.is_platform_admin:
+        raise Forbidden("Only a platform administrator may change a platform administrator.")
+    if user.id == actor.user_id and ("role" in changes or changes.get("active") is False):
+        raise Forbidden("You cannot change your own role or deactivate yourself.")
+    unit_refs = changes.pop("unit_ids", None)
+    if "password" in changes:
+        user.password_hash = hash_password(changes.pop("password"))
+    user.sqlmodel_update(changes)
+    new_units = (_unit_ids(session, user.organization_id, unit_refs)
+                 if unit_refs is not None else None)
+    if user.role == "reporter":
+        current = repository.unit_ids_of(session, [user.id]).get(user.id, [])
+        if not (new_units if new_units is not None else current):
+            raise Invalid(["unit_ids"], "a reporter must be bound to at least one unit")
+    if new_units is not None:
+        repository.set_units(session, user, new_units)
+    repository.save(session, user)
+    if changes.get("active") is False or "password" in data.model_fields_set:
+        revoke_all(session, user)
+    return user
+
+
+def revoke_all(session: Session, user: User) -> None:
+    session.execute(update(ApiToken).where(ApiToken.user_id == user.id,
+                                           ApiToken.revoked_at.is_(None))
+                    .values(revoked_at=utcnow()))
+
+
+@dataclass(frozen=True)
+class LoginOutcome:
+    token: str | None = None
+    expires_at: datetime | None = None
+    retry_after_s: int | None = None
+
+
+def login(session: Session, username: str, password: str) -> LoginOutcome:
+    """Check a password, throttling failures per username; the caller commits either way."""
+    now = utcnow()
+    throttle = repository.throttle_for_update(session, username)
+    if throttle and throttle.locked_until and throttle.locked_until > now:
+        return LoginOutcome(retry_after_s=int((throttle.locked_until - now).total_seconds()) + 1)
+    user = repository.by_username(session, username)
+    ok = verify_password(user.password_hash if user else None, password)
+    if not ok or user is None or not user.active:
+        if throttle is None:
+            throttle = LoginThrottle(username=username, failures=0, window_started_at=now)
+        if now - throttle.window_started_at > FAILURE_WINDOW:
+            throttle.failures, throttle.window_started_at = 0, now
+        throttle.failures += 1
+        if throttle.failures >= MAX_FAILURES:
+            throttle.locked_until = now + LOCKOUT
+        repository.save(session, throttle)
+        return LoginOutcome()
+    if throttle is not None:
+        session.delete(throttle)
+    token, row = _issue(user, kind="session", name="login", ttl=SESSION_TTL)
+    repository.save(session, row)
+    return LoginOutcome(token=token, expires_at=row.expires_at)
+
+
+def change_password(session: Session, actor: Actor, current: str, new: str) -> bool:
+    user = repository.get(session, actor.user_id)
+    if user is None or not verify_password(user.password_hash, current):
+        return False
+    user.password_hash = hash_password(new)
+    repository.save(session, user)
+    # Every other token of the user stops working; the one in use stays.
+    session.execute(update(ApiToken).where(ApiToken.user_id == user.id,
+                                           ApiToken.id != actor.token_id,
+                                           ApiToken.revoked_at.is_(None))
+                    .values(revoked_at=utcnow()))
+    return True
+
+
+def _issue(user: User, *, kind: str, name: str, ttl: timedelta) -> tuple[str, ApiToken]:
+    token = new_token()
+    row = ApiToken(user_id=user.id, kind=kind, name=name, token_hash=token_digest(token),
+                   prefix=token[:10], expires_at=utcnow() + ttl)
+    return token, row
+
+
+def create_api_token(session: Session, user: User, data: ApiTokenCreate) -> tuple[str, ApiToken]:
+    if not user.active:
+        raise Forbidden("The user is inactive.")
+    token, row = _issue(user, kind="api", name=data.name,
+                        ttl=timedelta(days=data.expires_in_days))
+    repository.save(session, row)
+    return token, row
+
+
+def list_tokens(session: Session, user: User, page: PageParams):
+    return paginate(session, repository.tokens_stmt(user.id), page)
+
+
+def revoke_token(session: Session, actor: Actor, token_id: uuid.UUID) -> None:
+    row = repository.get_token(session, token_id)
+    owner = repository.get(session, row.user_id) if row else None
+    if row is None or owner is None or not (
+            owner.id == actor.user_id or actor.sees(owner.organization_id)):
+        raise NotFound("token", token_id)
+    if owner.id != actor.user_id:
+        actor.require("admin")
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+        repository.save(session, row)
+
+
+def logout(session: Session, actor: Actor) -> None:
+    session.execute(update(ApiToken).where(ApiToken.id == actor.token_id)
+                    .values(revoked_at=utcnow()))
+
+
+def create_platform_admin(session: Session, username: str, full_name: str,
+                          password: str) -> User:
+    user = User(organization_id=None, username=username, full_name=full_name, role="admin",
+                is_platform_admin=True, password_hash=hash_password(password))
+    return repository.save(session, user)

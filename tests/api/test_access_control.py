@@ -1,0 +1,144 @@
+"""Tenancy and roles, enumerated from the OpenAPI schema so that no route can skip them.
+
+A new route fails these tests until it is listed in ACCESS below (who may call it) and its
+path parameters have an object in `objects` to aim at.
+"""
+
+import re
+
+import pytest
+
+from app.main import create_app
+from tests.helpers import assert_problem
+
+ANY = {"admin", "coordinator", "reporter", "viewer"}
+PUBLIC = "public"
+AUTHENTICATED = "authenticated"
+PLATFORM = "platform"
+
+# operation id -> who may call it (roles of the object's organization, or a marker).
+ACCESS: dict[str, set[str] | str] = {
+    "get_health": PUBLIC,
+    "get_readiness": PUBLIC,
+    "login": PUBLIC,
+    "logout": AUTHENTICATED,
+    "get_me": AUTHENTICATED,
+    "change_password": AUTHENTICATED,
+    "list_organizations": AUTHENTICATED,
+    "create_organization": PLATFORM,
+    "get_organization": ANY,
+    "update_organization": {"admin"},
+    "list_units": ANY,
+    "create_unit": {"admin"},
+    "get_unit": ANY,
+    "update_unit": {"admin"},
+    "delete_unit": {"admin"},
+    "list_users": {"admin"},
+    "create_user": {"admin"},
+    "get_user": {"admin"},
+    "update_user": {"admin"},
+    "list_api_tokens": {"admin"},
+    "create_api_token": {"admin"},
+    "revoke_api_token": {"admin"},
+}
+
+OPERATIONS = [
+    (path, method.upper(), op["operationId"])
+    for path, ops in create_app().openapi()["paths"].items()
+    for method, op in ops.items()
+]
+
+
+def test_every_route_has_an_access_rule():
+    missing = sorted(op for _, _, op in OPERATIONS if op not in ACCESS)
+    assert not missing, f"add these operations to ACCESS: {missing}"
+
+
+@pytest.fixture
+def world(client, make_token):
+    """Two organizations; in the first, one object of every kind and a token per role."""
+    org = client.post("/api/v1/organizations", json={"code": "org-a", "name": "A"}).json()
+    other = client.post("/api/v1/organizations", json={"code": "org-b", "name": "B"}).json()
+    unit = client.post(f"/api/v1/organizations/{org['id']}/units",
+                       json={"code": "DAPM", "name": "Planeación"}).json()
+    tokens = {role: make_token(org["id"], role, [unit["id"]] if role == "reporter" else [])
+              for role in ANY}
+    target = client.post(f"/api/v1/organizations/{org['id']}/users", json={
+        "username": "target", "full_name": "T", "role": "viewer", "password": "x" * 12}).json()
+    api_token = client.post(f"/api/v1/users/{target['id']}/tokens", json={"name": "t"}).json()
+    objects = {"organization_id": org["id"], "unit_id": unit["id"], "user_id": target["id"],
+               "token_id": api_token["id"]}
+    return {"objects": objects, "tokens": tokens,
+            "outsider": make_token(other["id"], "admin")}
+
+
+def _url(path: str, objects: dict) -> str:
+    def fill(match: re.Match) -> str:
+        name = match.group(1)
+        assert name in objects, f"no object for path parameter {name}: add one to `world`"
+        return objects[name]
+
+    return re.sub(r"\{(\w+)\}", fill, path)
+
+
+def _object_routes():
+    return [(p, m, op) for p, m, op in OPERATIONS if "{" in p and ACCESS.get(op) != PUBLIC]
+
+
+@pytest.mark.parametrize(("path", "method", "op"), _object_routes(),
+                         ids=[op for _, _, op in _object_routes()])
+def test_other_organization_gets_404(world, as_token, path, method, op):
+    outsider = as_token(world["outsider"])
+    kwargs = {"json": {}} if method in ("POST", "PUT", "PATCH") else {}
+    r = outsider.request(method, _url(path, world["objects"]), **kwargs)
+    body = assert_problem(r, 404)
+    assert world["objects"]["organization_id"] not in r.text or "not found" in body["detail"]
+
+
+@pytest.mark.parametrize(("path", "method", "op"),
+                         [o for o in OPERATIONS if ACCESS.get(o[2]) != PUBLIC],
+                         ids=[o[2] for o in OPERATIONS if ACCESS.get(o[2]) != PUBLIC])
+def test_anonymous_gets_401(anon, world, path, method, op):
+    kwargs = {"json": {}} if method in ("POST", "PUT", "PATCH") else {}
+    assert_problem(anon.request(method, _url(path, world["objects"]), **kwargs), 401)
+
+
+def _role_cases():
+    for path, method, op in OPERATIONS:
+        rule = ACCESS.get(op)
+        if isinstance(rule, set):
+            for role in sorted(ANY - rule):
+                yield pytest.param(path, method, role, id=f"{op}-{role}")
+        elif rule == PLATFORM:
+            for role in sorted(ANY):
+                yield pytest.param(path, method, role, id=f"{op}-{role}")
+
+
+@pytest.mark.parametrize(("path", "method", "role"), list(_role_cases()))
+def test_role_not_enough_gets_403(world, as_token, session, path, method, role):
+    caller = as_token(world["tokens"][role])
+    kwargs = {"json": {}} if method in ("POST", "PUT", "PATCH") else {}
+    assert_problem(caller.request(method, _url(path, world["objects"]), **kwargs), 403)
+
+
+def test_lists_show_only_own_organization(world, as_token):
+    outsider = as_token(world["outsider"])
+    listed = outsider.get("/api/v1/organizations").json()
+    assert [o["code"] for o in listed["items"]] == ["org-b"]
+
+
+def test_mass_assignment_refused(world, as_token, client):
+    admin = as_token(world["tokens"]["admin"])
+    objects = world["objects"]
+    r = admin.post(f"/api/v1/organizations/{objects['organization_id']}/units",
+                   json={"code": "X", "name": "Y", "organization_id": objects["organization_id"]})
+    assert_problem(r, 422)
+    r = admin.post(f"/api/v1/organizations/{objects['organization_id']}/users", json={
+        "username": "sneaky", "full_name": "S", "role": "admin", "password": "x" * 12,
+        "is_platform_admin": True})
+    assert_problem(r, 422)
+    r = admin.patch(f"/api/v1/users/{objects['user_id']}",
+                    json={"organization_id": objects["organization_id"]})
+    assert_problem(r, 422)
+    me = admin.get("/api/v1/auth/me").json()
+    assert_problem(admin.patch(f"/api/v1/users/{me['id']}", json={"role": "viewer"}), 403)
