@@ -48,6 +48,8 @@ LINE_PATTERN = r"^[^\x00-\x1f\x7f]*$"
 LONG_TEXT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
 # Something visible besides white space (which is stripped).
 NAME_PATTERN = r"^(?=.*\S)[^\x00-\x1f\x7f]*$"
+# Several lines, something visible besides white space.
+LONG_NAME_PATTERN = r"^(?=[\s\S]*\S)[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300,
                                         pattern=NAME_PATTERN)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300,

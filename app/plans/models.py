@@ -1,0 +1,163 @@
+"""Plans and the elements of their tree: nodes, actions, indicators, programming, budget."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlmodel import Field
+
+from app.core.models import NUMERIC, TableBase, fk, json_field
+
+_RETIRED = {"default": None, "sa_type": sa.DateTime(timezone=True)}
+
+
+class Plan(TableBase, table=True):
+    __tablename__ = "plans"
+    __table_args__ = (
+        sa.UniqueConstraint("organization_id", "code"),
+        sa.CheckConstraint("first_year <= last_year", name="years"),
+        sa.CheckConstraint("status IN ('draft', 'approved', 'in_execution', 'closed')",
+                           name="status"),
+    )
+
+    organization_id: uuid.UUID = fk("organizations.id")
+    kind: str = Field(max_length=40)
+    code: str = Field(max_length=40)
+    name: str = Field(max_length=300)
+    description: str | None = Field(default=None, sa_type=sa.Text)
+    first_year: int
+    last_year: int
+    status: str = Field(default="draft", max_length=20)
+    approval_reference: str | None = Field(default=None, max_length=300)
+    version: int = Field(default=1)
+    levels: list = json_field(list)
+    axes: list = json_field(list)
+    bands: list = json_field(list)
+    tolerance_pct: Decimal = Field(default=Decimal(0), sa_type=NUMERIC)
+    cap_at_100: bool = Field(default=False)
+
+
+class Node(TableBase, table=True):
+    __tablename__ = "nodes"
+    __table_args__ = (sa.UniqueConstraint("plan_id", "code"),
+                      sa.CheckConstraint("weight >= 0", name="weight"))
+
+    plan_id: uuid.UUID = fk("plans.id")
+    parent_id: uuid.UUID | None = fk("nodes.id", nullable=True)
+    level: int
+    code: str = Field(max_length=40)
+    name: str = Field(sa_type=sa.Text)
+    description: str | None = Field(default=None, sa_type=sa.Text)
+    order: int = Field(default=0)
+    weight: Decimal = Field(default=Decimal(1), sa_type=NUMERIC)
+    weights_by_year: dict = json_field(dict)
+    retired_at: datetime | None = Field(**_RETIRED)
+
+
+class Action(TableBase, table=True):
+    __tablename__ = "actions"
+    __table_args__ = (
+        sa.UniqueConstraint("plan_id", "code"),
+        sa.CheckConstraint("weight >= 0", name="weight"),
+        sa.CheckConstraint("start_date IS NULL OR due_date IS NULL OR start_date <= due_date",
+                           name="dates"),
+    )
+
+    plan_id: uuid.UUID = fk("plans.id")
+    node_id: uuid.UUID | None = fk("nodes.id", nullable=True)
+    code: str = Field(max_length=40)
+    description: str = Field(sa_type=sa.Text)
+    start_date: date | None = None
+    due_date: date | None = None
+    planned_cost: Decimal | None = Field(default=None, sa_type=NUMERIC)
+    axis_values: dict = json_field(dict)
+    order: int = Field(default=0)
+    weight: Decimal = Field(default=Decimal(1), sa_type=NUMERIC)
+    retired_at: datetime | None = Field(**_RETIRED)
+
+
+class ActionUnit(TableBase, table=True):
+    """A unit responsible for an action (an action may have several)."""
+
+    __tablename__ = "action_units"
+    __table_args__ = (sa.UniqueConstraint("action_id", "unit_id"),)
+
+    action_id: uuid.UUID = fk("actions.id", ondelete="CASCADE")
+    unit_id: uuid.UUID = fk("units.id")
+
+
+class Indicator(TableBase, table=True):
+    __tablename__ = "indicators"
+    __table_args__ = (
+        sa.UniqueConstraint("plan_id", "code"),
+        sa.CheckConstraint("(action_id IS NULL) <> (node_id IS NULL)", name="hangs_from_one"),
+        sa.CheckConstraint("weight >= 0", name="weight"),
+    )
+
+    plan_id: uuid.UUID = fk("plans.id")
+    action_id: uuid.UUID | None = fk("actions.id", nullable=True)
+    node_id: uuid.UUID | None = fk("nodes.id", nullable=True)
+    code: str = Field(max_length=40)
+    name: str = Field(sa_type=sa.Text)
+    source: str = Field(max_length=40)
+    source_reference: str | None = Field(default=None, max_length=300)
+    unit_of_measure: str = Field(max_length=20)
+    unit_label: str | None = Field(default=None, max_length=80)
+    baseline_value: Decimal | None = Field(default=None, sa_type=NUMERIC)
+    baseline_year: int | None = None
+    target_value: Decimal | None = Field(default=None, sa_type=NUMERIC)
+    accumulation: str = Field(max_length=20)
+    min_value: Decimal | None = Field(default=None, sa_type=NUMERIC)
+    max_value: Decimal | None = Field(default=None, sa_type=NUMERIC)
+    unit_id: uuid.UUID | None = fk("units.id", nullable=True)
+    axis_values: dict = json_field(dict)
+    order: int = Field(default=0)
+    weight: Decimal = Field(default=Decimal(1), sa_type=NUMERIC)
+    retired_at: datetime | None = Field(**_RETIRED)
+
+
+class Contribution(TableBase, table=True):
+    """An indicator feeding a node with a weight (optionally per year)."""
+
+    __tablename__ = "contributions"
+    __table_args__ = (sa.UniqueConstraint("indicator_id", "node_id"),
+                      sa.CheckConstraint("weight >= 0", name="weight"))
+
+    indicator_id: uuid.UUID = fk("indicators.id", ondelete="CASCADE")
+    node_id: uuid.UUID = fk("nodes.id")
+    weight: Decimal = Field(default=Decimal(1), sa_type=NUMERIC)
+    weights_by_year: dict = json_field(dict)
+
+
+class Programming(TableBase, table=True):
+    """A planned value of an indicator for the period ending on `period_end`."""
+
+    __tablename__ = "programming"
+    __table_args__ = (sa.UniqueConstraint("indicator_id", "period_end"),)
+
+    indicator_id: uuid.UUID = fk("indicators.id", ondelete="CASCADE", index=False)
+    period_end: date
+    value: Decimal = Field(sa_type=NUMERIC)
+
+
+class BudgetAllocation(TableBase, table=True):
+    """Planned (and executed) money of a unit against an action or a node, maybe for a year."""
+
+    __tablename__ = "budget_allocations"
+    __table_args__ = (
+        sa.CheckConstraint("(action_id IS NULL) <> (node_id IS NULL)", name="against_one"),
+        sa.CheckConstraint("planned >= 0 AND (executed IS NULL OR executed >= 0)",
+                           name="amounts"),
+    )
+
+    plan_id: uuid.UUID = fk("plans.id")
+    unit_id: uuid.UUID = fk("units.id")
+    action_id: uuid.UUID | None = fk("actions.id", nullable=True)
+    node_id: uuid.UUID | None = fk("nodes.id", nullable=True)
+    year: int | None = None
+    planned: Decimal = Field(sa_type=NUMERIC)
+    executed: Decimal | None = Field(default=None, sa_type=NUMERIC)
+    note: str | None = Field(default=None, max_length=300)

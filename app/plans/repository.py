@@ -1,0 +1,195 @@
+"""Queries on plans and their elements; every list is one statement, whatever the plan's size."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+
+from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy.sql import Select
+from sqlmodel import Session
+
+from app.core.db import flush_or_conflict
+from app.plans.models import (
+    Action,
+    ActionUnit,
+    BudgetAllocation,
+    Contribution,
+    Indicator,
+    Node,
+    Plan,
+    Programming,
+)
+from app.units.models import Unit
+
+CONFLICTS = {
+    "uq_plans_organization_id_code": "A plan with this code already exists in the organization.",
+    "uq_nodes_plan_id_code": "A node with this code already exists in the plan.",
+    "uq_actions_plan_id_code": "An action with this code already exists in the plan.",
+    "uq_indicators_plan_id_code": "An indicator with this code already exists in the plan.",
+}
+
+
+def save(session: Session, obj):
+    session.add(obj)
+    flush_or_conflict(session, CONFLICTS)
+    return obj
+
+
+def get(session: Session, model, obj_id: uuid.UUID):
+    return session.get(model, obj_id)
+
+
+def with_plan(session: Session, model, obj_id: uuid.UUID):
+    """An element and its plan in one statement; (None, None) when absent."""
+    row = session.execute(select(model, Plan).join(Plan, Plan.id == model.plan_id)
+                          .where(model.id == obj_id)).first()
+    return (row[0], row[1]) if row else (None, None)
+
+
+def plans_stmt(*, organization_id: uuid.UUID | None, kind: str | None, status: str | None,
+               year: int | None, code: str | None) -> Select:
+    stmt = select(Plan).order_by(Plan.first_year.desc(), Plan.code, Plan.id)
+    if organization_id is not None:
+        stmt = stmt.where(Plan.organization_id == organization_id)
+    if kind is not None:
+        stmt = stmt.where(Plan.kind == kind)
+    if status is not None:
+        stmt = stmt.where(Plan.status == status)
+    if year is not None:
+        stmt = stmt.where(Plan.first_year <= year, Plan.last_year >= year)
+    if code is not None:
+        stmt = stmt.where(Plan.code == code)
+    return stmt
+
+
+def elements_stmt(model, plan_id: uuid.UUID, *, include_retired: bool, **filters) -> Select:
+    stmt = select(model).where(model.plan_id == plan_id)
+    if not include_retired:
+        stmt = stmt.where(model.retired_at.is_(None))
+    for name, value in filters.items():
+        if value is not None:
+            stmt = stmt.where(getattr(model, name) == value)
+    return stmt.order_by(model.order, model.code, model.id)
+
+
+def by_code(session: Session, model, plan_id: uuid.UUID, code: str):
+    return session.execute(select(model).where(model.plan_id == plan_id, model.code == code)
+                           ).scalar_one_or_none()
+
+
+def units_by_ref(session: Session, organization_id: uuid.UUID,
+                 refs: Iterable[uuid.UUID | str]) -> dict[uuid.UUID | str, uuid.UUID]:
+    refs = list(refs)
+    if not refs:
+        return {}
+    ids = [r for r in refs if isinstance(r, uuid.UUID)]
+    codes = [r for r in refs if isinstance(r, str)]
+    found: dict[uuid.UUID | str, uuid.UUID] = {}
+    for unit_id, code in session.execute(
+            select(Unit.id, Unit.code).where(Unit.organization_id == organization_id,
+                                             or_(Unit.id.in_(ids), Unit.code.in_(codes)))):
+        found[unit_id] = unit_id
+        found[code] = unit_id
+    return found
+
+
+def nodes_of(session: Session, plan_id: uuid.UUID) -> list[Node]:
+    return list(session.execute(select(Node).where(Node.plan_id == plan_id)
+                                .order_by(Node.level, Node.order, Node.code)).scalars())
+
+
+def actions_of(session: Session, plan_id: uuid.UUID) -> list[Action]:
+    return list(session.execute(select(Action).where(Action.plan_id == plan_id)
+                                .order_by(Action.order, Action.code)).scalars())
+
+
+def indicators_of(session: Session, plan_id: uuid.UUID) -> list[Indicator]:
+    return list(session.execute(select(Indicator).where(Indicator.plan_id == plan_id)
+                                .order_by(Indicator.order, Indicator.code)).scalars())
+
+
+def action_units(session: Session, action_ids: list[uuid.UUID] | None = None, *,
+                 plan_id: uuid.UUID | None = None) -> dict[uuid.UUID, list[uuid.UUID]]:
+    stmt = select(ActionUnit.action_id, ActionUnit.unit_id).order_by(ActionUnit.created_at,
+                                                                       ActionUnit.unit_id)
+    if plan_id is not None:
+        stmt = stmt.join(Action, Action.id == ActionUnit.action_id).where(Action.plan_id == plan_id)
+    else:
+        stmt = stmt.where(ActionUnit.action_id.in_(action_ids or []))
+    out: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
+    for action_id, unit_id in session.execute(stmt):
+        out[action_id].append(unit_id)
+    return out
+
+
+def set_action_units(session: Session, action: Action, unit_ids: list[uuid.UUID]) -> None:
+    session.execute(delete(ActionUnit).where(ActionUnit.action_id == action.id))
+    if unit_ids:
+        session.execute(insert(ActionUnit), [
+            {"id": uuid.uuid4(), "action_id": action.id, "unit_id": u}
+            for u in dict.fromkeys(unit_ids)])
+
+
+def contributions(session: Session, indicator_ids: list[uuid.UUID] | None = None, *,
+                  plan_id: uuid.UUID | None = None) -> dict[uuid.UUID, list[Contribution]]:
+    stmt = select(Contribution).order_by(Contribution.created_at, Contribution.node_id)
+    if plan_id is not None:
+        stmt = stmt.join(Indicator, Indicator.id == Contribution.indicator_id).where(
+            Indicator.plan_id == plan_id)
+    else:
+        stmt = stmt.where(Contribution.indicator_id.in_(indicator_ids or []))
+    out: dict[uuid.UUID, list[Contribution]] = defaultdict(list)
+    for c in session.execute(stmt).scalars():
+        out[c.indicator_id].append(c)
+    return out
+
+
+def set_contributions(session: Session, indicator: Indicator, rows: list[dict]) -> None:
+    session.execute(delete(Contribution).where(Contribution.indicator_id == indicator.id))
+    if rows:
+        session.execute(insert(Contribution), [
+            {"id": uuid.uuid4(), "indicator_id": indicator.id, **r} for r in rows])
+
+
+def programming(session: Session, indicator_ids: list[uuid.UUID] | None = None, *,
+                plan_id: uuid.UUID | None = None) -> dict[uuid.UUID, list[Programming]]:
+    stmt = select(Programming).order_by(Programming.period_end)
+    if plan_id is not None:
+        stmt = stmt.join(Indicator, Indicator.id == Programming.indicator_id).where(
+            Indicator.plan_id == plan_id)
+    else:
+        stmt = stmt.where(Programming.indicator_id.in_(indicator_ids or []))
+    out: dict[uuid.UUID, list[Programming]] = defaultdict(list)
+    for p in session.execute(stmt).scalars():
+        out[p.indicator_id].append(p)
+    return out
+
+
+def replace_programming(session: Session, indicator: Indicator, items: list[dict]) -> None:
+    session.execute(delete(Programming).where(Programming.indicator_id == indicator.id))
+    if items:
+        session.execute(insert(Programming), [
+            {"id": uuid.uuid4(), "indicator_id": indicator.id, **i} for i in items])
+
+
+def programming_outside(session: Session, plan_id: uuid.UUID, first: int, last: int) -> int:
+    return session.execute(
+        select(func.count()).select_from(Programming)
+        .join(Indicator, Indicator.id == Programming.indicator_id)
+        .where(Indicator.plan_id == plan_id,
+               or_(func.extract("year", Programming.period_end) < first,
+                   func.extract("year", Programming.period_end) > last))).scalar_one()
+
+
+def budget_stmt(plan_id: uuid.UUID, **filters) -> Select:
+    stmt = select(BudgetAllocation).where(BudgetAllocation.plan_id == plan_id)
+    for name, value in filters.items():
+        if value is not None:
+            stmt = stmt.where(getattr(BudgetAllocation, name) == value)
+    return stmt.order_by(BudgetAllocation.created_at, BudgetAllocation.id)
+
+
+def budget_of(session: Session, plan_id: uuid.UUID) -> list[BudgetAllocation]:
+    return list(session.execute(budget_stmt(plan_id)).scalars())
