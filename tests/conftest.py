@@ -78,8 +78,7 @@ def database_url(fresh_database) -> str:
 
 @pytest.fixture(scope="session")
 def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, log_json=False, log_level="WARNING",
-                    max_body_bytes=64 * 1024)
+    return Settings(database_url=database_url, log_json=False, log_level="WARNING")
 
 
 @pytest.fixture(scope="session")
@@ -106,14 +105,17 @@ def session(connection: Connection) -> Iterator[Session]:
         yield session
 
 
-@pytest.fixture
-def app(settings: Settings, engine: Engine, connection: Connection):
+@pytest.fixture(scope="session")
+def _shared_app(settings: Settings, engine: Engine):
+    """One app for the whole run (building one costs more than most tests); each test binds
+    it to its own connection through `current`."""
     app = create_app(settings, engine=engine)
+    current: dict[str, Connection] = {}
 
     def test_session() -> Iterator[Session]:
         # As in production, one unit of work per request, but a savepoint of the test's
         # transaction instead of a real commit.
-        with Session(bind=connection, join_transaction_mode="create_savepoint",
+        with Session(bind=current["connection"], join_transaction_mode="create_savepoint",
                      expire_on_commit=False) as session:
             try:
                 yield session
@@ -123,7 +125,15 @@ def app(settings: Settings, engine: Engine, connection: Connection):
                 raise
 
     app.dependency_overrides[get_session] = test_session
-    return app
+    return app, current
+
+
+@pytest.fixture
+def app(_shared_app, connection: Connection):
+    app, current = _shared_app
+    current["connection"] = connection
+    yield app
+    current.pop("connection", None)
 
 
 class ApiClient:

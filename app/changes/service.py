@@ -35,9 +35,10 @@ def check_writable(plan: Plan, reason: str | None) -> None:
 
 def record(session: Session, actor: Actor, plan: Plan, *, entity: str, entity_id: uuid.UUID,
            entity_code: str | None, operation: str, before: BaseModel | dict | None,
-           after: BaseModel | dict | None, reason: str | None) -> ChangeRecord:
+           after: BaseModel | dict | None, reason: str | None,
+           bump: bool | None = None) -> ChangeRecord:
     """Log one change; after approval each recorded change raises the plan's version."""
-    if plan.status != "draft":
+    if plan.status != "draft" if bump is None else bump:
         plan.version += 1
         session.add(plan)
     row = ChangeRecord(

@@ -111,7 +111,9 @@ class Invalid(DomainError):
     status = 422
 
     def __init__(self, loc: list[str | int], msg: str) -> None:
-        super().__init__(msg, errors=[{"loc": ["body", *loc], "msg": msg}])
+        # A location in the body unless it says where ("query", "path", "header").
+        full = loc if loc and loc[0] in ("query", "path", "header", "body") else ["body", *loc]
+        super().__init__(msg, errors=[{"loc": full, "msg": msg}])
 
 
 def problem(status: int, detail: str, *, errors: list[dict[str, Any]] | None = None,

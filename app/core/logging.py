@@ -29,8 +29,11 @@ def configure_logging(level: str = "INFO", json_logs: bool = True) -> None:
     else:
         handler.setFormatter(logging.Formatter(
             "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"))
+    handler.set_name("plan-followup")
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    # Replace our own handler (the app may be built more than once), keep anyone else's.
+    root.handlers[:] = [h for h in root.handlers if h.get_name() != "plan-followup"]
+    root.addHandler(handler)
     root.setLevel(level.upper())
     # uvicorn's own access log would duplicate ours, without the request id.
     logging.getLogger("uvicorn.access").disabled = True

@@ -16,7 +16,7 @@ from app.organizations.models import Organization
 from app.organizations.schemas import OrganizationCreate, OrganizationPublic, OrganizationUpdate
 
 router = APIRouter(prefix="/api/v1/organizations", tags=["organizations"],
-                   responses=problem_responses(400, 401, 422))
+                   responses=problem_responses(400, 401, 413, 422))
 
 
 def valid_organization(organization_id: uuid.UUID, session: SessionDep,

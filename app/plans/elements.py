@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import delete, func, select, update
 from sqlmodel import Session
@@ -279,9 +280,9 @@ def create_indicator(session: Session, actor: Actor, plan: Plan, data: Indicator
     body = data.model_dump(exclude={"action_id", "action_code", "node_id", "node_code",
                                     "unit_id", "unit_code", "contributions"})
     if body["min_value"] is None and data.unit_of_measure in ("number", "percentage", "currency"):
-        body["min_value"] = 0
+        body["min_value"] = Decimal(0)
     if body["max_value"] is None and data.unit_of_measure == "percentage":
-        body["max_value"] = 100
+        body["max_value"] = Decimal(100)
     indicator = Indicator(plan_id=plan.id, action_id=action.id if action else None,
                           node_id=node.id if node else None,
                           unit_id=unit[0] if unit else None, **body)

@@ -45,7 +45,7 @@ from app.plans.schemas import (
 )
 
 router = APIRouter(prefix="/api/v1", tags=["plans"],
-                   responses=problem_responses(400, 401, 404, 422))
+                   responses=problem_responses(400, 401, 404, 413, 422))
 WRITE_ERRORS = problem_responses(403, 409, 412)
 
 EditorDep = Annotated[Actor, Depends(requires("admin", "coordinator"))]

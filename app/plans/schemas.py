@@ -16,10 +16,12 @@ from app.core.schemas import (
     Code,
     InputModel,
     Name,
+    Number,
     OutputModel,
     Resource,
     ShortText,
     UpdateModel,
+    decimal_input,
 )
 
 PlanKind = Literal["pet", "pei", "digital_government", "action_plan", "development_plan", "other"]
@@ -29,11 +31,9 @@ UnitOfMeasure = Literal["number", "percentage", "currency", "other"]
 AccumulationType = Literal["sum", "constant", "increasing", "decreasing"]
 
 Year = Annotated[int, Field(ge=1900, le=2200)]
-Amount = Annotated[Decimal, Field(ge=0, max_digits=24, decimal_places=6, allow_inf_nan=False)]
-Value = Annotated[Decimal, Field(max_digits=24, decimal_places=6, allow_inf_nan=False,
-                                 ge=Decimal("-1e17"), le=Decimal("1e17"))]
-Weight = Annotated[Decimal, Field(ge=0, le=1_000_000, max_digits=24, decimal_places=6,
-                                  allow_inf_nan=False)]
+Amount = decimal_input(ge=0)
+Value = decimal_input()
+Weight = decimal_input(ge=0, le=1_000_000)
 WeightsByYear = Annotated[dict[Year, Weight], Field(max_length=100)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000,
                                         pattern=LONG_TEXT_PATTERN)]
@@ -64,7 +64,7 @@ class AxisIn(InputModel):
 
 
 class BandIn(InputModel):
-    lower_bound: Annotated[Decimal, Field(ge=0, le=1000, decimal_places=2, allow_inf_nan=False)]
+    lower_bound: decimal_input(ge=0, le=1000)
     code: Code
     label: Name
     color: Color
@@ -94,7 +94,7 @@ def _check_axes(axes: list[AxisIn] | None) -> list[AxisIn] | None:
 Levels = Annotated[list[Name], Field(max_length=10)]
 Axes = Annotated[list[AxisIn], Field(max_length=20)]
 Bands = Annotated[list[BandIn], Field(min_length=1, max_length=20)]
-Tolerance = Annotated[Decimal, Field(ge=0, le=100, decimal_places=2, allow_inf_nan=False)]
+Tolerance = decimal_input(ge=0, le=100)
 
 
 class PlanCreate(InputModel):
@@ -158,7 +158,7 @@ class AxisOut(OutputModel):
 
 
 class BandOut(OutputModel):
-    lower_bound: Decimal
+    lower_bound: Number
     code: str
     label: str
     color: str
@@ -178,7 +178,7 @@ class PlanPublic(Resource):
     levels: list[str]
     axes: list[AxisOut]
     bands: list[BandOut]
-    tolerance_pct: Decimal
+    tolerance_pct: Number
     cap_at_100: bool
 
 
@@ -225,8 +225,8 @@ class NodePublic(Resource):
     name: str
     description: str | None
     order: int
-    weight: Decimal
-    weights_by_year: dict[int, Decimal]
+    weight: Number
+    weights_by_year: dict[int, Number]
     retired_at: datetime | None
 
 
@@ -276,10 +276,10 @@ class ActionPublic(Resource):
     unit_ids: list[uuid.UUID]
     start_date: date | None
     due_date: date | None
-    planned_cost: Decimal | None
+    planned_cost: Number | None
     axis_values: dict[str, str]
     order: int
-    weight: Decimal
+    weight: Number
     retired_at: datetime | None
 
 
@@ -350,13 +350,13 @@ class IndicatorUpdate(UpdateModel):
 
 class ContributionOut(OutputModel):
     node_id: uuid.UUID
-    weight: Decimal
-    weights_by_year: dict[int, Decimal]
+    weight: Number
+    weights_by_year: dict[int, Number]
 
 
 class AnnualProgramming(OutputModel):
     year: int
-    programmed: Decimal
+    programmed: Number
 
 
 class IndicatorPublic(Resource):
@@ -369,16 +369,16 @@ class IndicatorPublic(Resource):
     source_reference: str | None
     unit_of_measure: str
     unit_label: str | None
-    baseline_value: Decimal | None
+    baseline_value: Number | None
     baseline_year: int | None
-    target_value: Decimal | None
+    target_value: Number | None
     accumulation: str
-    min_value: Decimal | None
-    max_value: Decimal | None
+    min_value: Number | None
+    max_value: Number | None
     unit_id: uuid.UUID | None
     axis_values: dict[str, str]
     order: int
-    weight: Decimal
+    weight: Number
     retired_at: datetime | None
     contributions: list[ContributionOut]
     annual_programming: list[AnnualProgramming]
@@ -391,7 +391,7 @@ class ProgrammingItem(InputModel):
 
 class ProgrammingOut(OutputModel):
     period_end: date
-    value: Decimal
+    value: Number
 
 
 class ProgrammingPublic(OutputModel):
@@ -431,8 +431,8 @@ class BudgetAllocationPublic(Resource):
     action_id: uuid.UUID | None
     node_id: uuid.UUID | None
     year: int | None
-    planned: Decimal
-    executed: Decimal | None
+    planned: Number
+    executed: Number | None
     note: str | None
 
 

@@ -116,7 +116,8 @@ def update(session: Session, actor: Actor, plan: Plan, data: PlanUpdate,
         op = "status" if status and status != before.status and not values else "update"
         changes.record(session, actor, plan, entity="plan", entity_id=plan.id,
                        entity_code=plan.code, operation=op, before=before,
-                       after=PlanPublic.model_validate(plan), reason=reason)
+                       after=PlanPublic.model_validate(plan), reason=reason,
+                       bump=before.status != "draft")
     return plan
 
 
@@ -202,9 +203,18 @@ def tree(session: Session, plan: Plan, *, include_retired: bool = False) -> Plan
     actions = repository.actions_of(session, plan.id)
     indicators = repository.indicators_of(session, plan.id)
     if not include_retired:
-        nodes = [n for n in nodes if n.retired_at is None]
-        actions = [a for a in actions if a.retired_at is None]
-        indicators = [i for i in indicators if i.retired_at is None]
+        # Retiring an element hides all that hangs from it. Nodes come parents first.
+        hidden: set = set()
+        for n in nodes:
+            if n.retired_at is not None or n.parent_id in hidden:
+                hidden.add(n.id)
+        for a in actions:
+            if a.retired_at is not None or a.node_id in hidden:
+                hidden.add(a.id)
+        nodes = [n for n in nodes if n.id not in hidden]
+        actions = [a for a in actions if a.id not in hidden]
+        indicators = [i for i in indicators if i.retired_at is None
+                      and i.action_id not in hidden and i.node_id not in hidden]
     units = repository.action_units(session, plan_id=plan.id)
     contribs = repository.contributions(session, plan_id=plan.id)
     programming = repository.programming(session, plan_id=plan.id)
@@ -230,7 +240,6 @@ def tree(session: Session, plan: Plan, *, include_retired: bool = False) -> Plan
                         actions=actions_by_node.get(node.id, []),
                         indicators=indicators_by_node.get(node.id, []))
 
-    visible = {n.id for n in nodes}
-    roots = [n for n in nodes if n.parent_id is None or n.parent_id not in visible]
+    roots = [n for n in nodes if n.parent_id is None]
     return PlanTree(plan=PlanPublic.model_validate(plan), nodes=[build(n) for n in roots],
                     actions=actions_by_node.get(None, []))

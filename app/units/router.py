@@ -16,7 +16,8 @@ from app.units import service
 from app.units.models import Unit
 from app.units.schemas import UnitCreate, UnitPublic, UnitUpdate
 
-router = APIRouter(prefix="/api/v1", tags=["units"], responses=problem_responses(400, 401, 422))
+router = APIRouter(prefix="/api/v1", tags=["units"],
+                   responses=problem_responses(400, 401, 413, 422))
 
 
 def valid_unit(unit_id: uuid.UUID, session: SessionDep, actor: ActorDep) -> Unit:

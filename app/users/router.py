@@ -27,9 +27,10 @@ from app.users.schemas import (
     UserUpdate,
 )
 
-router = APIRouter(prefix="/api/v1", tags=["users"], responses=problem_responses(400, 401, 422))
+router = APIRouter(prefix="/api/v1", tags=["users"],
+                   responses=problem_responses(400, 401, 413, 422))
 auth_router = APIRouter(prefix="/api/v1/auth", tags=["auth"],
-                        responses=problem_responses(400, 422))
+                        responses=problem_responses(400, 413, 422))
 
 
 def _one(session: Session, user: User) -> UserPublic:

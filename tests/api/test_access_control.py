@@ -12,6 +12,7 @@ from app.main import create_app
 from tests.helpers import assert_problem
 
 ANY = {"admin", "coordinator", "reporter", "viewer"}
+EDITORS = {"admin", "coordinator"}
 PUBLIC = "public"
 AUTHENTICATED = "authenticated"
 PLATFORM = "platform"
@@ -40,6 +41,35 @@ ACCESS: dict[str, set[str] | str] = {
     "list_api_tokens": {"admin"},
     "create_api_token": {"admin"},
     "revoke_api_token": {"admin"},
+    "list_plans": AUTHENTICATED,
+    "create_plan": EDITORS,
+    "get_plan": ANY,
+    "update_plan": EDITORS,
+    "delete_plan": EDITORS,
+    "get_plan_tree": ANY,
+    "list_plan_changes": ANY,
+    "list_nodes": ANY,
+    "create_node": EDITORS,
+    "get_node": ANY,
+    "update_node": EDITORS,
+    "delete_node": EDITORS,
+    "list_actions": ANY,
+    "create_action": EDITORS,
+    "get_action": ANY,
+    "update_action": EDITORS,
+    "delete_action": EDITORS,
+    "list_indicators": ANY,
+    "create_indicator": EDITORS,
+    "get_indicator": ANY,
+    "update_indicator": EDITORS,
+    "delete_indicator": EDITORS,
+    "get_programming": ANY,
+    "replace_programming": EDITORS,
+    "list_budget_allocations": ANY,
+    "create_budget_allocation": EDITORS,
+    "get_budget_allocation": ANY,
+    "update_budget_allocation": EDITORS,
+    "delete_budget_allocation": EDITORS,
 }
 
 OPERATIONS = [
@@ -55,7 +85,7 @@ def test_every_route_has_an_access_rule():
 
 
 @pytest.fixture
-def world(client, make_token):
+def world(client, make_token, as_token):
     """Two organizations; in the first, one object of every kind and a token per role."""
     org = client.post("/api/v1/organizations", json={"code": "org-a", "name": "A"}).json()
     other = client.post("/api/v1/organizations", json={"code": "org-b", "name": "B"}).json()
@@ -63,11 +93,25 @@ def world(client, make_token):
                        json={"code": "DAPM", "name": "Planeación"}).json()
     tokens = {role: make_token(org["id"], role, [unit["id"]] if role == "reporter" else [])
               for role in ANY}
-    target = client.post(f"/api/v1/organizations/{org['id']}/users", json={
-        "username": "target", "full_name": "T", "role": "viewer", "password": "x" * 12}).json()
-    api_token = client.post(f"/api/v1/users/{target['id']}/tokens", json={"name": "t"}).json()
+    # Built without the API: hashing a password per test would dominate the suite's time.
+    target = as_token(make_token(org["id"], "viewer", username="target")).get(
+        "/api/v1/auth/me").json()
+    api_token = client.get(f"/api/v1/users/{target['id']}/tokens").json()["items"][0]
+    plan = client.post("/api/v1/plans", json={
+        "organization_id": org["id"], "kind": "pet", "code": "P", "name": "P",
+        "first_year": 2023, "last_year": 2024, "levels": ["Objetivo"]}).json()
+    base = f"/api/v1/plans/{plan['id']}"
+    node = client.post(f"{base}/nodes", json={"code": "OE1", "name": "O"}).json()
+    action = client.post(f"{base}/actions", json={"code": "A1", "description": "a",
+                                                  "node_code": "OE1"}).json()
+    indicator = client.post(f"{base}/indicators", json={"code": "M1", "name": "m",
+                                                        "action_code": "A1"}).json()
+    allocation = client.post(f"{base}/budget-allocations", json={
+        "unit_code": "DAPM", "node_code": "OE1", "planned": 10}).json()
     objects = {"organization_id": org["id"], "unit_id": unit["id"], "user_id": target["id"],
-               "token_id": api_token["id"]}
+               "token_id": api_token["id"], "plan_id": plan["id"], "node_id": node["id"],
+               "action_id": action["id"], "indicator_id": indicator["id"],
+               "allocation_id": allocation["id"]}
     return {"objects": objects, "tokens": tokens,
             "outsider": make_token(other["id"], "admin")}
 
