@@ -1,6 +1,10 @@
 """Every table of the service, imported in one place for Alembic and the metadata."""
 
 from app.changes.models import ChangeRecord
+from app.cuts.models import Cut
+from app.evidence.models import Evidence
+from app.followups.models import FollowUp, FollowUpEvent
+from app.measurements.models import IdempotencyKey, Measurement
 from app.organizations.models import Organization
 from app.plans.models import (
     Action,
@@ -16,6 +20,7 @@ from app.units.models import Unit
 from app.users.models import ApiToken, LoginThrottle, User, UserUnit
 
 __all__ = [
+    "Cut", "Evidence", "FollowUp", "FollowUpEvent", "IdempotencyKey", "Measurement",
     "Action", "ActionUnit", "ApiToken", "BudgetAllocation", "ChangeRecord", "Contribution",
     "Indicator", "LoginThrottle", "Node", "Organization", "Plan", "Programming", "Unit", "User",
     "UserUnit",

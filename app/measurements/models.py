@@ -1,0 +1,38 @@
+"""Measurements: executed values of an indicator for periods ending on a date."""
+
+import uuid
+from datetime import date
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlmodel import Field
+
+from app.core.models import NUMERIC, TableBase, fk
+
+
+class Measurement(TableBase, table=True):
+    __tablename__ = "measurements"
+    __table_args__ = (sa.UniqueConstraint("indicator_id", "period_end"),)
+
+    indicator_id: uuid.UUID = fk("indicators.id", index=False)
+    period_end: date
+    value: Decimal = Field(sa_type=NUMERIC)
+    note: str | None = Field(default=None, max_length=1000)
+    recorded_by: uuid.UUID | None = fk("users.id", nullable=True, ondelete="SET NULL",
+                                       index=False)
+
+
+class IdempotencyKey(TableBase, table=True):
+    """A POST answered once: the same key and body within 24 h replays this answer."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (sa.UniqueConstraint("user_id", "key"),)
+
+    user_id: uuid.UUID = fk("users.id", ondelete="CASCADE", index=False)
+    key: str = Field(max_length=200)
+    method: str = Field(max_length=10)
+    path: str = Field(max_length=500)
+    body_sha256: str = Field(max_length=64)
+    status_code: int
+    response: dict = Field(sa_type=JSONB)
