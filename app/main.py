@@ -15,7 +15,11 @@ from app.core.errors import install_error_handlers
 from app.core.logging import configure_logging
 from app.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from app.core.query import forbid_unknown_query_params
+from app.cuts.router import router as cuts_router
+from app.evidence.storage import LocalStorage
+from app.followups.router import router as followups_router
 from app.health.router import router as health_router
+from app.measurements.router import router as measurements_router
 from app.organizations.router import router as organizations_router
 from app.plans.router import router as plans_router
 from app.units.router import router as units_router
@@ -23,12 +27,30 @@ from app.users.router import auth_router
 from app.users.router import router as users_router
 
 ROUTERS = [health_router, auth_router, organizations_router, units_router, users_router,
-           plans_router]
+           plans_router, cuts_router, measurements_router, followups_router]
 
 
 def _operation_id(route: APIRoute) -> str:
     # Readable ids for client generators: `list_units`, `create_plan`, ...
     return route.name
+
+
+def _body_limits(settings: Settings):
+    """Batch imports and evidence uploads may be larger than ordinary JSON bodies."""
+    import re
+
+    batch = re.compile(r"^/api/v1/plans/[^/]+/measurements$")
+    upload = re.compile(r"^/api/v1/cuts/[^/]+/followups/[^/]+/evidence$")
+
+    def limit_for(method: str, path: str) -> int:
+        if method == "POST" and batch.match(path):
+            return settings.max_batch_body_bytes
+        if method == "POST" and upload.match(path):
+            # The file's own limit is enforced on its bytes; this bounds the whole form.
+            return settings.evidence_max_bytes + 64 * 1024
+        return settings.max_body_bytes
+
+    return limit_for
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
@@ -51,6 +73,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.storage = LocalStorage(settings.evidence_dir or settings.data_dir / "evidence")
     app.state.owns_engine = engine is None
     if engine is None and settings.database_url:
         engine = make_engine(settings.database_url, settings)
@@ -62,8 +85,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     for router in ROUTERS:
         app.include_router(router)
 
-    app.add_middleware(BodySizeLimitMiddleware,
-                       limit_for=lambda method, path: settings.max_body_bytes)
+    app.add_middleware(BodySizeLimitMiddleware, limit_for=_body_limits(settings))
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
                            allow_methods=["*"], allow_headers=["*"],

@@ -77,8 +77,10 @@ def database_url(fresh_database) -> str:
 
 
 @pytest.fixture(scope="session")
-def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, log_json=False, log_level="WARNING")
+def settings(database_url: str, tmp_path_factory) -> Settings:
+    return Settings(database_url=database_url, log_json=False, log_level="WARNING",
+                    evidence_dir=tmp_path_factory.mktemp("evidence"),
+                    evidence_max_bytes=256 * 1024)
 
 
 @pytest.fixture(scope="session")

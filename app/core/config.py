@@ -30,6 +30,10 @@ class Settings(BaseSettings):
 
     cors_origins: list[str] = []
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    # 10,000 measurements with notes fit well under this.
+    max_batch_body_bytes: int = Field(default=8 * 1_048_576, ge=1024)
+    evidence_dir: Path | None = None  # default: DATA_DIR/evidence
+    evidence_max_bytes: int = Field(default=20 * 1_048_576, ge=1024)
     log_level: str = "INFO"
     log_json: bool = True
 

@@ -59,8 +59,10 @@ class DomainError(Exception):
     status = 400
 
     def __init__(self, detail: str, *, errors: list[dict[str, Any]] | None = None,
-                 headers: dict[str, str] | None = None) -> None:
+                 headers: dict[str, str] | None = None, status: int | None = None) -> None:
         super().__init__(detail)
+        if status is not None:
+            self.status = status
         self.detail = detail
         self.errors = errors
         self.headers = headers

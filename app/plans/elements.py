@@ -17,6 +17,10 @@ from app.auth.deps import Actor
 from app.changes import service as changes
 from app.core.errors import Conflict, Invalid
 from app.core.models import utcnow
+from app.cuts.models import Cut
+from app.evidence.models import Evidence
+from app.followups.models import FollowUp
+from app.measurements.models import Measurement
 from app.plans import repository
 from app.plans.models import (
     Action,
@@ -43,9 +47,12 @@ from app.plans.schemas import (
 )
 from app.plans.service import actions_public, indicators_public, node_public
 
-# Tables that hang from plan elements and must be empty before an approved plan's element
-# can be deleted. Later modules (measurements, follow-ups) register theirs here.
-DEPENDENTS: list[tuple[str, type, str]] = []
+# What hangs from indicators besides their programming: an approved plan's indicator with
+# any of these is not deleted (409); a draft's goes with them.
+DEPENDENTS: list[tuple[str, type, str]] = [
+    ("measurements", Measurement, "indicator_id"),
+    ("followups", FollowUp, "indicator_id"),
+]
 
 
 def _ref(session: Session, model, plan: Plan, obj_id: uuid.UUID | None, code: str | None,
@@ -489,6 +496,9 @@ def delete_element(session: Session, actor: Actor, plan: Plan, kind: str, obj,
 
 
 def _delete_ids(session: Session, node_ids, action_ids, indicator_ids) -> None:
+    if indicator_ids:
+        session.execute(delete(Evidence).where(Evidence.followup_id.in_(
+            select(FollowUp.id).where(FollowUp.indicator_id.in_(indicator_ids)))))
     for _, model, column in DEPENDENTS:
         if indicator_ids:
             session.execute(delete(model).where(getattr(model, column).in_(indicator_ids)))
@@ -523,6 +533,7 @@ def delete_everything_of(session: Session, plan: Plan) -> dict[str, int]:
               "indicators": len(indicator_ids)}
     session.execute(delete(BudgetAllocation).where(BudgetAllocation.plan_id == plan.id))
     _delete_ids(session, node_ids, action_ids, indicator_ids)
+    session.execute(delete(Cut).where(Cut.plan_id == plan.id))
     session.execute(delete(ChangeRecord).where(ChangeRecord.plan_id == plan.id))
     session.execute(delete(Plan).where(Plan.id == plan.id))
     return counts

@@ -193,3 +193,16 @@ def budget_stmt(plan_id: uuid.UUID, **filters) -> Select:
 
 def budget_of(session: Session, plan_id: uuid.UUID) -> list[BudgetAllocation]:
     return list(session.execute(budget_stmt(plan_id)).scalars())
+
+
+def responsible_units(session: Session, indicators: list[Indicator]) -> dict:
+    """The units answering for each indicator: its own, else its action's."""
+    action_ids = {i.action_id for i in indicators if i.action_id and not i.unit_id}
+    units: dict[uuid.UUID, set[uuid.UUID]] = {}
+    if action_ids:
+        for action_id, unit_id in session.execute(
+                select(ActionUnit.action_id, ActionUnit.unit_id)
+                .where(ActionUnit.action_id.in_(action_ids))):
+            units.setdefault(action_id, set()).add(unit_id)
+    return {i.id: ({i.unit_id} if i.unit_id else units.get(i.action_id, set()))
+            for i in indicators}

@@ -13,6 +13,7 @@ from tests.helpers import assert_problem
 
 ANY = {"admin", "coordinator", "reporter", "viewer"}
 EDITORS = {"admin", "coordinator"}
+WRITERS = {"admin", "coordinator", "reporter"}
 PUBLIC = "public"
 AUTHENTICATED = "authenticated"
 PLATFORM = "platform"
@@ -70,6 +71,26 @@ ACCESS: dict[str, set[str] | str] = {
     "get_budget_allocation": ANY,
     "update_budget_allocation": EDITORS,
     "delete_budget_allocation": EDITORS,
+    "list_cuts": ANY,
+    "create_cut": EDITORS,
+    "get_cut": ANY,
+    "update_cut": EDITORS,
+    "close_cut": EDITORS,
+    "reopen_cut": EDITORS,
+    "publish_cut": EDITORS,
+    "import_measurements": WRITERS,
+    "list_measurements": ANY,
+    "list_followups": ANY,
+    "get_followup": ANY,
+    "write_followup": WRITERS,
+    "submit_followup": WRITERS,
+    "approve_followup": EDITORS,
+    "return_followup": EDITORS,
+    "add_evidence": WRITERS,
+    "list_evidence": ANY,
+    "get_evidence": ANY,
+    "download_evidence": ANY,
+    "delete_evidence": WRITERS,
 }
 
 OPERATIONS = [
@@ -108,7 +129,13 @@ def world(client, make_token, as_token):
                                                         "action_code": "A1"}).json()
     allocation = client.post(f"{base}/budget-allocations", json={
         "unit_code": "DAPM", "node_code": "OE1", "planned": 10}).json()
+    cut = client.post(f"{base}/cuts", json={"code": "C1", "cut_date": "2023-06-30",
+                                            "label": "Corte"}).json()
+    client.put(f"/api/v1/cuts/{cut['id']}/followups/{indicator['id']}", json={"narrative": "n"})
+    evidence = client.post(f"/api/v1/cuts/{cut['id']}/followups/{indicator['id']}/evidence",
+                           json={"title": "Acta", "url": "https://example.org/acta"}).json()
     objects = {"organization_id": org["id"], "unit_id": unit["id"], "user_id": target["id"],
+               "cut_id": cut["id"], "evidence_id": evidence["id"],
                "token_id": api_token["id"], "plan_id": plan["id"], "node_id": node["id"],
                "action_id": action["id"], "indicator_id": indicator["id"],
                "allocation_id": allocation["id"]}

@@ -223,7 +223,7 @@ def test_delete_in_draft_cascades_and_says_so(client, plan, session):
     assert r.status_code == 200, r.text
     assert r.json()["deleted"] == {"nodes": 2, "actions": 1, "indicators": 1,
                                    "contributions": 0, "programming": 1,
-                                   "budget_allocations": 0}
+                                   "budget_allocations": 0, "measurements": 0, "followups": 0}
     assert count(session, Node) == count(session, Action) == count(session, Indicator) == 0
 
 

@@ -1,0 +1,91 @@
+"""HTTP routes of cuts: listed and created under their plan, then closed, reopened, published."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Query, Response, status
+
+from app.auth.deps import ActorDep
+from app.core.db import SessionDep
+from app.core.errors import problem_responses
+from app.core.etag import check_if_match, with_etag
+from app.core.pagination import Page, PageDep, paginate
+from app.cuts import service
+from app.cuts.models import Cut
+from app.cuts.schemas import CutCreate, CutPublic, CutReopen, CutStatus, CutUpdate
+from app.plans.models import Plan
+from app.plans.router import EditorDep, PlanDep
+
+router = APIRouter(prefix="/api/v1", tags=["cuts"],
+                   responses=problem_responses(400, 401, 404, 413, 422))
+WRITE_ERRORS = problem_responses(403, 409, 412)
+
+
+def visible_cut(cut_id: uuid.UUID, session: SessionDep, actor: ActorDep) -> tuple[Cut, Plan]:
+    return service.get_visible(session, actor, cut_id)
+
+
+CutDep = Annotated[tuple[Cut, Plan], Depends(visible_cut)]
+
+
+@router.get("/plans/{plan_id}/cuts", response_model=Page[CutPublic], name="list_cuts")
+def list_cuts(plan: PlanDep, session: SessionDep, page: PageDep,
+              status: CutStatus | None = None,
+              year: Annotated[int | None, Query(ge=1900, le=2200)] = None):
+    from sqlalchemy import extract, select
+
+    stmt = select(Cut).where(Cut.plan_id == plan.id).order_by(Cut.cut_date, Cut.code)
+    if status is not None:
+        stmt = stmt.where(Cut.status == status)
+    if year is not None:
+        stmt = stmt.where(extract("year", Cut.cut_date) == year)
+    items, total = paginate(session, stmt, page)
+    return Page(items=[CutPublic.model_validate(c) for c in items], total=total)
+
+
+@router.post("/plans/{plan_id}/cuts", response_model=CutPublic,
+             status_code=status.HTTP_201_CREATED, name="create_cut", responses=WRITE_ERRORS)
+def create_cut(plan: PlanDep, actor: EditorDep, data: CutCreate, session: SessionDep,
+               response: Response):
+    cut = service.create(session, actor, plan, data)
+    response.headers["Location"] = f"/api/v1/cuts/{cut.id}"
+    return with_etag(response, CutPublic.model_validate(cut))
+
+
+@router.get("/cuts/{cut_id}", response_model=CutPublic, name="get_cut")
+def get_cut(found: CutDep, response: Response):
+    return with_etag(response, CutPublic.model_validate(found[0]))
+
+
+@router.patch("/cuts/{cut_id}", response_model=CutPublic, name="update_cut",
+              responses=WRITE_ERRORS)
+def update_cut(found: CutDep, actor: EditorDep, data: CutUpdate, session: SessionDep,
+               response: Response, if_match: Annotated[str | None, Header()] = None):
+    cut, plan = found
+    check_if_match(if_match, CutPublic.model_validate(cut))
+    return with_etag(response, CutPublic.model_validate(
+        service.update(session, actor, plan, cut, data)))
+
+
+@router.post("/cuts/{cut_id}/close", response_model=CutPublic, name="close_cut",
+             responses=WRITE_ERRORS)
+def close_cut(found: CutDep, actor: EditorDep, session: SessionDep, response: Response):
+    cut, plan = found
+    return with_etag(response, CutPublic.model_validate(service.close(session, actor, plan, cut)))
+
+
+@router.post("/cuts/{cut_id}/reopen", response_model=CutPublic, name="reopen_cut",
+             responses=WRITE_ERRORS)
+def reopen_cut(found: CutDep, actor: EditorDep, data: CutReopen, session: SessionDep,
+               response: Response):
+    cut, plan = found
+    return with_etag(response, CutPublic.model_validate(
+        service.reopen(session, actor, plan, cut, data.reason)))
+
+
+@router.post("/cuts/{cut_id}/publish", response_model=CutPublic, name="publish_cut",
+             responses=WRITE_ERRORS)
+def publish_cut(found: CutDep, actor: EditorDep, session: SessionDep, response: Response):
+    cut, plan = found
+    return with_etag(response, CutPublic.model_validate(
+        service.publish(session, actor, plan, cut)))

@@ -1,0 +1,117 @@
+"""Cuts: creation inside the plan's years, and the open -> closed -> published cycle."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from app.auth.deps import Actor
+from app.changes import service as changes
+from app.core.db import flush_or_conflict
+from app.core.errors import Conflict, Invalid, NotFound
+from app.core.models import utcnow
+from app.cuts.models import Cut
+from app.cuts.schemas import CutCreate, CutPublic, CutUpdate
+from app.plans.models import Plan
+
+CONFLICTS = {"uq_cuts_plan_id_code": "A cut with this code already exists in the plan."}
+
+
+def get_visible(session: Session, actor: Actor | None, cut_id: uuid.UUID,
+                *, public_ok: bool = False) -> tuple[Cut, Plan]:
+    """A cut and its plan; another organization's (or, anonymously, an unpublished) is 404."""
+    row = session.execute(select(Cut, Plan).join(Plan, Plan.id == Cut.plan_id)
+                          .where(Cut.id == cut_id)).first()
+    if row is None:
+        raise NotFound("cut", cut_id)
+    cut, plan = row
+    if actor is not None and actor.sees(plan.organization_id):
+        return cut, plan
+    if actor is None and public_ok and cut.status == "published":
+        return cut, plan
+    raise NotFound("cut", cut_id)
+
+
+def _check_date(plan: Plan, cut_date: date) -> None:
+    if not plan.first_year <= cut_date.year <= plan.last_year:
+        raise Invalid(["cut_date"], f"{cut_date} is outside the plan's years "
+                                    f"{plan.first_year}-{plan.last_year}")
+
+
+def _record(session, actor, plan, cut, operation, before, reason=None) -> None:
+    changes.record(session, actor, plan, entity="cut", entity_id=cut.id, entity_code=cut.code,
+                   operation=operation, before=before, after=CutPublic.model_validate(cut),
+                   reason=reason, bump=False)
+
+
+def create(session: Session, actor: Actor, plan: Plan, data: CutCreate) -> Cut:
+    if plan.status == "closed":
+        raise Conflict("The plan is closed: no new cuts.")
+    _check_date(plan, data.cut_date)
+    cut = Cut(plan_id=plan.id, **data.model_dump())
+    session.add(cut)
+    flush_or_conflict(session, CONFLICTS)
+    _record(session, actor, plan, cut, "create", None)
+    return cut
+
+
+def update(session: Session, actor: Actor, plan: Plan, cut: Cut, data: CutUpdate) -> Cut:
+    if cut.status != "open":
+        raise Conflict(f"The cut is {cut.status}: reopen it to change it.")
+    before = CutPublic.model_validate(cut)
+    values = data.model_dump(exclude_unset=True)
+    if "cut_date" in values:
+        _check_date(plan, values["cut_date"])
+    cut.sqlmodel_update(values)
+    session.add(cut)
+    flush_or_conflict(session, CONFLICTS)
+    _record(session, actor, plan, cut, "update", before)
+    return cut
+
+
+def close(session: Session, actor: Actor, plan: Plan, cut: Cut) -> Cut:
+    if cut.status != "open":
+        raise Conflict(f"The cut is already {cut.status}.")
+    before = CutPublic.model_validate(cut)
+    cut.status, cut.closed_at = "closed", utcnow()
+    session.add(cut)
+    _record(session, actor, plan, cut, "status", before)
+    return cut
+
+
+def publish(session: Session, actor: Actor, plan: Plan, cut: Cut) -> Cut:
+    if cut.status != "closed":
+        raise Conflict("Only a closed cut is published (close it first)."
+                       if cut.status == "open" else "The cut is already published.")
+    before = CutPublic.model_validate(cut)
+    cut.status, cut.published_at = "published", utcnow()
+    session.add(cut)
+    _record(session, actor, plan, cut, "status", before)
+    return cut
+
+
+def reopen(session: Session, actor: Actor, plan: Plan, cut: Cut, reason: str) -> Cut:
+    if cut.status == "open":
+        raise Conflict("The cut is already open.")
+    before = CutPublic.model_validate(cut)
+    cut.status, cut.closed_at, cut.published_at = "open", None, None
+    session.add(cut)
+    _record(session, actor, plan, cut, "reopen", before, reason)
+    return cut
+
+
+def frozen_cuts(session: Session, plan_id: uuid.UUID) -> list[Cut]:
+    """Closed or published cuts of a plan: what they cover can no longer change."""
+    return list(session.execute(select(Cut).where(Cut.plan_id == plan_id,
+                                                  Cut.status != "open")).scalars())
+
+
+def covering(cuts: list[Cut], period_end: date) -> Cut | None:
+    """The frozen cut whose year, up to its date, holds `period_end`."""
+    for cut in cuts:
+        if cut.cut_date.year == period_end.year and period_end <= cut.cut_date:
+            return cut
+    return None

@@ -1,0 +1,122 @@
+"""Evidence: links, and files whose type is decided by their content, not their name."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from pathlib import PurePosixPath, PureWindowsPath
+
+import filetype
+from sqlmodel import Session
+
+from app.auth.deps import Actor
+from app.core.errors import Conflict, ContentTooLarge, Invalid, UnsupportedMediaType
+from app.cuts.models import Cut
+from app.evidence.models import Evidence
+from app.evidence.schemas import EvidenceLink
+from app.evidence.storage import FileTooLarge, Storage
+from app.followups.models import FollowUp
+from app.followups.service import EDITABLE, check_open, check_reporter
+from app.plans.models import Indicator
+
+# What evidence may be: documents, spreadsheets and photos, recognised by their bytes.
+ALLOWED = {
+    "application/pdf": ".pdf",
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/webp": ".webp",
+    "image/gif": ".gif",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": ".pptx",
+    "application/vnd.oasis.opendocument.text": ".odt",
+    "application/vnd.oasis.opendocument.spreadsheet": ".ods",
+}
+# Declared types that are too vague to contradict the content.
+_GENERIC = {"", "application/octet-stream", "binary/octet-stream"}
+
+
+def safe_name(name: str | None) -> str | None:
+    """The last path component, without control characters: shown, never used as a path."""
+    if not name:
+        return None
+    base = PureWindowsPath(PurePosixPath(name).name).name
+    base = "".join(c for c in base if unicodedata.category(c)[0] != "C").strip(" .")
+    return base[:255] or None
+
+
+def _check_editable(session: Session, actor: Actor, cut: Cut, indicator: Indicator,
+                    followup: FollowUp) -> None:
+    check_open(cut)
+    check_reporter(session, actor, indicator)
+    if followup.status not in EDITABLE:
+        raise Conflict(f"The follow-up is {followup.status}: its evidence cannot change.")
+
+
+def add_link(session: Session, actor: Actor, cut: Cut, indicator: Indicator,
+             followup: FollowUp, data: EvidenceLink) -> Evidence:
+    _check_editable(session, actor, cut, indicator, followup)
+    row = Evidence(followup_id=followup.id, kind=data.kind, title=data.title, url=str(data.url),
+                   evidence_date=data.evidence_date, reference=data.reference,
+                   uploaded_by=actor.user_id)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def add_file(session: Session, storage: Storage, actor: Actor, cut: Cut, indicator: Indicator,
+             followup: FollowUp, *, chunks: Iterator[bytes], max_bytes: int, kind: str,
+             title: str, evidence_date, reference: str | None, declared_type: str | None,
+             filename: str | None) -> Evidence:
+    _check_editable(session, actor, cut, indicator, followup)
+    try:
+        sha, size, head = storage.save(chunks, max_bytes)
+    except FileTooLarge:
+        raise ContentTooLarge(f"The file is larger than the limit of {max_bytes} bytes.") from None
+    if size == 0:
+        raise Invalid(["file"], "the file is empty")
+    sniffed = filetype.guess_mime(head)
+    if sniffed not in ALLOWED:
+        _forget(session, storage, sha)
+        raise UnsupportedMediaType(
+            f"The content is {sniffed or 'not a recognised type'}; allowed: PDF, JPEG, PNG, "
+            "WebP, GIF, Word, Excel, PowerPoint and OpenDocument files.")
+    declared = (declared_type or "").split(";")[0].strip().lower()
+    if declared not in _GENERIC and declared != sniffed:
+        _forget(session, storage, sha)
+        raise UnsupportedMediaType(f"The file says it is {declared} but its content is {sniffed}.")
+    name = safe_name(filename)
+    if name and re.search(r"\.[A-Za-z0-9]{1,5}$", name) and not name.lower().endswith(
+            ALLOWED[sniffed]) and not (sniffed == "image/jpeg" and name.lower().endswith(".jpeg")):
+        _forget(session, storage, sha)
+        raise UnsupportedMediaType(f"The file name says {name.rsplit('.', 1)[-1]} but its "
+                                   f"content is {sniffed}.")
+    row = Evidence(followup_id=followup.id, kind=kind, title=title, evidence_date=evidence_date,
+                   reference=reference, sha256=sha, media_type=sniffed, size_bytes=size,
+                   original_name=name, uploaded_by=actor.user_id)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _forget(session: Session, storage: Storage, sha: str) -> None:
+    """Remove a refused file unless another evidence row holds the same content."""
+    from sqlalchemy import select
+
+    if session.execute(select(Evidence.id).where(Evidence.sha256 == sha).limit(1)).first() is None:
+        storage.delete(sha)
+
+
+def delete(session: Session, storage: Storage, actor: Actor, cut: Cut, indicator: Indicator,
+           followup: FollowUp, row: Evidence) -> None:
+    check_open(cut)
+    check_reporter(session, actor, indicator)
+    if followup.status == "approved":
+        raise Conflict("The follow-up is approved: its evidence is kept.")
+    if followup.status == "submitted":
+        raise Conflict("The follow-up is under review: its evidence cannot change now.")
+    session.delete(row)
+    session.flush()
+    if row.sha256:
+        _forget(session, storage, row.sha256)

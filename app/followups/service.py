@@ -1,0 +1,132 @@
+"""Follow-ups: written by the indicator's units while the cut is open, then reviewed."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from app.auth.deps import Actor
+from app.core.errors import Conflict, Forbidden, NotFound
+from app.core.models import utcnow
+from app.cuts.models import Cut
+from app.evidence.models import Evidence
+from app.followups.models import FollowUp, FollowUpEvent
+from app.followups.schemas import FollowUpEventPublic, FollowUpPublic, FollowUpWrite
+from app.plans.models import Indicator, Plan
+from app.plans.repository import responsible_units
+
+EDITABLE = ("draft", "returned")
+
+
+def indicator_of(session: Session, plan: Plan, indicator_id: uuid.UUID) -> Indicator:
+    indicator = session.get(Indicator, indicator_id)
+    if indicator is None or indicator.plan_id != plan.id:
+        raise NotFound("indicator", indicator_id)
+    return indicator
+
+
+def find(session: Session, cut: Cut, indicator: Indicator) -> FollowUp | None:
+    return session.execute(select(FollowUp).where(
+        FollowUp.cut_id == cut.id, FollowUp.indicator_id == indicator.id)).scalar_one_or_none()
+
+
+def get(session: Session, cut: Cut, indicator: Indicator) -> FollowUp:
+    followup = find(session, cut, indicator)
+    if followup is None:
+        raise NotFound("follow-up of indicator", indicator.code)
+    return followup
+
+
+def check_reporter(session: Session, actor: Actor, indicator: Indicator) -> None:
+    """Coordinators and admins write for anyone; a reporter only for its units' indicators."""
+    if actor.is_platform_admin or actor.role in ("admin", "coordinator"):
+        return
+    units = responsible_units(session, [indicator])[indicator.id]
+    if actor.role != "reporter" or not units & actor.unit_ids:
+        raise Forbidden(f"Indicator {indicator.code} is not one of your units'.")
+
+
+def check_open(cut: Cut) -> None:
+    if cut.status != "open":
+        raise Conflict(f"The cut is {cut.status}: its follow-ups and evidence cannot change.")
+
+
+def _event(session, actor, followup, to_status, comment=None) -> None:
+    session.add(FollowUpEvent(followup_id=followup.id, actor_id=actor.user_id,
+                              actor_username=actor.username, from_status=followup.status,
+                              to_status=to_status, comment=comment))
+    followup.status = to_status
+
+
+def write(session: Session, actor: Actor, cut: Cut, indicator: Indicator,
+          data: FollowUpWrite) -> tuple[FollowUp, bool]:
+    check_open(cut)
+    check_reporter(session, actor, indicator)
+    followup = find(session, cut, indicator)
+    created = followup is None
+    if created:
+        followup = FollowUp(cut_id=cut.id, indicator_id=indicator.id)
+    elif followup.status not in EDITABLE:
+        raise Conflict(f"The follow-up is {followup.status}: it can no longer be edited"
+                       + (" (ask for it to be returned)." if followup.status == "submitted"
+                          else "."))
+    followup.sqlmodel_update(data.model_dump())
+    followup.updated_by = actor.user_id
+    session.add(followup)
+    session.flush()
+    return followup, created
+
+
+def transition(session: Session, actor: Actor, cut: Cut, indicator: Indicator, action: str,
+               comment: str | None = None) -> FollowUp:
+    check_open(cut)
+    followup = get(session, cut, indicator)
+    allowed = {"submit": EDITABLE, "approve": ("submitted",), "return": ("submitted",)}[action]
+    if followup.status not in allowed:
+        raise Conflict(f"The follow-up is {followup.status}: `{action}` needs it "
+                       f"{' or '.join(allowed)}.")
+    now = utcnow()
+    if action == "submit":
+        check_reporter(session, actor, indicator)
+        _event(session, actor, followup, "submitted")
+        followup.submitted_by, followup.submitted_at = actor.user_id, now
+        followup.return_comment = None
+    else:
+        _event(session, actor, followup, "approved" if action == "approve" else "returned",
+               comment)
+        followup.reviewed_by, followup.reviewed_at = actor.user_id, now
+        if action == "return":
+            followup.return_comment = comment
+    session.add(followup)
+    session.flush()
+    return followup
+
+
+def public(session: Session, followups: list[FollowUp]) -> list[FollowUpPublic]:
+    """Follow-ups with their indicator codes, evidence counts and events: three statements."""
+    ids = [f.id for f in followups]
+    if not ids:
+        return []
+    codes = dict(session.execute(select(Indicator.id, Indicator.code).where(
+        Indicator.id.in_([f.indicator_id for f in followups]))).all())
+    counts = dict(session.execute(select(Evidence.followup_id, func.count()).where(
+        Evidence.followup_id.in_(ids)).group_by(Evidence.followup_id)).all())
+    events = defaultdict(list)
+    for e in session.execute(select(FollowUpEvent).where(FollowUpEvent.followup_id.in_(ids))
+                             .order_by(FollowUpEvent.created_at)).scalars():
+        events[e.followup_id].append(FollowUpEventPublic(
+            at=e.created_at, actor_username=e.actor_username, from_status=e.from_status,
+            to_status=e.to_status, comment=e.comment))
+    return [FollowUpPublic.model_validate({
+        **f.model_dump(), "indicator_code": codes[f.indicator_id],
+        "evidence_count": counts.get(f.id, 0), "events": events[f.id]}) for f in followups]
+
+
+def list_stmt(cut: Cut, status: str | None):
+    stmt = select(FollowUp).where(FollowUp.cut_id == cut.id)
+    if status is not None:
+        stmt = stmt.where(FollowUp.status == status)
+    return stmt.order_by(FollowUp.created_at, FollowUp.id)

@@ -1,0 +1,47 @@
+"""HTTP routes of measurements: the batch import under a plan, and reading by indicator."""
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+
+from app.auth.deps import Actor, requires
+from app.core.db import SessionDep
+from app.core.errors import problem_responses
+from app.core.idempotency import IdempotencyHeader, body_digest, remember, replay
+from app.core.pagination import Page, PageDep, paginate
+from app.measurements import service
+from app.measurements.schemas import ImportSummary, MeasurementBatch, MeasurementPublic
+from app.plans.router import IndicatorDep, PlanDep
+
+router = APIRouter(prefix="/api/v1", tags=["measurements"],
+                   responses=problem_responses(400, 401, 404, 413, 422))
+ReporterDep = Annotated[Actor, Depends(requires("admin", "coordinator", "reporter"))]
+
+
+@router.post("/plans/{plan_id}/measurements", response_model=ImportSummary,
+             name="import_measurements", responses=problem_responses(403, 409))
+def import_measurements(
+    plan: PlanDep, actor: ReporterDep, data: MeasurementBatch, session: SessionDep,
+    request: Request, idempotency_key: IdempotencyHeader = None,
+    atomic: Annotated[bool, Query(description="Write nothing if any item is rejected")] = False,
+    dry_run: Annotated[bool, Query(description="Check and summarise, write nothing")] = False,
+):
+    digest = body_digest({"items": data.items, "atomic": atomic, "dry_run": dry_run})
+    previous = replay(session, actor, idempotency_key, "POST", request.url.path, digest)
+    if previous is not None:
+        return previous
+    summary = service.import_batch(session, actor, plan, data.items, atomic=atomic,
+                                   dry_run=dry_run)
+    remember(session, actor, idempotency_key, "POST", request.url.path, digest, 200,
+             summary.model_dump(mode="json"))
+    return summary
+
+
+@router.get("/indicators/{indicator_id}/measurements", response_model=Page[MeasurementPublic],
+            name="list_measurements")
+def list_measurements(found: IndicatorDep, session: SessionDep, page: PageDep,
+                      since: Annotated[date | None, Query(alias="from")] = None,
+                      until: Annotated[date | None, Query(alias="to")] = None):
+    items, total = paginate(session, service.list_stmt(found[0].id, since, until), page)
+    return Page(items=[MeasurementPublic.model_validate(m) for m in items], total=total)

@@ -1,0 +1,68 @@
+"""JSON bodies of measurements and of the batch import summary."""
+
+import uuid
+from datetime import date
+from typing import Annotated, Any
+
+from pydantic import Field, StringConstraints, model_validator
+
+from app.core.schemas import (
+    LONG_TEXT_PATTERN,
+    Code,
+    InputModel,
+    Number,
+    OutputModel,
+    Resource,
+    decimal_input,
+)
+
+MAX_BATCH = 10_000
+
+
+class MeasurementItem(InputModel):
+    """One executed value: by `indicator_code` (or `indicator_id`) and period end."""
+
+    indicator_code: Code | None = None
+    indicator_id: uuid.UUID | None = None
+    period_end: date
+    value: decimal_input()
+    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000,
+                                           pattern=LONG_TEXT_PATTERN)] | None = None
+
+    @model_validator(mode="after")
+    def _one_reference(self):
+        if (self.indicator_code is None) == (self.indicator_id is None):
+            raise ValueError("give indicator_code or indicator_id (exactly one)")
+        return self
+
+
+class MeasurementBatch(InputModel):
+    items: Annotated[list[Any], Field(
+        description=f"Up to {MAX_BATCH} measurements, each `{{indicator_code | indicator_id, "
+                    "period_end, value, note?}}`. Each item is checked on its own: an invalid "
+                    "one is reported by index, not fatal (unless atomic=true)")]
+
+
+class RejectedItem(OutputModel):
+    index: int
+    reason: str
+    indicator_code: str | None = None
+    period_end: str | None = None
+
+
+class ImportSummary(OutputModel):
+    received: int
+    created: int
+    updated: int
+    unchanged: int
+    rejected: list[RejectedItem]
+    dry_run: bool
+    atomic: bool
+    written: bool = Field(description="Whether anything was written")
+
+
+class MeasurementPublic(Resource):
+    indicator_id: uuid.UUID
+    period_end: date
+    value: Number
+    note: str | None
