@@ -48,5 +48,8 @@ migration: $(VENV)/.dev-installed  ## make migration m="add plans"
 	@test -n "$(m)" || (echo 'usage: make migration m="what changes"' && exit 2)
 	$(BIN)/plan-followup make-migration "$(m)"
 
+bench: $(VENV)/.dev-installed  ## benchmarks (embedded PostgreSQL unless DATABASE_URL is set)
+	$(BIN)/python -m bench.measurements
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

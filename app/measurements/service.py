@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from pydantic import ValidationError
-from sqlalchemy import select, text, tuple_
+from pydantic import TypeAdapter, ValidationError
+from sqlalchemy import select, text
 from sqlmodel import Session
 
 from app.auth.deps import Actor
@@ -47,17 +47,7 @@ def import_batch(session: Session, actor: Actor, plan: Plan, raw_items: list, *,
         raise ContentTooLarge(f"A batch holds at most {MAX_BATCH} items; this one has "
                               f"{len(raw_items)}. Split it.")
     rejected: list[RejectedItem] = []
-    parsed: list[tuple[int, MeasurementItem]] = []
-    for index, raw in enumerate(raw_items):
-        try:
-            parsed.append((index, MeasurementItem.model_validate(raw)))
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"]) or "item"
-            rejected.append(RejectedItem(index=index, reason=f"{where}: {first['msg']}",
-                                         indicator_code=_text(raw, "indicator_code"),
-                                         period_end=_text(raw, "period_end")))
-
+    parsed = _parse(raw_items, rejected)
     by_code, by_id = _indicators(session, plan, [i for _, i in parsed])
     frozen = frozen_cuts(session, plan.id)
     valid: list[_Valid] = []
@@ -111,12 +101,10 @@ def import_batch(session: Session, actor: Actor, plan: Plan, raw_items: list, *,
             raise Forbidden("You report only for your units; these indicators belong to "
                             f"others: {', '.join(foreign[:20])}. Nothing was written.")
 
-    existing = _existing(session, valid)
-    created = [v for v in valid if (v.indicator.id, v.period_end) not in existing]
-    updated = [v for v in valid if (v.indicator.id, v.period_end) in existing
-               and existing[(v.indicator.id, v.period_end)] != (v.value, v.note)]
-    summary = ImportSummary(received=len(raw_items), created=len(created), updated=len(updated),
-                            unchanged=len(valid) - len(created) - len(updated),
+    staged = _stage(session, valid) if valid else None
+    created, updated = _classify(session) if staged else (0, 0)
+    summary = ImportSummary(received=len(raw_items), created=created, updated=updated,
+                            unchanged=len(valid) - created - updated,
                             rejected=rejected, dry_run=dry_run, atomic=atomic, written=False)
     if atomic and rejected:
         raise DomainError(
@@ -124,11 +112,33 @@ def import_batch(session: Session, actor: Actor, plan: Plan, raw_items: list, *,
             "nothing was written.",
             errors=[{"loc": ["body", "items", r.index], "msg": r.reason} for r in rejected],
             status=422)
-    if dry_run or not (created or updated):
-        return summary
-    _upsert(session, actor, created + updated)
-    summary.written = True
+    if not (dry_run or not (created or updated)):
+        _upsert(session, actor)
+        summary.written = True
+    if staged:
+        session.execute(text("DROP TABLE measurement_import"))
     return summary
+
+
+_ITEMS = TypeAdapter(list[MeasurementItem])
+
+
+def _parse(raw_items: list, rejected: list[RejectedItem]) -> list[tuple[int, MeasurementItem]]:
+    """Validate all items in one pass; on errors, report them and validate the rest again."""
+    try:
+        return list(enumerate(_ITEMS.validate_python(raw_items)))
+    except ValidationError as exc:
+        first_error: dict[int, dict] = {}
+        for err in exc.errors():
+            first_error.setdefault(err["loc"][0], err)
+    for index, err in sorted(first_error.items()):
+        raw = raw_items[index]
+        where = ".".join(str(p) for p in err["loc"][1:]) or "item"
+        rejected.append(RejectedItem(index=index, reason=f"{where}: {err['msg']}",
+                                     indicator_code=_text(raw, "indicator_code"),
+                                     period_end=_text(raw, "period_end")))
+    good = [i for i in range(len(raw_items)) if i not in first_error]
+    return list(zip(good, _ITEMS.validate_python([raw_items[i] for i in good]), strict=True))
 
 
 def _text(raw: object, key: str) -> str | None:
@@ -136,39 +146,41 @@ def _text(raw: object, key: str) -> str | None:
     return value[:100] if isinstance(value, str) else None
 
 
-def _existing(session: Session, valid: list[_Valid]) -> dict:
-    if not valid:
-        return {}
-    keys = [(v.indicator.id, v.period_end) for v in valid]
-    rows = session.execute(
-        select(Measurement.indicator_id, Measurement.period_end, Measurement.value,
-               Measurement.note)
-        .where(tuple_(Measurement.indicator_id, Measurement.period_end).in_(keys)))
-    return {(i, p): (v, n) for i, p, v, n in rows}
+def _stage(session: Session, valid: list[_Valid]) -> str:
+    """COPY the batch into a temporary table of this transaction; return its name."""
+    # Dropped at the end of the import (and at commit, whatever happens).
+    session.execute(text("CREATE TEMP TABLE measurement_import (indicator_id uuid, "
+                         "period_end date, value numeric, note text) ON COMMIT DROP"))
+    raw = session.connection().connection.driver_connection
+    with raw.cursor() as cur, cur.copy("COPY measurement_import FROM STDIN") as copy:
+        for v in valid:
+            copy.write_row((v.indicator.id, v.period_end, v.value, v.note))
+    return "measurement_import"
 
 
-_UPSERT = text("""
-    INSERT INTO measurements (id, indicator_id, period_end, value, note, recorded_by,
-                              created_at, updated_at)
-    SELECT gen_random_uuid(), t.indicator_id, t.period_end, t.value, t.note, :actor, now(), now()
-    FROM unnest(CAST(:indicator_ids AS uuid[]), CAST(:period_ends AS date[]),
-                CAST(:vals AS numeric[]), CAST(:notes AS text[]))
-         AS t(indicator_id, period_end, value, note)
-    ON CONFLICT (indicator_id, period_end) DO UPDATE
-    SET value = EXCLUDED.value, note = EXCLUDED.note, recorded_by = EXCLUDED.recorded_by,
-        updated_at = now()
-""")
+def _classify(session: Session) -> tuple[int, int]:
+    """(new, changed) rows of the staged batch against what is stored."""
+    row = session.execute(text("""
+        SELECT count(*) FILTER (WHERE m.id IS NULL),
+               count(*) FILTER (WHERE m.id IS NOT NULL
+                                AND (m.value, m.note) IS DISTINCT FROM (s.value, s.note))
+        FROM measurement_import s
+        LEFT JOIN measurements m USING (indicator_id, period_end)""")).one()
+    return int(row[0]), int(row[1])
 
 
-def _upsert(session: Session, actor: Actor, rows: list[_Valid]) -> None:
-    """All rows in one statement (arrays unnested server-side), never a round trip per item."""
-    session.execute(_UPSERT, {
-        "actor": actor.user_id,
-        "indicator_ids": [r.indicator.id for r in rows],
-        "period_ends": [r.period_end for r in rows],
-        "vals": [r.value for r in rows],
-        "notes": [r.note for r in rows],
-    })
+def _upsert(session: Session, actor: Actor) -> None:
+    """All rows in one statement; rows whose value and note did not change are left alone."""
+    session.execute(text("""
+        INSERT INTO measurements (id, indicator_id, period_end, value, note, recorded_by,
+                                  created_at, updated_at)
+        SELECT gen_random_uuid(), indicator_id, period_end, value, note, :actor, now(), now()
+        FROM measurement_import
+        ON CONFLICT (indicator_id, period_end) DO UPDATE
+        SET value = EXCLUDED.value, note = EXCLUDED.note, recorded_by = EXCLUDED.recorded_by,
+            updated_at = now()
+        WHERE (measurements.value, measurements.note)
+              IS DISTINCT FROM (EXCLUDED.value, EXCLUDED.note)"""), {"actor": actor.user_id})
 
 
 def list_stmt(indicator_id: uuid.UUID, since: date | None, until: date | None):
