@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Response, status
 
-from app.auth.deps import ActorDep
+from app.auth.deps import ActorDep, OptionalActorDep
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.etag import check_if_match, with_etag
@@ -52,9 +52,12 @@ def create_cut(plan: PlanDep, actor: EditorDep, data: CutCreate, session: Sessio
     return with_etag(response, CutPublic.model_validate(cut))
 
 
-@router.get("/cuts/{cut_id}", response_model=CutPublic, name="get_cut")
-def get_cut(found: CutDep, response: Response):
-    return with_etag(response, CutPublic.model_validate(found[0]))
+@router.get("/cuts/{cut_id}", response_model=CutPublic, name="get_cut",
+            description="Public (no token) once the cut is published.")
+def get_cut(cut_id: uuid.UUID, session: SessionDep, actor: OptionalActorDep,
+            response: Response):
+    cut, _ = service.get_visible(session, actor, cut_id, public_ok=True)
+    return with_etag(response, CutPublic.model_validate(cut))
 
 
 @router.patch("/cuts/{cut_id}", response_model=CutPublic, name="update_cut",

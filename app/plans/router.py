@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Depends, Header, Query, Response, status
 from sqlmodel import Session
 
-from app.auth.deps import Actor, ActorDep, requires
+from app.auth.deps import Actor, ActorDep, OptionalActorDep, requires
 from app.changes import service as changes
 from app.core.db import SessionDep
 from app.core.errors import NotFound, problem_responses
@@ -148,9 +148,12 @@ def delete_plan(plan: PlanDep, actor: EditorDep, session: SessionDep,
     return DeletionSummary(deleted=service.delete_plan(session, actor, plan))
 
 
-@router.get("/plans/{plan_id}/tree", response_model=PlanTree, name="get_plan_tree")
-def get_plan_tree(plan: PlanDep, session: SessionDep, include_retired: Retired = False):
-    return service.tree(session, plan, include_retired=include_retired)
+@router.get("/plans/{plan_id}/tree", response_model=PlanTree, name="get_plan_tree",
+            description="Public (no token) for plans with a published cut, for portals.")
+def get_plan_tree(plan_id: uuid.UUID, session: SessionDep, actor: OptionalActorDep,
+                  include_retired: Retired = False):
+    plan = service.get_visible(session, actor, plan_id, public_ok=True)
+    return service.tree(session, plan, include_retired=include_retired and actor is not None)
 
 
 @router.get("/plans/{plan_id}/changes", response_model=Page[ChangePublic],

@@ -40,11 +40,24 @@ TRANSITIONS = {
 }
 
 
-def get_visible(session: Session, actor: Actor | None, plan_id: uuid.UUID) -> Plan:
+def get_visible(session: Session, actor: Actor | None, plan_id: uuid.UUID, *,
+                public_ok: bool = False) -> Plan:
+    """The plan if the actor's organization owns it; anonymously (where `public_ok`), only a
+    plan with a published cut. Anything else answers 404, as if it did not exist."""
     plan = repository.get(session, Plan, plan_id)
-    if plan is None or actor is None or not actor.sees(plan.organization_id):
-        raise NotFound("plan", plan_id)
-    return plan
+    if plan is not None and actor is not None and actor.sees(plan.organization_id):
+        return plan
+    if plan is not None and actor is None and public_ok and has_published_cut(session, plan.id):
+        return plan
+    raise NotFound("plan", plan_id)
+
+
+def has_published_cut(session: Session, plan_id: uuid.UUID) -> bool:
+    from app.cuts.models import Cut
+
+    return session.execute(select(Cut.id).where(Cut.plan_id == plan_id,
+                                                Cut.status == "published").limit(1)
+                           ).first() is not None
 
 
 def list_(session: Session, actor: Actor, page: PageParams, *, organization_id, kind, status,

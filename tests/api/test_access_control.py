@@ -17,6 +17,8 @@ WRITERS = {"admin", "coordinator", "reporter"}
 PUBLIC = "public"
 AUTHENTICATED = "authenticated"
 PLATFORM = "platform"
+# Readable by any role of the organization, and anonymously once a cut is published.
+PUBLISHED = "published"
 
 # operation id -> who may call it (roles of the object's organization, or a marker).
 ACCESS: dict[str, set[str] | str] = {
@@ -47,7 +49,7 @@ ACCESS: dict[str, set[str] | str] = {
     "get_plan": ANY,
     "update_plan": EDITORS,
     "delete_plan": EDITORS,
-    "get_plan_tree": ANY,
+    "get_plan_tree": PUBLISHED,
     "list_plan_changes": ANY,
     "list_nodes": ANY,
     "create_node": EDITORS,
@@ -73,7 +75,7 @@ ACCESS: dict[str, set[str] | str] = {
     "delete_budget_allocation": EDITORS,
     "list_cuts": ANY,
     "create_cut": EDITORS,
-    "get_cut": ANY,
+    "get_cut": PUBLISHED,
     "update_cut": EDITORS,
     "close_cut": EDITORS,
     "reopen_cut": EDITORS,
@@ -167,11 +169,27 @@ def test_other_organization_gets_404(world, as_token, path, method, op):
 
 
 @pytest.mark.parametrize(("path", "method", "op"),
-                         [o for o in OPERATIONS if ACCESS.get(o[2]) != PUBLIC],
-                         ids=[o[2] for o in OPERATIONS if ACCESS.get(o[2]) != PUBLIC])
+                         [o for o in OPERATIONS if ACCESS.get(o[2]) not in (PUBLIC, PUBLISHED)],
+                         ids=[o[2] for o in OPERATIONS
+                              if ACCESS.get(o[2]) not in (PUBLIC, PUBLISHED)])
 def test_anonymous_gets_401(anon, world, path, method, op):
     kwargs = {"json": {}} if method in ("POST", "PUT", "PATCH") else {}
     assert_problem(anon.request(method, _url(path, world["objects"]), **kwargs), 401)
+
+
+def test_published_is_public_and_nothing_else(world, anon, client):
+    objects = world["objects"]
+    tree = f"/api/v1/plans/{objects['plan_id']}/tree"
+    cut = f"/api/v1/cuts/{objects['cut_id']}"
+    assert_problem(anon.get(tree), 404)
+    assert_problem(anon.get(cut), 404)
+    client.post(f"{cut}/close")
+    client.post(f"{cut}/publish")
+    assert anon.get(tree).status_code == 200
+    assert anon.get(cut).json()["status"] == "published"
+    # Everything else still needs a token.
+    assert_problem(anon.get(f"/api/v1/plans/{objects['plan_id']}"), 401)
+    assert_problem(anon.get(f"{cut}/followups"), 401)
 
 
 def _role_cases():
