@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint docker-lint admin openapi migrate migration bench clean
+.PHONY: run test lint docker-lint admin demo openapi migrate migration bench clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
@@ -37,6 +37,9 @@ docker-lint: $(VENV)/.dev-installed
 admin: $(VENV)/.run-installed  ## make admin u=ana  (asks for the password)
 	@test -n "$(u)" || (echo 'usage: make admin u=USERNAME' && exit 2)
 	$(BIN)/plan-followup create-admin --username "$(u)"
+
+demo: $(VENV)/.run-installed  ## load the four seed plans into the service's database
+	$(BIN)/plan-followup demo
 
 openapi: $(VENV)/.run-installed  ## regenerate openapi/openapi.json from the app
 	$(BIN)/plan-followup openapi

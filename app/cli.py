@@ -108,6 +108,59 @@ def cmd_create_admin(args: argparse.Namespace) -> None:
     print(f"Platform administrator {username!r} created. Log in with POST /api/v1/auth/login.")
 
 
+def cmd_demo(args: argparse.Namespace) -> None:
+    """Load the four seed plans through the HTTP API (in-process) into the service's database."""
+    import secrets
+
+    from sqlalchemy import select, update
+    from sqlmodel import Session
+
+    from app.core.db import make_engine
+    from app.core.migrations import upgrade_head
+    from app.core.models import utcnow
+    from app.demo.client import AsgiClient
+    from app.demo.loader import load
+    from app.demo.seeds import SEEDS
+    from app.main import create_app
+    from app.users import repository as users
+    from app.users import service as users_service
+    from app.users.models import ApiToken, User
+    from app.users.schemas import ApiTokenCreate
+
+    url = _database_url()
+    upgrade_head(url)
+    settings = get_settings()
+    engine = make_engine(url, settings)
+    with Session(engine) as session:
+        # A platform user nobody can log in as (no password); its token lives for this run.
+        loader = session.execute(select(User).where(User.username == "demo-loader")
+                                 ).scalar_one_or_none()
+        if loader is None:
+            loader = users.save(session, User(username="demo-loader", full_name="Carga demo",
+                                              role="admin", is_platform_admin=True,
+                                              password_hash=None))
+        token, row = users_service.create_api_token(
+            session, loader, ApiTokenCreate(name=f"demo {secrets.token_hex(4)}",
+                                            expires_in_days=1))
+        session.commit()
+        token_id = row.id
+    app = create_app(settings, engine=engine)
+    client = AsgiClient(app, headers={"Authorization": f"Bearer {token}"})
+    try:
+        for seed in SEEDS:
+            loaded = load(client, seed)
+            state = "loaded" if loaded["created"] else "already there, unchanged"
+            print(f"{seed['organization']['name']}: {seed['plan']['name']} "
+                  f"(plan {loaded['plan']['id']}) {state}")
+    finally:
+        client.close()
+        with Session(engine) as session:
+            session.execute(update(ApiToken).where(ApiToken.id == token_id)
+                            .values(revoked_at=utcnow()))
+            session.commit()
+        engine.dispose()
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="plan-followup", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -129,6 +182,9 @@ def main(argv: list[str] | None = None) -> None:
     make_migration = sub.add_parser("make-migration", help="autogenerate a migration")
     make_migration.add_argument("message")
     make_migration.set_defaults(func=cmd_make_migration)
+
+    sub.add_parser("demo", help="load the four seed plans (idempotent)").set_defaults(
+        func=cmd_demo)
 
     admin = sub.add_parser("create-admin", help="create a platform administrator")
     admin.add_argument("--username", required=True)

@@ -6,13 +6,11 @@ server; unset, it starts a throwaway embedded PostgreSQL.
 
 from __future__ import annotations
 
-import asyncio
 import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlmodel import Session
@@ -20,6 +18,7 @@ from sqlmodel import Session
 from app.core.config import Settings
 from app.core.db import get_session, make_engine, sqlalchemy_url
 from app.core.migrations import upgrade_head
+from app.demo.client import AsgiClient
 from app.main import create_app
 
 
@@ -138,101 +137,8 @@ def app(_shared_app, connection: Connection):
     current.pop("connection", None)
 
 
-class ApiClient:
-    """Synchronous facade over httpx.AsyncClient speaking ASGI to the app (no sockets)."""
-
-    def __init__(self, app, headers: dict[str, str] | None = None) -> None:
-        self._loop = asyncio.new_event_loop()
-        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-        self._client = httpx.AsyncClient(transport=transport, base_url="http://testserver",
-                                         headers=headers or {})
-
-    def request(self, method: str, url: str, **kwargs) -> httpx.Response:
-        return self._loop.run_until_complete(self._client.request(method, url, **kwargs))
-
-    def get(self, url: str, **kw) -> httpx.Response:
-        return self.request("GET", url, **kw)
-
-    def post(self, url: str, **kw) -> httpx.Response:
-        return self.request("POST", url, **kw)
-
-    def put(self, url: str, **kw) -> httpx.Response:
-        return self.request("PUT", url, **kw)
-
-    def patch(self, url: str, **kw) -> httpx.Response:
-        return self.request("PATCH", url, **kw)
-
-    def delete(self, url: str, **kw) -> httpx.Response:
-        return self.request("DELETE", url, **kw)
-
-    def close(self) -> None:
-        self._loop.run_until_complete(self._client.aclose())
-        self._loop.close()
-
-
-@pytest.fixture(scope="session")
-def password_hash() -> str:
-    from app.core.security import hash_password
-
-    return hash_password(TEST_PASSWORD)
-
-
-TEST_PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture
-def make_token(session: Session, password_hash: str):
-    """Builder: a user with a role (and units) and a bearer token for it."""
-    from app.users import repository as users
-    from app.users import service as users_service
-    from app.users.models import User
-    from app.users.schemas import ApiTokenCreate
-
-    counter = iter(range(1_000_000))
-
-    def make(organization_id=None, role: str = "admin", unit_ids=(), *,
-             platform: bool = False, username: str | None = None) -> str:
-        user = User(organization_id=None if platform else organization_id,
-                    username=username or f"user{next(counter)}", full_name="Test user",
-                    role=role, is_platform_admin=platform, password_hash=password_hash)
-        users.save(session, user)
-        users.set_units(session, user, list(unit_ids))
-        token, _ = users_service.create_api_token(session, user, ApiTokenCreate(name="test"))
-        session.flush()
-        return token
-
-    return make
-
-
-@pytest.fixture
-def as_token(app):
-    """Factory of clients that send a given bearer token."""
-    clients: list[ApiClient] = []
-
-    def make(token: str | None) -> ApiClient:
-        c = ApiClient(app, headers={"Authorization": f"Bearer {token}"} if token else None)
-        clients.append(c)
-        return c
-
-    yield make
-    for c in clients:
-        c.close()
-
-
-@pytest.fixture
-def root_token(make_token) -> str:
-    return make_token(platform=True, username="root")
-
-
-@pytest.fixture
-def client(as_token, root_token) -> ApiClient:
-    """A platform administrator's client: may do everything."""
-    return as_token(root_token)
-
-
-@pytest.fixture
-def anon(as_token) -> ApiClient:
-    return as_token(None)
+class ApiClient(AsgiClient):
+    """The tests' client: httpx against the ASGI app, synchronous."""
 
 
 class QueryCounter:

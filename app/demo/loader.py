@@ -111,3 +111,60 @@ def load_structure(client, seed: dict) -> dict:
         body = {k: v for k, v in alloc.items() if v is not None}
         _ok(client.post(f"{base}/budget-allocations", json=as_json(body)), "budget allocation")
     return {"organization": organization, "plan": plan, "created": True}
+
+
+def load_followup(client, seed: dict, plan: dict) -> dict:
+    """Cuts, measurements, follow-ups and their evidence links; then the cuts are closed and
+    published, as the seed reports were."""
+    base = f"/api/v1/plans/{plan['id']}"
+    cuts = {}
+    for cut in seed.get("cuts", []):
+        cuts[cut["code"]] = _ok(client.post(f"{base}/cuts", json=cut), f"cut {cut['code']}")
+    if seed.get("measurements"):
+        summary = _ok(client.post(f"{base}/measurements", params={"atomic": "true"},
+                                  json={"items": as_json(seed["measurements"])}), "measurements")
+        if summary["rejected"]:
+            raise LoadError(f"measurements rejected: {summary['rejected'][:3]}")
+    indicators = {i["code"]: i["id"] for i in _ok(
+        client.get(f"{base}/indicators", params={"limit": 500}), "indicators")["items"]}
+    links = 0
+    for fu in seed.get("followups", []):
+        cut_id = cuts[fu["cut_code"]]["id"]
+        url = f"/api/v1/cuts/{cut_id}/followups/{indicators[fu['indicator_code']]}"
+        references = [e for e in fu["evidence"] if not e.get("url")]
+        observations = fu.get("observations") or ""
+        if references:
+            listed = "; ".join(e["reference"] or e["title"] for e in references)
+            observations = f"{observations}\nSoportes citados: {listed}".strip()
+        body = {"narrative": fu.get("narrative"), "observations": observations or None,
+                "lag_justification": fu.get("lag_justification")}
+        _ok(client.put(url, json={k: v for k, v in body.items() if v}), f"follow-up {url}")
+        for ev in fu["evidence"]:
+            if ev.get("url"):
+                link = {"kind": ev["kind"], "title": ev["title"][:300], "url": ev["url"],
+                        "reference": (ev.get("reference") or "")[:300] or None,
+                        "evidence_date": ev.get("date")}
+                _ok(client.post(f"{url}/evidence",
+                                json={k: v for k, v in link.items() if v is not None}),
+                    "evidence link")
+                links += 1
+    for cut in cuts.values():
+        _ok(client.post(f"/api/v1/cuts/{cut['id']}/close"), "close cut")
+        _ok(client.post(f"/api/v1/cuts/{cut['id']}/publish"), "publish cut")
+    return {"cuts": len(cuts), "followups": len(seed.get("followups", [])), "links": links}
+
+
+def load(client, seed: dict) -> dict:
+    """A whole seed plan: structure, then its follow-up. Loading again changes nothing."""
+    seed = dict(seed)
+    notes = seed.get("notes") or []
+    if notes:
+        plan = dict(seed["plan"])
+        plan["description"] = ((plan.get("description") or "") + "\n\nNotas de la carga "
+                               "(datos de demostración tomados del documento fuente):\n- "
+                               + "\n- ".join(notes)).strip()
+        seed["plan"] = plan
+    loaded = load_structure(client, seed)
+    if loaded["created"]:
+        loaded["followup"] = load_followup(client, seed, loaded["plan"])
+    return loaded
