@@ -141,6 +141,72 @@ class ApiClient(AsgiClient):
     """The tests' client: httpx against the ASGI app, synchronous."""
 
 
+
+@pytest.fixture(scope="session")
+def password_hash() -> str:
+    from app.core.security import hash_password
+
+    return hash_password(TEST_PASSWORD)
+
+
+TEST_PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def make_token(session: Session, password_hash: str):
+    """Builder: a user with a role (and units) and a bearer token for it."""
+    from app.users import repository as users
+    from app.users import service as users_service
+    from app.users.models import User
+    from app.users.schemas import ApiTokenCreate
+
+    counter = iter(range(1_000_000))
+
+    def make(organization_id=None, role: str = "admin", unit_ids=(), *,
+             platform: bool = False, username: str | None = None) -> str:
+        user = User(organization_id=None if platform else organization_id,
+                    username=username or f"user{next(counter)}", full_name="Test user",
+                    role=role, is_platform_admin=platform, password_hash=password_hash)
+        users.save(session, user)
+        users.set_units(session, user, list(unit_ids))
+        token, _ = users_service.create_api_token(session, user, ApiTokenCreate(name="test"))
+        session.flush()
+        return token
+
+    return make
+
+
+@pytest.fixture
+def as_token(app):
+    """Factory of clients that send a given bearer token."""
+    clients: list[ApiClient] = []
+
+    def make(token: str | None) -> ApiClient:
+        c = ApiClient(app, headers={"Authorization": f"Bearer {token}"} if token else None)
+        clients.append(c)
+        return c
+
+    yield make
+    for c in clients:
+        c.close()
+
+
+@pytest.fixture
+def root_token(make_token) -> str:
+    return make_token(platform=True, username="root")
+
+
+@pytest.fixture
+def client(as_token, root_token) -> ApiClient:
+    """A platform administrator's client: may do everything."""
+    return as_token(root_token)
+
+
+@pytest.fixture
+def anon(as_token) -> ApiClient:
+    return as_token(None)
+
+
 class QueryCounter:
     def __init__(self) -> None:
         self.statements: list[str] = []
