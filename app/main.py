@@ -18,12 +18,13 @@ from app.core.query import forbid_unknown_query_params
 from app.health.router import router as health_router
 from app.organizations.router import router as organizations_router
 from app.plans.router import router as plans_router
+from app.results.router import router as results_router
 from app.units.router import router as units_router
 from app.users.router import auth_router
 from app.users.router import router as users_router
 
 ROUTERS = [health_router, auth_router, organizations_router, units_router, users_router,
-           plans_router]
+           plans_router, results_router]
 
 
 def _operation_id(route: APIRoute) -> str:

@@ -5,9 +5,12 @@ path parameters have an object in `objects` to aim at.
 """
 
 import re
+import uuid
+from datetime import date
 
 import pytest
 
+from app.cuts.models import Cut
 from app.main import create_app
 from tests.helpers import assert_problem
 
@@ -70,6 +73,14 @@ ACCESS: dict[str, set[str] | str] = {
     "get_budget_allocation": ANY,
     "update_budget_allocation": EDITORS,
     "delete_budget_allocation": EDITORS,
+    "get_cut_results": ANY,
+    "get_results_by_unit": ANY,
+    "get_results_by_axis": ANY,
+    "get_results_by_band": ANY,
+    "get_results_by_status": ANY,
+    "get_cut_alerts": ANY,
+    "get_plan_trend": ANY,
+    "get_plan_budget": ANY,
 }
 
 OPERATIONS = [
@@ -85,7 +96,7 @@ def test_every_route_has_an_access_rule():
 
 
 @pytest.fixture
-def world(client, make_token, as_token):
+def world(client, make_token, as_token, session):
     """Two organizations; in the first, one object of every kind and a token per role."""
     org = client.post("/api/v1/organizations", json={"code": "org-a", "name": "A"}).json()
     other = client.post("/api/v1/organizations", json={"code": "org-b", "name": "B"}).json()
@@ -108,10 +119,15 @@ def world(client, make_token, as_token):
                                                         "action_code": "A1"}).json()
     allocation = client.post(f"{base}/budget-allocations", json={
         "unit_code": "DAPM", "node_code": "OE1", "planned": 10}).json()
+    # Inserted directly: the cuts API is written elsewhere.
+    cut = Cut(plan_id=uuid.UUID(plan["id"]), code="2023-06", cut_date=date(2023, 6, 30),
+              label="Corte", period_kind="semiannual")
+    session.add(cut)
+    session.flush()
     objects = {"organization_id": org["id"], "unit_id": unit["id"], "user_id": target["id"],
                "token_id": api_token["id"], "plan_id": plan["id"], "node_id": node["id"],
                "action_id": action["id"], "indicator_id": indicator["id"],
-               "allocation_id": allocation["id"]}
+               "allocation_id": allocation["id"], "cut_id": str(cut.id), "axis": "component"}
     return {"objects": objects, "tokens": tokens,
             "outsider": make_token(other["id"], "admin")}
 
