@@ -176,9 +176,7 @@ def load_structure(session: Session, plan: Plan) -> Structure:
     explicit: dict[uuid.UUID, list[Row]] = defaultdict(list)
     for c in repository.contributions(session, plan.id):
         explicit[c.indicator_id].append(c)
-    programming: dict[uuid.UUID, list[DatedValue]] = defaultdict(list)
-    for indicator_id, period_end, value in repository.programming(session, plan.id):
-        programming[indicator_id].append(DatedValue(period_end, value))
+    programming = dated_values(repository.programming(session, plan.id))
 
     structure = Structure(
         plan=plan, nodes=nodes, actions=actions, indicators=indicators, units=units,
@@ -209,11 +207,10 @@ def load_structure(session: Session, plan: Plan) -> Structure:
     return structure
 
 
-def group_measurements(rows: Iterable[Row]) -> dict[uuid.UUID, list[DatedValue]]:
-    out: dict[uuid.UUID, list[DatedValue]] = defaultdict(list)
-    for indicator_id, period_end, value in rows:
-        out[indicator_id].append(DatedValue(period_end, value))
-    return out
+def dated_values(rows: Iterable[Row]) -> dict[uuid.UUID, list[DatedValue]]:
+    """{indicator_id: values} from rows of (indicator_id, period_ends, values)."""
+    return {indicator_id: [DatedValue(d, v) for d, v in zip(ends, values, strict=True)]
+            for indicator_id, ends, values in rows}
 
 
 @dataclass
@@ -355,7 +352,7 @@ def shape_results(structure: Structure, evaluation: Evaluation, cut: Cut) -> Cut
 def at_cut(session: Session, cut: Cut, plan: Plan) -> tuple[Structure, Evaluation]:
     """The plan's figures at the cut: eight statements whatever the plan's size."""
     structure = load_structure(session, plan)
-    measured = group_measurements(repository.measurements(session, plan.id, cut.cut_date))
+    measured = dated_values(repository.measurements(session, plan.id, cut.cut_date))
     return structure, evaluate(structure, measured, cut.cut_date)
 
 
@@ -558,7 +555,7 @@ def trend(session: Session, plan: Plan) -> PlanTrend:
     cuts = repository.cuts_of(session, plan.id)
     structure = load_structure(session, plan)
     last = max((c.cut_date for c in cuts), default=date.min)
-    measured = group_measurements(repository.measurements(session, plan.id, last))
+    measured = dated_values(repository.measurements(session, plan.id, last))
     shaper = _Shaper(structure)
 
     plan_points: list[TrendPoint] = []
