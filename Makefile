@@ -48,5 +48,8 @@ migration: $(VENV)/.dev-installed  ## make migration m="add plans"
 	@test -n "$(m)" || (echo 'usage: make migration m="what changes"' && exit 2)
 	$(BIN)/plan-followup make-migration "$(m)"
 
+bench: $(VENV)/.dev-installed  ## latency and statements of the results endpoint, 5,000 vs 500 indicators
+	$(BIN)/python -m bench.results
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
