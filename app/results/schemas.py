@@ -155,7 +155,8 @@ class IndicatorBrief(OutputModel):
     indicator_id: uuid.UUID
     code: str
     name: str
-    units: list[UnitRef]
+    unit: UnitRef | None = Field(description="Its own unit, else its action's (the first)")
+    units: list[UnitRef] = Field(description="Every unit it answers to")
     advance_pct: Number | None
     advance_pct_shown: Number | None
     status: StatusOut
@@ -219,7 +220,8 @@ class Alert(OutputModel):
     id: uuid.UUID = Field(description="The action's or indicator's id")
     code: str
     name: str
-    units: list[UnitRef]
+    unit: UnitRef | None = Field(description="The first of `units`")
+    units: list[UnitRef] = Field(description="Every unit it answers to")
     detail: str
     due_date: date | None = None
     advance_pct: Number | None = None

@@ -124,9 +124,11 @@ class Structure:
     indicator_units: dict[uuid.UUID, list[uuid.UUID]] = field(default_factory=dict)
     indicator_node: dict[uuid.UUID, uuid.UUID | None] = field(default_factory=dict)
 
-    def unit_refs(self, unit_ids: Iterable[uuid.UUID]) -> list[UnitRef]:
-        return [UnitRef(unit_id=u, code=self.units[u].code, name=self.units[u].name)
+    def unit_refs(self, unit_ids: Iterable[uuid.UUID]) -> dict:
+        """`unit` (the first) and `units` (all) of an answer item."""
+        refs = [UnitRef(unit_id=u, code=self.units[u].code, name=self.units[u].name)
                 for u in unit_ids if u in self.units]
+        return {"unit": refs[0] if refs else None, "units": refs}
 
     def axis_value(self, indicator: Row, axis: str) -> str | None:
         """Its own value on the axis, else its action's."""
@@ -450,7 +452,7 @@ def _brief(structure: Structure, shaper: _Shaper, ind: Row,
            adv: IndicatorAdvance) -> IndicatorBrief:
     return IndicatorBrief(
         indicator_id=ind.id, code=ind.code, name=ind.name,
-        units=structure.unit_refs(structure.indicator_units[ind.id]),
+        **structure.unit_refs(structure.indicator_units[ind.id]),
         advance_pct=adv.advance_pct, advance_pct_shown=adv.advance_pct_shown,
         status=shaper.status(adv.advance_pct), band=shaper.band(adv.advance_pct))
 
@@ -502,8 +504,7 @@ def alerts(session: Session, cut: Cut, plan: Plan, lag_threshold_pct: Decimal) -
         if _overdue(a, state, cut.cut_date):
             items.append(Alert(
                 kind="overdue_action", element="action", id=a.id, code=a.code,
-                name=a.description, units=structure.unit_refs(structure.action_units.get(a.id,
-                                                                                          [])),
+                name=a.description, **structure.unit_refs(structure.action_units.get(a.id, [])),
                 detail=f"Vencida el {a.due_date.isoformat()}: "
                        f"{EXECUTION_STATE_LABELS[state].lower()}",
                 due_date=a.due_date, advance_pct=advance, advance_pct_shown=shown_pct(advance)))
@@ -512,9 +513,9 @@ def alerts(session: Session, cut: Cut, plan: Plan, lag_threshold_pct: Decimal) -
     indicators = {i.id: i for i in structure.indicators}
     for ind in structure.indicators:
         adv = evaluation.advances[ind.id]
-        units = structure.unit_refs(structure.indicator_units[ind.id])
         common = {"element": "indicator", "id": ind.id, "code": ind.code, "name": ind.name,
-                  "units": units, "advance_pct": adv.advance_pct,
+                  **structure.unit_refs(structure.indicator_units[ind.id]),
+                  "advance_pct": adv.advance_pct,
                   "advance_pct_shown": adv.advance_pct_shown}
         if adv.missing_report:
             items.append(Alert(kind="missing_report", detail="Sin reporte al corte", **common))
@@ -530,7 +531,7 @@ def alerts(session: Session, cut: Cut, plan: Plan, lag_threshold_pct: Decimal) -
         adv = evaluation.advances[ind.id]
         items.append(Alert(
             kind="followup_without_evidence", element="indicator", id=ind.id, code=ind.code,
-            name=ind.name, units=structure.unit_refs(structure.indicator_units[ind.id]),
+            name=ind.name, **structure.unit_refs(structure.indicator_units[ind.id]),
             detail="Seguimiento sin evidencias", advance_pct=adv.advance_pct,
             advance_pct_shown=adv.advance_pct_shown, followup_id=followup_id,
             followup_status=status))
