@@ -1,0 +1,1 @@
+"""Benchmarks: one command each, printing its figures (`python -m bench.<name>`)."""

@@ -93,6 +93,14 @@ ACCESS: dict[str, set[str] | str] = {
     "get_evidence": ANY,
     "download_evidence": ANY,
     "delete_evidence": WRITERS,
+    "get_cut_results": PUBLISHED,
+    "get_results_by_unit": PUBLISHED,
+    "get_results_by_axis": PUBLISHED,
+    "get_results_by_band": PUBLISHED,
+    "get_results_by_status": PUBLISHED,
+    "get_cut_alerts": ANY,
+    "get_plan_trend": ANY,
+    "get_plan_budget": ANY,
 }
 
 OPERATIONS = [
@@ -108,7 +116,7 @@ def test_every_route_has_an_access_rule():
 
 
 @pytest.fixture
-def world(client, make_token, as_token):
+def world(client, make_token, as_token, session):
     """Two organizations; in the first, one object of every kind and a token per role."""
     org = client.post("/api/v1/organizations", json={"code": "org-a", "name": "A"}).json()
     other = client.post("/api/v1/organizations", json={"code": "org-b", "name": "B"}).json()
@@ -140,7 +148,7 @@ def world(client, make_token, as_token):
                "cut_id": cut["id"], "evidence_id": evidence["id"],
                "token_id": api_token["id"], "plan_id": plan["id"], "node_id": node["id"],
                "action_id": action["id"], "indicator_id": indicator["id"],
-               "allocation_id": allocation["id"]}
+               "allocation_id": allocation["id"], "axis": "component"}
     return {"objects": objects, "tokens": tokens,
             "outsider": make_token(other["id"], "admin")}
 

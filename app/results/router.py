@@ -1,0 +1,101 @@
+"""HTTP routes of the computed follow-up: results at a cut, groupings, trend, alerts, budget."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query
+
+from app.auth.deps import ActorDep, OptionalActorDep
+from app.core.db import SessionDep
+from app.core.errors import NotFound, problem_responses
+from app.core.schemas import CODE_PATTERN
+from app.cuts import service as cuts_service
+from app.cuts.models import Cut
+from app.plans.models import Plan
+from app.plans.router import PlanDep
+from app.results import repository, service
+from app.results.schemas import (
+    Alerts,
+    BudgetMatrixOut,
+    CutResults,
+    GroupedResults,
+    ListedResults,
+    Measure,
+    PlanTrend,
+)
+
+router = APIRouter(prefix="/api/v1", tags=["results"],
+                   responses=problem_responses(401, 404, 422))
+
+
+def visible_cut(cut_id: uuid.UUID, session: SessionDep, actor: ActorDep) -> tuple[Cut, Plan]:
+    """A cut and its plan; another organization's answers 404 like a missing one."""
+    cut, plan = repository.cut_with_plan(session, cut_id)
+    if cut is None or not actor.sees(plan.organization_id):
+        raise NotFound("cut", cut_id)
+    return cut, plan
+
+
+def public_cut(cut_id: uuid.UUID, session: SessionDep,
+               actor: OptionalActorDep) -> tuple[Cut, Plan]:
+    """As `visible_cut`, and anonymously a published cut (what portals show)."""
+    return cuts_service.get_visible(session, actor, cut_id, public_ok=True)
+
+
+CutDep = Annotated[tuple[Cut, Plan], Depends(visible_cut)]
+PublicCutDep = Annotated[tuple[Cut, Plan], Depends(public_cut)]
+LagThreshold = Annotated[Decimal, Query(
+    ge=0, le=100, allow_inf_nan=False,
+    description="An indicator lags when its shown advance is below 100 minus this")]
+
+
+@router.get("/cuts/{cut_id}/results", response_model=CutResults, name="get_cut_results")
+def get_cut_results(found: PublicCutDep, session: SessionDep):
+    """Every indicator's, action's and node's figures at the cut, and the plan's."""
+    return service.results(session, *found)
+
+
+@router.get("/cuts/{cut_id}/results/by-unit", response_model=GroupedResults,
+            name="get_results_by_unit")
+def get_results_by_unit(found: PublicCutDep, session: SessionDep):
+    return service.by_unit(session, *found)
+
+
+@router.get("/cuts/{cut_id}/results/by-axis/{axis}", response_model=GroupedResults,
+            name="get_results_by_axis")
+def get_results_by_axis(found: PublicCutDep, session: SessionDep,
+                        axis: Annotated[str, Path(max_length=40, pattern=CODE_PATTERN)]):
+    return service.by_axis(session, *found, axis)
+
+
+@router.get("/cuts/{cut_id}/results/by-band", response_model=ListedResults,
+            name="get_results_by_band")
+def get_results_by_band(found: PublicCutDep, session: SessionDep):
+    return service.by_band(session, *found)
+
+
+@router.get("/cuts/{cut_id}/results/by-status", response_model=ListedResults,
+            name="get_results_by_status")
+def get_results_by_status(found: PublicCutDep, session: SessionDep):
+    return service.by_status(session, *found)
+
+
+@router.get("/cuts/{cut_id}/alerts", response_model=Alerts, name="get_cut_alerts")
+def get_cut_alerts(found: CutDep, session: SessionDep,
+                   lag_threshold_pct: LagThreshold = Decimal(10)):
+    return service.alerts(session, *found, lag_threshold_pct)
+
+
+@router.get("/plans/{plan_id}/trend", response_model=PlanTrend, name="get_plan_trend")
+def get_plan_trend(plan: PlanDep, session: SessionDep):
+    return service.trend(session, plan)
+
+
+@router.get("/plans/{plan_id}/budget", response_model=BudgetMatrixOut, name="get_plan_budget")
+def get_plan_budget(plan: PlanDep, session: SessionDep,
+                    year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
+                    measure: Measure = "planned"):
+    return service.budget(session, plan, year=year, measure=measure)
