@@ -12,6 +12,8 @@ from app.core.db import sqlalchemy_url
 
 def alembic_config(database_url: str | None = None) -> Config:
     cfg = Config(str(PROJECT_ROOT / "alembic.ini"))
+    # Run from the service: keep its (JSON) logging instead of alembic.ini's console handler.
+    cfg.attributes["skip_logging"] = True
     cfg.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
     if database_url:
         # '%' would be read as interpolation by configparser.
