@@ -3,6 +3,8 @@
 Every check runs but one: schema-valid bodies may still be refused (422) by domain rules a
 JSON schema cannot say (bands starting at 0, a parent in the same plan, dates inside the
 plan's years), so `positive_data_acceptance` does not apply to this API.
+
+The examples are derandomized so that CI is reproducible: a failure seen once is seen again.
 """
 
 import schemathesis
@@ -28,7 +30,7 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", proxy)
 
 
 @schema.parametrize()
-@settings(max_examples=30, deadline=None,
+@settings(max_examples=30, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                  HealthCheck.filter_too_much])
 def test_api_conforms(case, app, root_token):
