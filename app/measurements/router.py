@@ -1,5 +1,6 @@
 """HTTP routes of measurements: the batch import under a plan, and reading by indicator."""
 
+import hashlib
 from datetime import date
 from typing import Annotated
 
@@ -7,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from app.auth.deps import Actor, requires
 from app.core.db import SessionDep
-from app.core.errors import problem_responses
+from app.core.errors import UnsupportedMediaType, problem_responses
 from app.core.idempotency import IdempotencyHeader, body_digest, remember, replay
 from app.core.pagination import Page, PageDep, paginate
 from app.measurements import service
@@ -19,20 +20,29 @@ router = APIRouter(prefix="/api/v1", tags=["measurements"],
 ReporterDep = Annotated[Actor, Depends(requires("admin", "coordinator", "reporter"))]
 
 
+async def json_body(request: Request) -> bytes:
+    """The raw body: a batch is validated from its bytes, not decoded twice."""
+    if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
+        raise UnsupportedMediaType("Send the batch as application/json.")
+    return await request.body()
+
+
 @router.post("/plans/{plan_id}/measurements", response_model=ImportSummary,
-             name="import_measurements", responses=problem_responses(403, 409))
+             name="import_measurements", responses=problem_responses(403, 409, 415),
+             openapi_extra={"requestBody": {"required": True, "content": {
+                 "application/json": {"schema": MeasurementBatch.model_json_schema()}}}})
 def import_measurements(
-    plan: PlanDep, actor: ReporterDep, data: MeasurementBatch, session: SessionDep,
-    request: Request, idempotency_key: IdempotencyHeader = None,
+    plan: PlanDep, actor: ReporterDep, body: Annotated[bytes, Depends(json_body)],
+    session: SessionDep, request: Request, idempotency_key: IdempotencyHeader = None,
     atomic: Annotated[bool, Query(description="Write nothing if any item is rejected")] = False,
     dry_run: Annotated[bool, Query(description="Check and summarise, write nothing")] = False,
 ):
-    digest = body_digest({"items": data.items, "atomic": atomic, "dry_run": dry_run})
+    digest = body_digest({"body": hashlib.sha256(body).hexdigest(), "atomic": atomic,
+                          "dry_run": dry_run})
     previous = replay(session, actor, idempotency_key, "POST", request.url.path, digest)
     if previous is not None:
         return previous
-    summary = service.import_batch(session, actor, plan, data.items, atomic=atomic,
-                                   dry_run=dry_run)
+    summary = service.import_batch(session, actor, plan, body, atomic=atomic, dry_run=dry_run)
     remember(session, actor, idempotency_key, "POST", request.url.path, digest, 200,
              summary.model_dump(mode="json"))
     return summary

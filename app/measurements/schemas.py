@@ -49,6 +49,14 @@ class MeasurementBatch(InputModel):
                     "one is reported by index, not fatal (unless atomic=true)")]
 
 
+class ValidBatch(BaseModel):
+    """A batch whose items are all well formed: read straight from the body's bytes."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    items: list[MeasurementItem]
+
+
 class RejectedItem(OutputModel):
     index: int
     reason: str

@@ -3,6 +3,7 @@ upserts what changed, whatever the batch size."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -13,10 +14,16 @@ from sqlalchemy import select, text
 from sqlmodel import Session
 
 from app.auth.deps import Actor
-from app.core.errors import ContentTooLarge, DomainError, Forbidden
+from app.core.errors import BadRequest, ContentTooLarge, DomainError, Forbidden
 from app.cuts.service import covering, frozen_cuts
 from app.measurements.models import Measurement
-from app.measurements.schemas import MAX_BATCH, ImportSummary, MeasurementItem, RejectedItem
+from app.measurements.schemas import (
+    MAX_BATCH,
+    ImportSummary,
+    MeasurementItem,
+    RejectedItem,
+    ValidBatch,
+)
 from app.plans.models import Indicator, Plan
 from app.plans.repository import responsible_units
 
@@ -41,13 +48,41 @@ def _indicators(session: Session, plan: Plan, items: list[MeasurementItem]):
     return by_code, by_id
 
 
-def import_batch(session: Session, actor: Actor, plan: Plan, raw_items: list, *,
-                 atomic: bool, dry_run: bool) -> ImportSummary:
+_VALID_BATCH = TypeAdapter(ValidBatch)
+
+
+def parse_body(body: bytes) -> tuple[int, list[tuple[int, MeasurementItem]], list[RejectedItem]]:
+    """(item count, well-formed items by index, rejected items) from the raw JSON body.
+
+    The common case, every item well formed, is validated from the bytes in one pass (no
+    Python objects in between); otherwise the body is decoded and each item judged alone.
+    """
+    try:
+        items = _VALID_BATCH.validate_json(body).items
+        return len(items), list(enumerate(items)), []
+    except ValidationError:
+        pass
+    try:
+        data = json.loads(body)
+    except ValueError:
+        raise BadRequest("The request body is not valid JSON.") from None
+    if not isinstance(data, dict) or not isinstance(data.get("items"), list) or set(data) - {
+            "items"}:
+        raise DomainError("The body must be {\"items\": [...]} and nothing else.", status=422,
+                          errors=[{"loc": ["body", "items"], "msg": "a list of measurements"}])
+    raw_items = data["items"]
     if len(raw_items) > MAX_BATCH:
-        raise ContentTooLarge(f"A batch holds at most {MAX_BATCH} items; this one has "
-                              f"{len(raw_items)}. Split it.")
+        return len(raw_items), [], []
     rejected: list[RejectedItem] = []
-    parsed = _parse(raw_items, rejected)
+    return len(raw_items), _parse(raw_items, rejected), rejected
+
+
+def import_batch(session: Session, actor: Actor, plan: Plan, body: bytes, *,
+                 atomic: bool, dry_run: bool) -> ImportSummary:
+    received, parsed, rejected = parse_body(body)
+    if received > MAX_BATCH:
+        raise ContentTooLarge(f"A batch holds at most {MAX_BATCH} items; this one has "
+                              f"{received}. Split it.")
     by_code, by_id = _indicators(session, plan, [i for _, i in parsed])
     frozen = frozen_cuts(session, plan.id)
     valid: list[_Valid] = []
@@ -103,12 +138,12 @@ def import_batch(session: Session, actor: Actor, plan: Plan, raw_items: list, *,
 
     staged = _stage(session, valid) if valid else None
     created, updated = _classify(session) if staged else (0, 0)
-    summary = ImportSummary(received=len(raw_items), created=created, updated=updated,
+    summary = ImportSummary(received=received, created=created, updated=updated,
                             unchanged=len(valid) - created - updated,
                             rejected=rejected, dry_run=dry_run, atomic=atomic, written=False)
     if atomic and rejected:
         raise DomainError(
-            f"{len(rejected)} of {len(raw_items)} items were rejected and atomic=true: "
+            f"{len(rejected)} of {received} items were rejected and atomic=true: "
             "nothing was written.",
             errors=[{"loc": ["body", "items", r.index], "msg": r.reason} for r in rejected],
             status=422)

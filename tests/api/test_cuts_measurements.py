@@ -206,3 +206,14 @@ def test_read_measurements_by_indicator_and_range(client, pei):
     assert [(m["period_end"], m["value"]) for m in page["items"]] == [
         ("2023-02-28", 20), ("2023-03-28", 30), ("2023-04-28", 40)]
     assert page["total"] == 3
+
+
+def test_batch_body_errors(client, session, pei):
+    assert_problem(client.post(pei["url"], content=b'{"items": [', headers={
+        "content-type": "application/json"}), 400)
+    assert_problem(client.post(pei["url"], content=b"items=1", headers={
+        "content-type": "application/x-www-form-urlencoded"}), 415)
+    body = assert_problem(client.post(pei["url"], json={"items": [], "extra": 1}), 422)
+    assert body["errors"][0]["loc"] == ["body", "items"]
+    assert_problem(client.post(pei["url"], json=[1, 2]), 422)
+    assert count(session) == 0
