@@ -28,7 +28,6 @@ from app.plans.models import (
     Contribution,
     Indicator,
     Node,
-    Plan,
     Programming,
 )
 from app.units.models import Unit
@@ -53,12 +52,6 @@ def _dated(model, plan_id: uuid.UUID, up_to: date | None = None) -> Select:
     if up_to is not None:
         stmt = stmt.where(model.period_end <= up_to)
     return stmt
-
-
-def cut_with_plan(session: Session, cut_id: uuid.UUID) -> tuple[Cut, Plan] | tuple[None, None]:
-    row = session.execute(select(Cut, Plan).join(Plan, Plan.id == Cut.plan_id)
-                          .where(Cut.id == cut_id)).first()
-    return (row[0], row[1]) if row else (None, None)
 
 
 def cuts_of(session: Session, plan_id: uuid.UUID) -> list[Cut]:

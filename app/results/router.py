@@ -10,13 +10,13 @@ from fastapi import APIRouter, Depends, Path, Query
 
 from app.auth.deps import ActorDep, OptionalActorDep
 from app.core.db import SessionDep
-from app.core.errors import NotFound, problem_responses
+from app.core.errors import problem_responses
 from app.core.schemas import CODE_PATTERN
 from app.cuts import service as cuts_service
 from app.cuts.models import Cut
 from app.plans.models import Plan
 from app.plans.router import PlanDep
-from app.results import repository, service
+from app.results import service
 from app.results.schemas import (
     Alerts,
     BudgetMatrixOut,
@@ -33,10 +33,7 @@ router = APIRouter(prefix="/api/v1", tags=["results"],
 
 def visible_cut(cut_id: uuid.UUID, session: SessionDep, actor: ActorDep) -> tuple[Cut, Plan]:
     """A cut and its plan; another organization's answers 404 like a missing one."""
-    cut, plan = repository.cut_with_plan(session, cut_id)
-    if cut is None or not actor.sees(plan.organization_id):
-        raise NotFound("cut", cut_id)
-    return cut, plan
+    return cuts_service.get_visible(session, actor, cut_id)
 
 
 def public_cut(cut_id: uuid.UUID, session: SessionDep,
