@@ -132,18 +132,24 @@ def set_action_units(session: Session, action: Action, unit_ids: list[uuid.UUID]
             for u in dict.fromkeys(unit_ids)])
 
 
-def contributions(session: Session, indicator_ids: list[uuid.UUID] | None = None, *,
-                  plan_id: uuid.UUID | None = None) -> dict[uuid.UUID, list[Contribution]]:
-    stmt = select(Contribution).order_by(Contribution.created_at, Contribution.node_id)
+def _by_indicator(session: Session, model, order, indicator_ids, plan_id) -> dict:
+    """Rows of a per-indicator table grouped by indicator: of some indicators, or of a plan."""
+    stmt = select(model).order_by(*order)
     if plan_id is not None:
-        stmt = stmt.join(Indicator, Indicator.id == Contribution.indicator_id).where(
+        stmt = stmt.join(Indicator, Indicator.id == model.indicator_id).where(
             Indicator.plan_id == plan_id)
     else:
-        stmt = stmt.where(Contribution.indicator_id.in_(indicator_ids or []))
-    out: dict[uuid.UUID, list[Contribution]] = defaultdict(list)
-    for c in session.execute(stmt).scalars():
-        out[c.indicator_id].append(c)
+        stmt = stmt.where(model.indicator_id.in_(indicator_ids or []))
+    out: dict = defaultdict(list)
+    for row in session.execute(stmt).scalars():
+        out[row.indicator_id].append(row)
     return out
+
+
+def contributions(session: Session, indicator_ids: list[uuid.UUID] | None = None, *,
+                  plan_id: uuid.UUID | None = None) -> dict[uuid.UUID, list[Contribution]]:
+    return _by_indicator(session, Contribution, (Contribution.created_at, Contribution.node_id),
+                         indicator_ids, plan_id)
 
 
 def set_contributions(session: Session, indicator: Indicator, rows: list[dict]) -> None:
@@ -155,16 +161,8 @@ def set_contributions(session: Session, indicator: Indicator, rows: list[dict]) 
 
 def programming(session: Session, indicator_ids: list[uuid.UUID] | None = None, *,
                 plan_id: uuid.UUID | None = None) -> dict[uuid.UUID, list[Programming]]:
-    stmt = select(Programming).order_by(Programming.period_end)
-    if plan_id is not None:
-        stmt = stmt.join(Indicator, Indicator.id == Programming.indicator_id).where(
-            Indicator.plan_id == plan_id)
-    else:
-        stmt = stmt.where(Programming.indicator_id.in_(indicator_ids or []))
-    out: dict[uuid.UUID, list[Programming]] = defaultdict(list)
-    for p in session.execute(stmt).scalars():
-        out[p.indicator_id].append(p)
-    return out
+    return _by_indicator(session, Programming, (Programming.period_end,), indicator_ids,
+                         plan_id)
 
 
 def replace_programming(session: Session, indicator: Indicator, items: list[dict]) -> None:

@@ -210,20 +210,29 @@ def indicators_public(session: Session, plan: Plan, indicators: list[Indicator],
     ]
 
 
+def hidden_by_retirement(nodes, actions) -> set:
+    """Ids of retired nodes and actions and of all that hangs from them.
+
+    `nodes` come parents first (by level); rows need `id`, `retired_at` and `parent_id`
+    (nodes) or `node_id` (actions).
+    """
+    hidden: set = set()
+    for n in nodes:
+        if n.retired_at is not None or n.parent_id in hidden:
+            hidden.add(n.id)
+    for a in actions:
+        if a.retired_at is not None or a.node_id in hidden:
+            hidden.add(a.id)
+    return hidden
+
+
 def tree(session: Session, plan: Plan, *, include_retired: bool = False) -> PlanTree:
     """The whole plan nested in order, from six statements whatever its size."""
     nodes = repository.nodes_of(session, plan.id)
     actions = repository.actions_of(session, plan.id)
     indicators = repository.indicators_of(session, plan.id)
     if not include_retired:
-        # Retiring an element hides all that hangs from it. Nodes come parents first.
-        hidden: set = set()
-        for n in nodes:
-            if n.retired_at is not None or n.parent_id in hidden:
-                hidden.add(n.id)
-        for a in actions:
-            if a.retired_at is not None or a.node_id in hidden:
-                hidden.add(a.id)
+        hidden = hidden_by_retirement(nodes, actions)
         nodes = [n for n in nodes if n.id not in hidden]
         actions = [a for a in actions if a.id not in hidden]
         indicators = [i for i in indicators if i.retired_at is None

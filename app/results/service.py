@@ -45,6 +45,7 @@ from app.compute.types import HUNDRED, ZERO, shown_pct
 from app.core.errors import DomainError
 from app.cuts.models import Cut
 from app.plans.models import Plan
+from app.plans.service import hidden_by_retirement
 from app.results import repository
 from app.results.schemas import (
     ActionResult,
@@ -157,14 +158,7 @@ def load_structure(session: Session, plan: Plan) -> Structure:
     action_rows = repository.actions(session, plan.id)
     indicator_rows = repository.indicators(session, plan.id)
 
-    # Retiring an element hides all that hangs from it. Nodes come parents first.
-    hidden: set[uuid.UUID] = set()
-    for n in node_rows:
-        if n.retired_at is not None or n.parent_id in hidden:
-            hidden.add(n.id)
-    for a in action_rows:
-        if a.retired_at is not None or a.node_id in hidden:
-            hidden.add(a.id)
+    hidden = hidden_by_retirement(node_rows, action_rows)
     nodes = _tree_order([n for n in node_rows if n.id not in hidden])
     actions = [a for a in action_rows if a.id not in hidden]
     indicators = [i for i in indicator_rows if i.retired_at is None
