@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import select, update
 from sqlmodel import Session
 
+from app.auth.actor import Actor
 from app.core.db import SessionDep
-from app.core.errors import Forbidden, NotFound, Unauthorized
+from app.core.errors import Forbidden, Unauthorized
 from app.core.models import utcnow
 from app.core.security import token_digest
-from app.users.models import ApiToken, User, UserUnit
+from app.users import repository as users
 
 _bearer = HTTPBearer(auto_error=False, description="A login token or an API token")
 _CHALLENGE = {"WWW-Authenticate": "Bearer"}
@@ -24,57 +22,25 @@ _CHALLENGE = {"WWW-Authenticate": "Bearer"}
 _LAST_USED_GRANULARITY = timedelta(minutes=5)
 
 
-@dataclass(frozen=True)
-class Actor:
-    user_id: uuid.UUID
-    username: str
-    organization_id: uuid.UUID | None
-    role: str
-    is_platform_admin: bool
-    unit_ids: frozenset[uuid.UUID]
-    token_id: uuid.UUID
-
-    def sees(self, organization_id: uuid.UUID | None) -> bool:
-        return self.is_platform_admin or (
-            organization_id is not None and organization_id == self.organization_id)
-
-    def check_sees(self, organization_id: uuid.UUID | None, what: str, key: object) -> None:
-        """Another organization's object is answered as if it did not exist."""
-        if not self.sees(organization_id):
-            raise NotFound(what, key)
-
-    def require(self, *roles: str) -> None:
-        if self.is_platform_admin or self.role in roles:
-            return
-        raise Forbidden(f"This needs the role {' or '.join(roles)}; you are {self.role}.")
-
-    def may_write_for(self, unit_ids: set[uuid.UUID] | frozenset[uuid.UUID]) -> bool:
-        """Coordinators and admins write for any unit; a reporter only for one of theirs."""
-        if self.is_platform_admin or self.role in ("admin", "coordinator"):
-            return True
-        return self.role == "reporter" and bool(self.unit_ids & set(unit_ids))
-
-
 def resolve_token(session: Session, token: str) -> Actor | None:
     now = utcnow()
-    row = session.execute(
-        select(ApiToken, User)
-        .join(User, User.id == ApiToken.user_id)
-        .where(ApiToken.token_hash == token_digest(token))
-    ).first()
+    row = users.actor_row(session, token_digest(token))
     if row is None:
         return None
-    api_token, user = row
+    api_token, user, unit_ids = row
     if api_token.revoked_at is not None or api_token.expires_at <= now or not user.active:
         return None
     if api_token.last_used_at is None or now - api_token.last_used_at > _LAST_USED_GRANULARITY:
-        session.execute(update(ApiToken).where(ApiToken.id == api_token.id)
-                        .values(last_used_at=now))
-    unit_ids = frozenset(session.execute(
-        select(UserUnit.unit_id).where(UserUnit.user_id == user.id)).scalars())
-    return Actor(user_id=user.id, username=user.username, organization_id=user.organization_id,
-                 role=user.role, is_platform_admin=user.is_platform_admin, unit_ids=unit_ids,
-                 token_id=api_token.id)
+        users.touch_token(session, api_token.id, now)
+    return Actor(
+        user_id=user.id,
+        username=user.username,
+        organization_id=user.organization_id,
+        role=user.role,
+        is_platform_admin=user.is_platform_admin,
+        unit_ids=frozenset(unit_ids),
+        token_id=api_token.id,
+    )
 
 
 def optional_actor(
@@ -85,8 +51,9 @@ def optional_actor(
     """The caller, or None when anonymous; a token that is sent must be valid."""
     if credentials is None:
         if "authorization" in request.headers:
-            raise Unauthorized("The Authorization header must be `Bearer <token>`.",
-                               headers=_CHALLENGE)
+            raise Unauthorized(
+                "The Authorization header must be `Bearer <token>`.", headers=_CHALLENGE
+            )
         return None
     actor = resolve_token(session, credentials.credentials)
     if actor is None:
@@ -96,8 +63,7 @@ def optional_actor(
 
 def current_actor(actor: Annotated[Actor | None, Depends(optional_actor)]) -> Actor:
     if actor is None:
-        raise Unauthorized("Log in and send `Authorization: Bearer <token>`.",
-                           headers=_CHALLENGE)
+        raise Unauthorized("Log in and send `Authorization: Bearer <token>`.", headers=_CHALLENGE)
     return actor
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.sql import Select
 from sqlmodel import Session
 
-from app.auth.deps import Actor
+from app.auth.actor import Actor
 from app.changes.models import ChangeRecord
 from app.core.errors import Conflict, Invalid
 from app.plans.models import Plan

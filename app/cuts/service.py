@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlmodel import Session
 
-from app.auth.deps import Actor
+from app.auth.actor import Actor
 from app.changes import service as changes
 from app.core.db import flush_or_conflict
 from app.core.errors import Conflict, Invalid, NotFound

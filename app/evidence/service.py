@@ -10,7 +10,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 import filetype
 from sqlmodel import Session
 
-from app.auth.deps import Actor
+from app.auth.actor import Actor
 from app.core.errors import Conflict, ContentTooLarge, Invalid, UnsupportedMediaType
 from app.cuts.models import Cut
 from app.evidence.models import Evidence

@@ -12,7 +12,8 @@ from sqlalchemy import select
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from app.auth.deps import Actor, ActorDep, requires
+from app.auth.actor import Actor
+from app.auth.deps import ActorDep, requires
 from app.core.db import SessionDep
 from app.core.errors import DomainError, Invalid, NotFound, UnsupportedMediaType, problem_responses
 from app.core.etag import with_etag

@@ -8,7 +8,7 @@ from collections import defaultdict
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from app.auth.deps import Actor
+from app.auth.actor import Actor
 from app.core.errors import Conflict, Forbidden, NotFound
 from app.core.models import utcnow
 from app.cuts.models import Cut

@@ -6,7 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from app.auth.deps import Actor, requires
+from app.auth.actor import Actor
+from app.auth.deps import requires
 from app.core.db import SessionDep
 from app.core.errors import UnsupportedMediaType, problem_responses
 from app.core.idempotency import IdempotencyHeader, body_digest, remember, replay

@@ -13,7 +13,7 @@ from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import select, text
 from sqlmodel import Session
 
-from app.auth.deps import Actor
+from app.auth.actor import Actor
 from app.core.errors import BadRequest, ContentTooLarge, DomainError, Forbidden
 from app.cuts.service import covering, frozen_cuts
 from app.measurements.models import Measurement

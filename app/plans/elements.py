@@ -13,7 +13,7 @@ from decimal import Decimal
 from sqlalchemy import delete, func, select, update
 from sqlmodel import Session
 
-from app.auth.deps import Actor
+from app.auth.actor import Actor
 from app.changes import service as changes
 from app.core.errors import Conflict, Invalid
 from app.core.models import utcnow

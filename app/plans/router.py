@@ -9,7 +9,8 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Depends, Header, Query, Response, status
 from sqlmodel import Session
 
-from app.auth.deps import Actor, ActorDep, OptionalActorDep, requires
+from app.auth.actor import Actor
+from app.auth.deps import ActorDep, OptionalActorDep, requires
 from app.changes import service as changes
 from app.core.db import SessionDep
 from app.core.errors import NotFound, problem_responses

@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import func, or_, select
 from sqlmodel import Session
 
-from app.auth.deps import Actor
+from app.auth.actor import Actor
 from app.changes import service as changes
 from app.compute import Accumulation, DatedValue, planned_for_year
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound

@@ -3,7 +3,8 @@
 import uuid
 from collections import defaultdict
 
-from sqlalchemy import delete, insert, or_, select
+from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import text as sa_text
 from sqlalchemy.sql import Select
 from sqlmodel import Session
 
@@ -35,22 +36,27 @@ def unit_ids_of(session: Session, user_ids: list[uuid.UUID]) -> dict[uuid.UUID, 
     """The units of many users in one statement."""
     out: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
     if user_ids:
-        rows = session.execute(select(UserUnit.user_id, UserUnit.unit_id)
-                               .where(UserUnit.user_id.in_(user_ids))
-                               .order_by(UserUnit.unit_id))
+        rows = session.execute(
+            select(UserUnit.user_id, UserUnit.unit_id)
+            .where(UserUnit.user_id.in_(user_ids))
+            .order_by(UserUnit.unit_id)
+        )
         for user_id, unit_id in rows:
             out[user_id].append(unit_id)
     return out
 
 
-def resolve_units(session: Session, organization_id: uuid.UUID,
-                  refs: list[uuid.UUID | str]) -> dict[uuid.UUID | str, uuid.UUID]:
+def resolve_units(
+    session: Session, organization_id: uuid.UUID, refs: list[uuid.UUID | str]
+) -> dict[uuid.UUID | str, uuid.UUID]:
     """Map unit ids or codes of the organization to ids; refs not found are left out."""
     ids = [r for r in refs if isinstance(r, uuid.UUID)]
     codes = [r for r in refs if isinstance(r, str)]
     rows = session.execute(
-        select(Unit.id, Unit.code).where(Unit.organization_id == organization_id,
-                                         or_(Unit.id.in_(ids), Unit.code.in_(codes))))
+        select(Unit.id, Unit.code).where(
+            Unit.organization_id == organization_id, or_(Unit.id.in_(ids), Unit.code.in_(codes))
+        )
+    )
     found: dict[uuid.UUID | str, uuid.UUID] = {}
     for unit_id, code in rows:
         found[unit_id] = unit_id
@@ -61,8 +67,13 @@ def resolve_units(session: Session, organization_id: uuid.UUID,
 def set_units(session: Session, user: User, unit_ids: list[uuid.UUID]) -> None:
     session.execute(delete(UserUnit).where(UserUnit.user_id == user.id))
     if unit_ids:
-        session.execute(insert(UserUnit), [{"id": uuid.uuid4(), "user_id": user.id,
-                                            "unit_id": u} for u in dict.fromkeys(unit_ids)])
+        session.execute(
+            insert(UserUnit),
+            [
+                {"id": uuid.uuid4(), "user_id": user.id, "unit_id": u}
+                for u in dict.fromkeys(unit_ids)
+            ],
+        )
 
 
 def save(session: Session, obj: User | ApiToken | LoginThrottle):
@@ -72,14 +83,36 @@ def save(session: Session, obj: User | ApiToken | LoginThrottle):
 
 
 def throttle_for_update(session: Session, username: str) -> LoginThrottle | None:
-    return session.execute(select(LoginThrottle).where(LoginThrottle.username == username)
-                           .with_for_update()).scalar_one_or_none()
+    return session.execute(
+        select(LoginThrottle).where(LoginThrottle.username == username).with_for_update()
+    ).scalar_one_or_none()
 
 
 def tokens_stmt(user_id: uuid.UUID) -> Select:
-    return (select(ApiToken).where(ApiToken.user_id == user_id, ApiToken.kind == "api")
-            .order_by(ApiToken.created_at.desc(), ApiToken.id))
+    return (
+        select(ApiToken)
+        .where(ApiToken.user_id == user_id, ApiToken.kind == "api")
+        .order_by(ApiToken.created_at.desc(), ApiToken.id)
+    )
 
 
 def get_token(session: Session, token_id: uuid.UUID) -> ApiToken | None:
     return session.get(ApiToken, token_id)
+
+
+def actor_row(session: Session, token_hash: str):
+    """A token, its user and the user's unit ids in one statement (None if no such token)."""
+    units = (
+        select(func.coalesce(func.array_agg(UserUnit.unit_id), sa_text("'{}'::uuid[]")))
+        .where(UserUnit.user_id == User.id)
+        .scalar_subquery()
+    )
+    return session.execute(
+        select(ApiToken, User, units)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == token_hash)
+    ).first()
+
+
+def touch_token(session: Session, token_id: uuid.UUID, when) -> None:
+    session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=when))

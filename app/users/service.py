@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 from sqlmodel import Session
 
-from app.auth.deps import Actor
+from app.auth.actor import Actor
 from app.core.errors import Forbidden, Invalid, NotFound
 from app.core.models import utcnow
 from app.core.pagination import PageParams, paginate
