@@ -29,6 +29,7 @@ test: $(VENV)/.dev-installed lint docker-lint  ## install, lint, then the whole 
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 docker-lint: $(VENV)/.dev-installed
 	$(BIN)/hadolint Dockerfile

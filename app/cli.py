@@ -31,10 +31,20 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
     url = _database_url()
     upgrade_head(url)
-    print(f"Serving on http://{args.host}:{args.port}  (docs: /docs, readiness: /health/ready)",
-          file=sys.stderr)
-    uvicorn.run("app.main:create_app", factory=True, host=args.host, port=args.port,
-                workers=args.workers, reload=args.reload, proxy_headers=True, log_config=None)
+    print(
+        f"Serving on http://{args.host}:{args.port}  (docs: /docs, readiness: /health/ready)",
+        file=sys.stderr,
+    )
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        reload=args.reload,
+        proxy_headers=True,
+        log_config=None,
+    )
 
 
 def cmd_migrate(args: argparse.Namespace) -> None:
@@ -133,15 +143,23 @@ def cmd_demo(args: argparse.Namespace) -> None:
     engine = make_engine(url, settings)
     with Session(engine) as session:
         # A platform user nobody can log in as (no password); its token lives for this run.
-        loader = session.execute(select(User).where(User.username == "demo-loader")
-                                 ).scalar_one_or_none()
+        loader = session.execute(
+            select(User).where(User.username == "demo-loader")
+        ).scalar_one_or_none()
         if loader is None:
-            loader = users.save(session, User(username="demo-loader", full_name="Carga demo",
-                                              role="admin", is_platform_admin=True,
-                                              password_hash=None))
+            loader = users.save(
+                session,
+                User(
+                    username="demo-loader",
+                    full_name="Carga demo",
+                    role="admin",
+                    is_platform_admin=True,
+                    password_hash=None,
+                ),
+            )
         token, row = users_service.create_api_token(
-            session, loader, ApiTokenCreate(name=f"demo {secrets.token_hex(4)}",
-                                            expires_in_days=1))
+            session, loader, ApiTokenCreate(name=f"demo {secrets.token_hex(4)}", expires_in_days=1)
+        )
         session.commit()
         token_id = row.id
     app = create_app(settings, engine=engine)
@@ -150,13 +168,16 @@ def cmd_demo(args: argparse.Namespace) -> None:
         for seed in SEEDS:
             loaded = load(client, seed)
             state = "loaded" if loaded["created"] else "already there, unchanged"
-            print(f"{seed['organization']['name']}: {seed['plan']['name']} "
-                  f"(plan {loaded['plan']['id']}) {state}")
+            print(
+                f"{seed['organization']['name']}: {seed['plan']['name']} "
+                f"(plan {loaded['plan']['id']}) {state}"
+            )
     finally:
         client.close()
         with Session(engine) as session:
-            session.execute(update(ApiToken).where(ApiToken.id == token_id)
-                            .values(revoked_at=utcnow()))
+            session.execute(
+                update(ApiToken).where(ApiToken.id == token_id).values(revoked_at=utcnow())
+            )
             session.commit()
         engine.dispose()
 
@@ -173,7 +194,8 @@ def main(argv: list[str] | None = None) -> None:
     serve.set_defaults(func=cmd_serve)
 
     sub.add_parser("migrate", help="apply every migration (alembic upgrade head)").set_defaults(
-        func=cmd_migrate)
+        func=cmd_migrate
+    )
 
     openapi = sub.add_parser("openapi", help="write openapi/openapi.json from the app")
     openapi.add_argument("--check", action="store_true", help="fail if the file is stale")
@@ -183,8 +205,7 @@ def main(argv: list[str] | None = None) -> None:
     make_migration.add_argument("message")
     make_migration.set_defaults(func=cmd_make_migration)
 
-    sub.add_parser("demo", help="load the four seed plans (idempotent)").set_defaults(
-        func=cmd_demo)
+    sub.add_parser("demo", help="load the four seed plans (idempotent)").set_defaults(func=cmd_demo)
 
     admin = sub.add_parser("create-admin", help="create a platform administrator")
     admin.add_argument("--username", required=True)

@@ -28,9 +28,18 @@ from app.units.router import router as units_router
 from app.users.router import auth_router
 from app.users.router import router as users_router
 
-ROUTERS = [health_router, auth_router, organizations_router, units_router, users_router,
-           plans_router, cuts_router, measurements_router, followups_router,
-           results_router]
+ROUTERS = [
+    health_router,
+    auth_router,
+    organizations_router,
+    units_router,
+    users_router,
+    plans_router,
+    cuts_router,
+    measurements_router,
+    followups_router,
+    results_router,
+]
 
 
 def _operation_id(route: APIRoute) -> str:
@@ -78,7 +87,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         title="Plan follow-up service",
         version="0.1.0",
         summary="Plans, indicators, cuts, evidence and the follow-up results of Colombian "
-                "public entities.",
+        "public entities.",
         generate_unique_id_function=_operation_id,
         dependencies=[Depends(forbid_unknown_query_params)],
         lifespan=lifespan,
@@ -98,9 +107,13 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     app.add_middleware(BodySizeLimitMiddleware, limit_for=_body_limits(settings))
     if settings.cors_origins:
-        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
-                           allow_methods=["*"], allow_headers=["*"],
-                           expose_headers=["ETag", "Location", "X-Request-ID"])
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["*"],
+            allow_headers=["*"],
+            expose_headers=["ETag", "Location", "X-Request-ID"],
+        )
     app.add_middleware(RequestContextMiddleware)
 
     return app

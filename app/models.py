@@ -20,8 +20,25 @@ from app.units.models import Unit
 from app.users.models import ApiToken, LoginThrottle, User, UserUnit
 
 __all__ = [
-    "Cut", "Evidence", "FollowUp", "FollowUpEvent", "IdempotencyKey", "Measurement",
-    "Action", "ActionUnit", "ApiToken", "BudgetAllocation", "ChangeRecord", "Contribution",
-    "Indicator", "LoginThrottle", "Node", "Organization", "Plan", "Programming", "Unit", "User",
+    "Cut",
+    "Evidence",
+    "FollowUp",
+    "FollowUpEvent",
+    "IdempotencyKey",
+    "Measurement",
+    "Action",
+    "ActionUnit",
+    "ApiToken",
+    "BudgetAllocation",
+    "ChangeRecord",
+    "Contribution",
+    "Indicator",
+    "LoginThrottle",
+    "Node",
+    "Organization",
+    "Plan",
+    "Programming",
+    "Unit",
+    "User",
     "UserUnit",
 ]

@@ -34,8 +34,9 @@ def database():
         admin = create_engine(make_url(sqlalchemy_url(base)), isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
-        url = make_url(sqlalchemy_url(base)).set(database=name).render_as_string(
-            hide_password=False)
+        url = (
+            make_url(sqlalchemy_url(base)).set(database=name).render_as_string(hide_password=False)
+        )
         upgrade_head(url)
         try:
             yield url
@@ -54,8 +55,14 @@ def platform_token(engine) -> str:
     from app.users.schemas import ApiTokenCreate
 
     with Session(engine) as session:
-        user = User(organization_id=None, username="bench", full_name="Bench", role="admin",
-                    is_platform_admin=True, password_hash=hash_password("bench password!"))
+        user = User(
+            organization_id=None,
+            username="bench",
+            full_name="Bench",
+            role="admin",
+            is_platform_admin=True,
+            password_hash=hash_password("bench password!"),
+        )
         repository.save(session, user)
         token, _ = service.create_api_token(session, user, ApiTokenCreate(name="bench"))
         session.commit()

@@ -29,10 +29,14 @@ ROUNDS = 5
 
 def _items(round_no: int) -> list[dict]:
     start = date(2023, 1, 1)
-    return [{"indicator_code": f"I{i % INDICATORS:04d}",
-             "period_end": (start + timedelta(days=i // INDICATORS)).isoformat(),
-             "value": (i * 7 + round_no) % 1000}
-            for i in range(N)]
+    return [
+        {
+            "indicator_code": f"I{i % INDICATORS:04d}",
+            "period_end": (start + timedelta(days=i // INDICATORS)).isoformat(),
+            "value": (i * 7 + round_no) % 1000,
+        }
+        for i in range(N)
+    ]
 
 
 async def _api(url: str) -> tuple[list[float], str]:
@@ -42,16 +46,30 @@ async def _api(url: str) -> tuple[list[float], str]:
     token = platform_token(engine)
     headers = {"Authorization": f"Bearer {token}"}
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://bench",
-                                 headers=headers, timeout=120) as c:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://bench", headers=headers, timeout=120
+    ) as c:
         org = (await c.post("/api/v1/organizations", json={"code": "b", "name": "B"})).json()
-        plan = (await c.post("/api/v1/plans", json={
-            "organization_id": org["id"], "kind": "other", "code": "P", "name": "P",
-            "first_year": 2023, "last_year": 2023, "levels": ["Objetivo"]})).json()
+        plan = (
+            await c.post(
+                "/api/v1/plans",
+                json={
+                    "organization_id": org["id"],
+                    "kind": "other",
+                    "code": "P",
+                    "name": "P",
+                    "first_year": 2023,
+                    "last_year": 2023,
+                    "levels": ["Objetivo"],
+                },
+            )
+        ).json()
         await c.post(f"/api/v1/plans/{plan['id']}/nodes", json={"code": "O1", "name": "O"})
         for i in range(INDICATORS):
-            await c.post(f"/api/v1/plans/{plan['id']}/indicators",
-                         json={"code": f"I{i:04d}", "name": f"I{i}", "node_code": "O1"})
+            await c.post(
+                f"/api/v1/plans/{plan['id']}/indicators",
+                json={"code": f"I{i:04d}", "name": f"I{i}", "node_code": "O1"},
+            )
         times = []
         for r in range(ROUNDS):
             body = {"items": _items(r)}
@@ -70,15 +88,21 @@ def _raw(url: str, plan_id: str) -> list[float]:
     dsn = sqlalchemy_url(url).replace("postgresql+psycopg://", "postgresql://")
     times = []
     with psycopg.connect(dsn, autocommit=True) as conn:
-        ids = dict(conn.execute("SELECT code, id FROM indicators WHERE plan_id = %s",
-                                (plan_id,)).fetchall())
+        ids = dict(
+            conn.execute(
+                "SELECT code, id FROM indicators WHERE plan_id = %s", (plan_id,)
+            ).fetchall()
+        )
         for r in range(ROUNDS):
-            rows = [(ids[i["indicator_code"]], i["period_end"], i["value"] + 1000)
-                    for i in _items(r)]
+            rows = [
+                (ids[i["indicator_code"]], i["period_end"], i["value"] + 1000) for i in _items(r)
+            ]
             t0 = time.perf_counter()
             with conn.transaction():
-                conn.execute("CREATE TEMP TABLE t (indicator_id uuid, period_end date, "
-                             "value numeric) ON COMMIT DROP")
+                conn.execute(
+                    "CREATE TEMP TABLE t (indicator_id uuid, period_end date, "
+                    "value numeric) ON COMMIT DROP"
+                )
                 with conn.cursor().copy("COPY t FROM STDIN") as copy:
                     for row in rows:
                         copy.write_row(row)
@@ -98,10 +122,14 @@ def main() -> None:
     api = N / statistics.median(api_times)
     raw = N / statistics.median(raw_times)
     print(f"measurements per request: {N} ({INDICATORS} indicators), {ROUNDS} rounds, median")
-    print(f"API  POST /plans/{{id}}/measurements: {statistics.median(api_times) * 1000:8.1f} ms"
-          f"  {api:10.0f} values/s")
-    print(f"raw  COPY + INSERT ... ON CONFLICT:    {statistics.median(raw_times) * 1000:8.1f} ms"
-          f"  {raw:10.0f} values/s")
+    print(
+        f"API  POST /plans/{{id}}/measurements: {statistics.median(api_times) * 1000:8.1f} ms"
+        f"  {api:10.0f} values/s"
+    )
+    print(
+        f"raw  COPY + INSERT ... ON CONFLICT:    {statistics.median(raw_times) * 1000:8.1f} ms"
+        f"  {raw:10.0f} values/s"
+    )
     print(f"API / raw: {api / raw:.2f}  (aim: >= 0.50)")
 
 

@@ -50,8 +50,7 @@ def month_end(month: int) -> date:
 
 
 def _copy(raw, table: str, columns: list[str], rows) -> int:
-    with raw.cursor() as cur, cur.copy(
-            f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:  # noqa: S608
+    with raw.cursor() as cur, cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:  # noqa: S608
         n = 0
         for row in rows:
             copy.write_row(row)
@@ -72,12 +71,34 @@ def generate_plan(engine: Engine, *, code: str, subprograms: int, seed: int) -> 
         nodes.append((root, plan_id, None, 0, f"E{r + 1}", f"Eje {r + 1}", r, "1", "{}"))
         for p in range(10):
             program = uuid.uuid4()
-            nodes.append((program, plan_id, root, 1, f"P{r + 1}.{p + 1}",
-                          f"Programa {r + 1}.{p + 1}", p, str(rng.choice((1, 1, 2))), "{}"))
+            nodes.append(
+                (
+                    program,
+                    plan_id,
+                    root,
+                    1,
+                    f"P{r + 1}.{p + 1}",
+                    f"Programa {r + 1}.{p + 1}",
+                    p,
+                    str(rng.choice((1, 1, 2))),
+                    "{}",
+                )
+            )
             for s in range(subprograms):
                 leaf = uuid.uuid4()
-                nodes.append((leaf, plan_id, program, 2, f"S{r + 1}.{p + 1}.{s + 1}",
-                              f"Subprograma {r + 1}.{p + 1}.{s + 1}", s, "1", "{}"))
+                nodes.append(
+                    (
+                        leaf,
+                        plan_id,
+                        program,
+                        2,
+                        f"S{r + 1}.{p + 1}.{s + 1}",
+                        f"Subprograma {r + 1}.{p + 1}.{s + 1}",
+                        s,
+                        "1",
+                        "{}",
+                    )
+                )
                 leaves.append((leaf, program))
 
     cut_dates = [month_end(m) for m in range(1, 13)]
@@ -86,9 +107,20 @@ def generate_plan(engine: Engine, *, code: str, subprograms: int, seed: int) -> 
             action = uuid.uuid4()
             number = len(actions) + 1
             due = month_end(rng.randint(3, 12))
-            actions.append((action, plan_id, leaf, f"A{number}", f"Acción {number}",
-                            date(YEAR, 1, 1), due, json.dumps({"component": f"c{a % 3}"}),
-                            a, "1"))
+            actions.append(
+                (
+                    action,
+                    plan_id,
+                    leaf,
+                    f"A{number}",
+                    f"Acción {number}",
+                    date(YEAR, 1, 1),
+                    due,
+                    json.dumps({"component": f"c{a % 3}"}),
+                    a,
+                    "1",
+                )
+            )
             for unit in rng.sample(units, rng.choice((1, 1, 1, 2))):
                 action_units.append((uuid.uuid4(), action, unit))
             for i in range(2):
@@ -96,12 +128,27 @@ def generate_plan(engine: Engine, *, code: str, subprograms: int, seed: int) -> 
                 number = len(indicators) + 1
                 kind = rng.choice(ACCUMULATIONS)
                 base = rng.randint(10, 50)
-                indicators.append((indicator, plan_id, action, f"I{number}", f"Indicador {number}",
-                                   "management", "number", kind, str(base), str(base * 3),
-                                   "{}", i, "1"))
+                indicators.append(
+                    (
+                        indicator,
+                        plan_id,
+                        action,
+                        f"I{number}",
+                        f"Indicador {number}",
+                        "management",
+                        "number",
+                        kind,
+                        str(base),
+                        str(base * 3),
+                        "{}",
+                        i,
+                        "1",
+                    )
+                )
                 if rng.random() < 0.1:
-                    contributions.append((uuid.uuid4(), indicator, leaf, "1",
-                                          json.dumps({str(YEAR): "2"})))
+                    contributions.append(
+                        (uuid.uuid4(), indicator, leaf, "1", json.dumps({str(YEAR): "2"}))
+                    )
                     contributions.append((uuid.uuid4(), indicator, program, "1", "{}"))
                 for month, end in enumerate(cut_dates, start=1):
                     if kind == "sum":
@@ -120,63 +167,175 @@ def generate_plan(engine: Engine, *, code: str, subprograms: int, seed: int) -> 
                         measurements.append((uuid.uuid4(), indicator, end, str(done)))
 
     with engine.begin() as conn:
-        conn.execute(text("INSERT INTO organizations (id, code, name, kind) "
-                          "VALUES (:id, :code, :name, 'alcaldia')"),
-                     {"id": org_id, "code": code, "name": f"Organización {code}"})
-        conn.execute(text("INSERT INTO units (id, organization_id, code, name) "
-                          "VALUES (:id, :org, :code, :name)"),
-                     [{"id": u, "org": org_id, "code": f"U{n:02d}", "name": f"Unidad {n}"}
-                      for n, u in enumerate(units, start=1)])
-        conn.execute(text(
-            "INSERT INTO plans (id, organization_id, kind, code, name, first_year, last_year, "
-            "status, version, levels, axes, bands, tolerance_pct, cap_at_100) VALUES "
-            "(:id, :org, 'development_plan', :code, :name, :first, :last, 'in_execution', 1, "
-            "CAST(:levels AS jsonb), CAST(:axes AS jsonb), CAST(:bands AS jsonb), 0, false)"),
-            {"id": plan_id, "org": org_id, "code": code, "name": f"Plan {code}",
-             "first": YEAR, "last": YEAR + 3,
-             "levels": json.dumps(["Eje", "Programa", "Subprograma"]),
-             "axes": json.dumps([{"code": "component", "name": "Componente", "values": [
-                 {"code": f"c{n}", "label": f"Componente {n}"} for n in range(3)]}]),
-             "bands": json.dumps([
-                 {"lower_bound": "0", "code": "red", "label": "0-49%", "color": "#c62828"},
-                 {"lower_bound": "50", "code": "yellow", "label": "50-99%", "color": "#f9a825"},
-                 {"lower_bound": "100", "code": "green", "label": "100%", "color": "#2e7d32"}])})
+        conn.execute(
+            text(
+                "INSERT INTO organizations (id, code, name, kind) "
+                "VALUES (:id, :code, :name, 'alcaldia')"
+            ),
+            {"id": org_id, "code": code, "name": f"Organización {code}"},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO units (id, organization_id, code, name) "
+                "VALUES (:id, :org, :code, :name)"
+            ),
+            [
+                {"id": u, "org": org_id, "code": f"U{n:02d}", "name": f"Unidad {n}"}
+                for n, u in enumerate(units, start=1)
+            ],
+        )
+        conn.execute(
+            text(
+                "INSERT INTO plans (id, organization_id, kind, code, name, first_year, last_year, "
+                "status, version, levels, axes, bands, tolerance_pct, cap_at_100) VALUES "
+                "(:id, :org, 'development_plan', :code, :name, :first, :last, 'in_execution', 1, "
+                "CAST(:levels AS jsonb), CAST(:axes AS jsonb), CAST(:bands AS jsonb), 0, false)"
+            ),
+            {
+                "id": plan_id,
+                "org": org_id,
+                "code": code,
+                "name": f"Plan {code}",
+                "first": YEAR,
+                "last": YEAR + 3,
+                "levels": json.dumps(["Eje", "Programa", "Subprograma"]),
+                "axes": json.dumps(
+                    [
+                        {
+                            "code": "component",
+                            "name": "Componente",
+                            "values": [
+                                {"code": f"c{n}", "label": f"Componente {n}"} for n in range(3)
+                            ],
+                        }
+                    ]
+                ),
+                "bands": json.dumps(
+                    [
+                        {"lower_bound": "0", "code": "red", "label": "0-49%", "color": "#c62828"},
+                        {
+                            "lower_bound": "50",
+                            "code": "yellow",
+                            "label": "50-99%",
+                            "color": "#f9a825",
+                        },
+                        {
+                            "lower_bound": "100",
+                            "code": "green",
+                            "label": "100%",
+                            "color": "#2e7d32",
+                        },
+                    ]
+                ),
+            },
+        )
         raw = conn.connection.driver_connection
-        _copy(raw, "nodes", ["id", "plan_id", "parent_id", "level", "code", "name", '"order"',
-                             "weight", "weights_by_year"], nodes)
-        _copy(raw, "actions", ["id", "plan_id", "node_id", "code", "description", "start_date",
-                               "due_date", "axis_values", '"order"', "weight"], actions)
+        _copy(
+            raw,
+            "nodes",
+            [
+                "id",
+                "plan_id",
+                "parent_id",
+                "level",
+                "code",
+                "name",
+                '"order"',
+                "weight",
+                "weights_by_year",
+            ],
+            nodes,
+        )
+        _copy(
+            raw,
+            "actions",
+            [
+                "id",
+                "plan_id",
+                "node_id",
+                "code",
+                "description",
+                "start_date",
+                "due_date",
+                "axis_values",
+                '"order"',
+                "weight",
+            ],
+            actions,
+        )
         _copy(raw, "action_units", ["id", "action_id", "unit_id"], action_units)
-        _copy(raw, "indicators", ["id", "plan_id", "action_id", "code", "name", "source",
-                                  "unit_of_measure", "accumulation", "baseline_value",
-                                  "target_value", "axis_values", '"order"', "weight"],
-              indicators)
-        _copy(raw, "contributions", ["id", "indicator_id", "node_id", "weight",
-                                     "weights_by_year"], contributions)
+        _copy(
+            raw,
+            "indicators",
+            [
+                "id",
+                "plan_id",
+                "action_id",
+                "code",
+                "name",
+                "source",
+                "unit_of_measure",
+                "accumulation",
+                "baseline_value",
+                "target_value",
+                "axis_values",
+                '"order"',
+                "weight",
+            ],
+            indicators,
+        )
+        _copy(
+            raw,
+            "contributions",
+            ["id", "indicator_id", "node_id", "weight", "weights_by_year"],
+            contributions,
+        )
         _copy(raw, "programming", ["id", "indicator_id", "period_end", "value"], programming)
         _copy(raw, "measurements", ["id", "indicator_id", "period_end", "value"], measurements)
         cut_ids = [uuid.uuid4() for _ in cut_dates]
-        _copy(raw, "cuts", ["id", "plan_id", "code", "cut_date", "label", "period_kind",
-                            "status"],
-              [(c, plan_id, d.strftime("%Y-%m"), d, f"Corte {d:%B %Y}", "monthly", "closed")
-               for c, d in zip(cut_ids, cut_dates, strict=True)])
+        _copy(
+            raw,
+            "cuts",
+            ["id", "plan_id", "code", "cut_date", "label", "period_kind", "status"],
+            [
+                (c, plan_id, d.strftime("%Y-%m"), d, f"Corte {d:%B %Y}", "monthly", "closed")
+                for c, d in zip(cut_ids, cut_dates, strict=True)
+            ],
+        )
         conn.execute(text("ANALYZE"))
-    return {"plan_id": plan_id, "cut_ids": cut_ids, "indicators": len(indicators),
-            "nodes": len(nodes), "actions": len(actions), "measurements": len(measurements)}
+    return {
+        "plan_id": plan_id,
+        "cut_ids": cut_ids,
+        "indicators": len(indicators),
+        "nodes": len(nodes),
+        "actions": len(actions),
+        "measurements": len(measurements),
+    }
 
 
 def platform_token(engine: Engine) -> str:
     token, user_id = new_token(), uuid.uuid4()
     with engine.begin() as conn:
-        conn.execute(text(
-            "INSERT INTO users (id, username, full_name, role, is_platform_admin, active, "
-            "password_hash) VALUES (:id, 'bench', 'Benchmark', 'admin', true, true, :hash)"),
-            {"id": user_id, "hash": hash_password(uuid.uuid4().hex)})
-        conn.execute(text(
-            "INSERT INTO api_tokens (id, user_id, kind, name, token_hash, prefix, expires_at) "
-            "VALUES (:id, :user, 'api', 'bench', :digest, :prefix, :expires)"),
-            {"id": uuid.uuid4(), "user": user_id, "digest": token_digest(token),
-             "prefix": token[:10], "expires": utcnow() + timedelta(days=1)})
+        conn.execute(
+            text(
+                "INSERT INTO users (id, username, full_name, role, is_platform_admin, active, "
+                "password_hash) VALUES (:id, 'bench', 'Benchmark', 'admin', true, true, :hash)"
+            ),
+            {"id": user_id, "hash": hash_password(uuid.uuid4().hex)},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO api_tokens (id, user_id, kind, name, token_hash, prefix, expires_at) "
+                "VALUES (:id, :user, 'api', 'bench', :digest, :prefix, :expires)"
+            ),
+            {
+                "id": uuid.uuid4(),
+                "user": user_id,
+                "digest": token_digest(token),
+                "prefix": token[:10],
+                "expires": utcnow() + timedelta(days=1),
+            },
+        )
     return token
 
 
@@ -192,8 +351,9 @@ class StatementCounter:
         self.count += 1
 
 
-async def _timed(client: httpx.AsyncClient, url: str, repeat: int,
-                 counter: StatementCounter) -> dict:
+async def _timed(
+    client: httpx.AsyncClient, url: str, repeat: int, counter: StatementCounter
+) -> dict:
     for _ in range(3):  # warm up: imports, caches, the token's last-use stamp
         r = await client.get(url)
         r.raise_for_status()
@@ -206,9 +366,12 @@ async def _timed(client: httpx.AsyncClient, url: str, repeat: int,
         r.raise_for_status()
         statements.add(counter.count)
     times.sort()
-    return {"median_ms": statistics.median(times),
-            "p95_ms": times[max(0, round(0.95 * len(times)) - 1)],
-            "statements": sorted(statements), "bytes": len(r.content)}
+    return {
+        "median_ms": statistics.median(times),
+        "p95_ms": times[max(0, round(0.95 * len(times)) - 1)],
+        "statements": sorted(statements),
+        "bytes": len(r.content),
+    }
 
 
 ENDPOINTS = {
@@ -218,12 +381,16 @@ ENDPOINTS = {
 }
 
 
-async def measure(app, token: str, plans: list[tuple[str, dict]], repeat: int,
-                  counter: StatementCounter) -> list[tuple[str, str, dict, dict]]:
+async def measure(
+    app, token: str, plans: list[tuple[str, dict]], repeat: int, counter: StatementCounter
+) -> list[tuple[str, str, dict, dict]]:
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://bench",
-                                 headers={"Authorization": f"Bearer {token}"},
-                                 timeout=120) as client:
+    async with httpx.AsyncClient(
+        transport=transport,
+        base_url="http://bench",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=120,
+    ) as client:
         out = []
         for endpoint, url_of in ENDPOINTS.items():
             # The trend evaluates the plan at each of its 12 cuts: fewer calls suffice.
@@ -253,8 +420,12 @@ def database(configured: str | None):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--indicators", type=int, default=5000,
-                        help="indicators of the large plan (a multiple of 500)")
+    parser.add_argument(
+        "--indicators",
+        type=int,
+        default=5000,
+        help="indicators of the large plan (a multiple of 500)",
+    )
     parser.add_argument("--repeat", type=int, default=40, help="timed calls per plan")
     args = parser.parse_args()
     large = max(1, args.indicators // 500)
@@ -264,24 +435,32 @@ def main() -> None:
         settings = Settings(database_url=url, log_level="WARNING", log_json=False)
         engine = make_engine(url, settings)
         started = time.perf_counter()
-        plans = [("large", generate_plan(engine, code="GRANDE", subprograms=large, seed=1)),
-                 ("small", generate_plan(engine, code="PEQUENO",
-                                         subprograms=max(1, large // 10), seed=2))]
+        plans = [
+            ("large", generate_plan(engine, code="GRANDE", subprograms=large, seed=1)),
+            (
+                "small",
+                generate_plan(engine, code="PEQUENO", subprograms=max(1, large // 10), seed=2),
+            ),
+        ]
         token = platform_token(engine)
         print(f"generated in {time.perf_counter() - started:.1f} s")
         counter = StatementCounter(engine)
         app = create_app(settings, engine=engine)
         results = asyncio.run(measure(app, token, plans, args.repeat, counter))
         print("Through the ASGI app (no sockets); cut endpoints at the 12th monthly cut.")
-        print(f"{'endpoint':9} {'plan':6} {'indicators':>10} {'nodes':>6} {'actions':>7} "
-              f"{'measurements':>12} {'calls':>5} {'median ms':>10} {'p95 ms':>8} "
-              f"{'statements':>10} {'KiB':>7}")
+        print(
+            f"{'endpoint':9} {'plan':6} {'indicators':>10} {'nodes':>6} {'actions':>7} "
+            f"{'measurements':>12} {'calls':>5} {'median ms':>10} {'p95 ms':>8} "
+            f"{'statements':>10} {'KiB':>7}"
+        )
         for endpoint, name, plan, figures in results:
-            print(f"{endpoint:9} {name:6} {plan['indicators']:>10} {plan['nodes']:>6} "
-                  f"{plan['actions']:>7} {plan['measurements']:>12} {figures['calls']:>5} "
-                  f"{figures['median_ms']:>10.1f} {figures['p95_ms']:>8.1f} "
-                  f"{'/'.join(map(str, figures['statements'])):>10} "
-                  f"{figures['bytes'] / 1024:>7.0f}")
+            print(
+                f"{endpoint:9} {name:6} {plan['indicators']:>10} {plan['nodes']:>6} "
+                f"{plan['actions']:>7} {plan['measurements']:>12} {figures['calls']:>5} "
+                f"{figures['median_ms']:>10.1f} {figures['p95_ms']:>8.1f} "
+                f"{'/'.join(map(str, figures['statements'])):>10} "
+                f"{figures['bytes'] / 1024:>7.0f}"
+            )
         by = {(endpoint, name): figures for endpoint, name, _, figures in results}
         ratio = plans[0][1]["indicators"] / plans[1][1]["indicators"]
         for endpoint in ENDPOINTS:

@@ -77,9 +77,13 @@ def database_url(fresh_database) -> str:
 
 @pytest.fixture(scope="session")
 def settings(database_url: str, tmp_path_factory) -> Settings:
-    return Settings(database_url=database_url, log_json=False, log_level="WARNING",
-                    evidence_dir=tmp_path_factory.mktemp("evidence"),
-                    evidence_max_bytes=256 * 1024)
+    return Settings(
+        database_url=database_url,
+        log_json=False,
+        log_level="WARNING",
+        evidence_dir=tmp_path_factory.mktemp("evidence"),
+        evidence_max_bytes=256 * 1024,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -101,8 +105,9 @@ def connection(engine: Engine) -> Iterator[Connection]:
 
 @pytest.fixture
 def session(connection: Connection) -> Iterator[Session]:
-    with Session(bind=connection, join_transaction_mode="create_savepoint",
-                 expire_on_commit=False) as session:
+    with Session(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    ) as session:
         yield session
 
 
@@ -116,8 +121,11 @@ def _shared_app(settings: Settings, engine: Engine):
     def test_session() -> Iterator[Session]:
         # As in production, one unit of work per request, but a savepoint of the test's
         # transaction instead of a real commit.
-        with Session(bind=current["connection"], join_transaction_mode="create_savepoint",
-                     expire_on_commit=False) as session:
+        with Session(
+            bind=current["connection"],
+            join_transaction_mode="create_savepoint",
+            expire_on_commit=False,
+        ) as session:
             try:
                 yield session
                 session.commit()
@@ -141,7 +149,6 @@ class ApiClient(AsgiClient):
     """The tests' client: httpx against the ASGI app, synchronous."""
 
 
-
 @pytest.fixture(scope="session")
 def password_hash() -> str:
     from app.core.security import hash_password
@@ -162,11 +169,22 @@ def make_token(session: Session, password_hash: str):
 
     counter = iter(range(1_000_000))
 
-    def make(organization_id=None, role: str = "admin", unit_ids=(), *,
-             platform: bool = False, username: str | None = None) -> str:
-        user = User(organization_id=None if platform else organization_id,
-                    username=username or f"user{next(counter)}", full_name="Test user",
-                    role=role, is_platform_admin=platform, password_hash=password_hash)
+    def make(
+        organization_id=None,
+        role: str = "admin",
+        unit_ids=(),
+        *,
+        platform: bool = False,
+        username: str | None = None,
+    ) -> str:
+        user = User(
+            organization_id=None if platform else organization_id,
+            username=username or f"user{next(counter)}",
+            full_name="Test user",
+            role=role,
+            is_platform_admin=platform,
+            password_hash=password_hash,
+        )
         users.save(session, user)
         users.set_units(session, user, list(unit_ids))
         token, _ = users_service.create_api_token(session, user, ApiTokenCreate(name="test"))
@@ -231,4 +249,3 @@ def queries(connection: Connection) -> Iterator[QueryCounter]:
     event.listen(connection, "before_cursor_execute", before)
     yield counter
     event.remove(connection, "before_cursor_execute", before)
-

@@ -29,30 +29,55 @@ def check_writable(plan: Plan, reason: str | None) -> None:
     if plan.status == "closed":
         raise Conflict("The plan is closed: its structure can no longer change.")
     if plan.status != "draft" and not (reason and reason.strip()):
-        raise Invalid(["query", "reason"],
-                      f"The plan is {plan.status}: say why in `reason` (control de cambios).")
+        raise Invalid(
+            ["query", "reason"],
+            f"The plan is {plan.status}: say why in `reason` (control de cambios).",
+        )
 
 
-def record(session: Session, actor: Actor, plan: Plan, *, entity: str, entity_id: uuid.UUID,
-           entity_code: str | None, operation: str, before: BaseModel | dict | None,
-           after: BaseModel | dict | None, reason: str | None,
-           bump: bool | None = None) -> ChangeRecord:
+def record(
+    session: Session,
+    actor: Actor,
+    plan: Plan,
+    *,
+    entity: str,
+    entity_id: uuid.UUID,
+    entity_code: str | None,
+    operation: str,
+    before: BaseModel | dict | None,
+    after: BaseModel | dict | None,
+    reason: str | None,
+    bump: bool | None = None,
+) -> ChangeRecord:
     """Log one change; after approval each recorded change raises the plan's version."""
     if plan.status != "draft" if bump is None else bump:
         plan.version += 1
         session.add(plan)
     row = ChangeRecord(
-        plan_id=plan.id, actor_id=actor.user_id, actor_username=actor.username, entity=entity,
-        entity_id=entity_id, entity_code=entity_code, operation=operation,
+        plan_id=plan.id,
+        actor_id=actor.user_id,
+        actor_username=actor.username,
+        entity=entity,
+        entity_id=entity_id,
+        entity_code=entity_code,
+        operation=operation,
         before=before if isinstance(before, dict) or before is None else snapshot(before),
         after=after if isinstance(after, dict) or after is None else snapshot(after),
-        reason=reason.strip() if reason else None, plan_version=plan.version)
+        reason=reason.strip() if reason else None,
+        plan_version=plan.version,
+    )
     session.add(row)
     return row
 
 
-def list_stmt(plan_id: uuid.UUID, *, entity: str | None, entity_id: uuid.UUID | None,
-              since: datetime | None, until: datetime | None) -> Select:
+def list_stmt(
+    plan_id: uuid.UUID,
+    *,
+    entity: str | None,
+    entity_id: uuid.UUID | None,
+    since: datetime | None,
+    until: datetime | None,
+) -> Select:
     stmt = select(ChangeRecord).where(ChangeRecord.plan_id == plan_id)
     if entity is not None:
         stmt = stmt.where(ChangeRecord.entity == entity)

@@ -58,8 +58,14 @@ class DomainError(Exception):
 
     status = 400
 
-    def __init__(self, detail: str, *, errors: list[dict[str, Any]] | None = None,
-                 headers: dict[str, str] | None = None, status: int | None = None) -> None:
+    def __init__(
+        self,
+        detail: str,
+        *,
+        errors: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
+        status: int | None = None,
+    ) -> None:
         super().__init__(detail)
         if status is not None:
             self.status = status
@@ -118,8 +124,14 @@ class Invalid(DomainError):
         super().__init__(msg, errors=[{"loc": full, "msg": msg}])
 
 
-def problem(status: int, detail: str, *, errors: list[dict[str, Any]] | None = None,
-            headers: dict[str, str] | None = None, request: Request | None = None) -> JSONResponse:
+def problem(
+    status: int,
+    detail: str,
+    *,
+    errors: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+    request: Request | None = None,
+) -> JSONResponse:
     body: dict[str, Any] = {
         "type": TYPE_BASE + _TYPES.get(status, "error"),
         "title": _TITLES.get(status, "Error"),
@@ -134,8 +146,9 @@ def problem(status: int, detail: str, *, errors: list[dict[str, Any]] | None = N
             headers = {**(headers or {}), "X-Request-ID": request_id}
     if errors is not None:
         body["errors"] = errors
-    return JSONResponse(jsonable_encoder(body), status_code=status, headers=headers,
-                        media_type=PROBLEM_JSON)
+    return JSONResponse(
+        jsonable_encoder(body), status_code=status, headers=headers, media_type=PROBLEM_JSON
+    )
 
 
 def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
@@ -153,27 +166,32 @@ def _allowed_methods(request: Request) -> list[str]:
     table = getattr(request.app.state, "path_methods", None)
     if table is None:
         table = [
-            (re.compile("^" + re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(path)) + "$"),
-             [m.upper() for m in ops])
+            (
+                re.compile("^" + re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(path)) + "$"),
+                [m.upper() for m in ops],
+            )
             for path, ops in request.app.openapi()["paths"].items()
         ]
         request.app.state.path_methods = table
-    return sorted({m for pattern, methods in table if pattern.match(request.url.path)
-                   for m in methods})
+    return sorted(
+        {m for pattern, methods in table if pattern.match(request.url.path) for m in methods}
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError) -> JSONResponse:
-        return problem(exc.status, exc.detail, errors=exc.errors, headers=exc.headers,
-                       request=request)
+        return problem(
+            exc.status, exc.detail, errors=exc.errors, headers=exc.headers, request=request
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = _validation_errors(exc)
         if any(e.get("type") == "json_invalid" for e in errors):
-            return problem(400, "The request body is not valid JSON.", errors=errors,
-                           request=request)
+            return problem(
+                400, "The request body is not valid JSON.", errors=errors, request=request
+            )
         fields = ", ".join(".".join(str(p) for p in e["loc"]) for e in errors[:5])
         return problem(422, f"Invalid input: {fields}", errors=errors, request=request)
 
@@ -185,8 +203,10 @@ def install_error_handlers(app: FastAPI) -> None:
         headers = getattr(exc, "headers", None)
         if exc.status_code == 405:
             allowed = _allowed_methods(request)
-            detail = (f"Method {request.method} is not allowed on {request.url.path}; "
-                      f"allowed: {', '.join(allowed)}")
+            detail = (
+                f"Method {request.method} is not allowed on {request.url.path}; "
+                f"allowed: {', '.join(allowed)}"
+            )
             headers = {**(headers or {}), "Allow": ", ".join(allowed)}
         return problem(exc.status_code, detail, headers=headers, request=request)
 
@@ -194,21 +214,30 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _data(request: Request, exc: DataError) -> JSONResponse:
         # A value the database cannot store (NUL byte, out-of-range number) slipped past the
         # schemas: the client's input, not a server fault. Logged, since a schema should say so.
-        log.warning("database refused a value", extra={"path": request.url.path,
-                                                       "error": type(exc.orig).__name__})
-        return problem(422, "A value in the request cannot be stored (invalid characters or "
-                            "out of range).", request=request)
+        log.warning(
+            "database refused a value",
+            extra={"path": request.url.path, "error": type(exc.orig).__name__},
+        )
+        return problem(
+            422,
+            "A value in the request cannot be stored (invalid characters or out of range).",
+            request=request,
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         # The body says nothing about the cause; the log has it, under the request id.
         # This handler runs outside the request-id middleware: name the id explicitly.
-        log.exception("unhandled error", extra={
-            "path": request.url.path,
-            "request_id": getattr(request.state, "request_id", None),
-        })
-        return problem(500, "An unexpected error occurred. Quote the request id to support.",
-                       request=request)
+        log.exception(
+            "unhandled error",
+            extra={
+                "path": request.url.path,
+                "request_id": getattr(request.state, "request_id", None),
+            },
+        )
+        return problem(
+            500, "An unexpected error occurred. Quote the request id to support.", request=request
+        )
 
 
 class ProblemError(BaseModel):
@@ -232,7 +261,10 @@ class Problem(BaseModel):
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI entries for the error answers of a route, all problem+json."""
     return {
-        status: {"model": Problem, "description": _TITLES.get(status, "Error"),
-                 "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+        status: {
+            "model": Problem,
+            "description": _TITLES.get(status, "Error"),
+            "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
         for status in statuses
     }

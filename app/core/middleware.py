@@ -41,8 +41,9 @@ class RequestContextMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                headers = [(k, v) for k, v in message.get("headers", [])
-                           if k.lower() != b"x-request-id"]
+                headers = [
+                    (k, v) for k, v in message.get("headers", []) if k.lower() != b"x-request-id"
+                ]
                 headers.append((b"x-request-id", request_id.encode()))
                 message["headers"] = headers
             await send(message)
@@ -114,15 +115,24 @@ class _BodyTooLarge(StarletteHTTPException):
 
 
 async def _too_large(scope: Scope, send: Send, limit: int) -> None:
-    body = json.dumps({
-        "type": TYPE_BASE + "content-too-large",
-        "title": "Content too large",
-        "status": 413,
-        "detail": f"The request body is larger than the limit of {limit} bytes.",
-        "instance": scope["path"],
-        "request_id": scope.get("state", {}).get("request_id"),
-    }).encode()
-    await send({"type": "http.response.start", "status": 413,
-                "headers": [(b"content-type", PROBLEM_JSON.encode()),
-                            (b"content-length", str(len(body)).encode())]})
+    body = json.dumps(
+        {
+            "type": TYPE_BASE + "content-too-large",
+            "title": "Content too large",
+            "status": 413,
+            "detail": f"The request body is larger than the limit of {limit} bytes.",
+            "instance": scope["path"],
+            "request_id": scope.get("state", {}).get("request_id"),
+        }
+    ).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [
+                (b"content-type", PROBLEM_JSON.encode()),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})

@@ -31,15 +31,32 @@ class TableBase(SQLModel):
     )
 
 
-def fk(target: str, *, ondelete: str = "RESTRICT", nullable: bool = False, index: bool = True,
-       default=None):
+def fk(
+    target: str,
+    *,
+    ondelete: str = "RESTRICT",
+    nullable: bool = False,
+    index: bool = True,
+    default=None,
+):
     """A UUID foreign key column."""
     kwargs = {} if not nullable else {"default": default}
-    return Field(sa_type=sa.Uuid, nullable=nullable, index=index,
-                 sa_column_args=[sa.ForeignKey(target, ondelete=ondelete)], **kwargs)
+    return Field(
+        sa_type=sa.Uuid,
+        nullable=nullable,
+        index=index,
+        sa_column_args=[sa.ForeignKey(target, ondelete=ondelete)],
+        **kwargs,
+    )
 
 
 def json_field(default_factory):
-    return Field(default_factory=default_factory, sa_type=JSONB,
-                 sa_column_kwargs={"server_default": sa.text("'[]'::jsonb")
-                                   if default_factory is list else sa.text("'{}'::jsonb")})
+    return Field(
+        default_factory=default_factory,
+        sa_type=JSONB,
+        sa_column_kwargs={
+            "server_default": sa.text("'[]'::jsonb")
+            if default_factory is list
+            else sa.text("'{}'::jsonb")
+        },
+    )

@@ -15,7 +15,8 @@ def _documented(request: Request) -> dict[tuple[str, str], frozenset[str]]:
     if table is None:
         table = {
             (path, method.upper()): frozenset(
-                p["name"] for p in op.get("parameters", []) if p["in"] == "query")
+                p["name"] for p in op.get("parameters", []) if p["in"] == "query"
+            )
             for path, ops in request.app.openapi()["paths"].items()
             for method, op in ops.items()
         }
@@ -32,6 +33,5 @@ def forbid_unknown_query_params(request: Request) -> None:
     if unknown:
         raise UnknownQueryParameter(
             f"Unknown query parameter(s): {', '.join(unknown)}",
-            errors=[{"loc": ["query", name], "msg": "unknown query parameter"}
-                    for name in unknown],
+            errors=[{"loc": ["query", name], "msg": "unknown query parameter"} for name in unknown],
         )

@@ -26,8 +26,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 class InputModel(BaseModel):
     # python-re: `\s` must mean what str.strip() strips (Unicode white space), as in clients
     # that generate from the schema.
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True,
-                              regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, regex_engine="python-re")
 
     @field_validator("*", mode="after")
     @classmethod
@@ -51,8 +50,9 @@ class Resource(OutputModel):
 # Natural keys: what scripts and people type ("C1-1", "OE2", "IS-546", "DAPM").
 Code = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=40,
-                      pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]*$"),
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]*$"
+    ),
 ]
 # One line of text; the pattern (no control characters) is in the schema for clients to see.
 LINE_PATTERN = r"^[^\x00-\x1f\x7f]*$"
@@ -61,12 +61,17 @@ LONG_TEXT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
 # Something visible besides white space (which is stripped).
 NAME_PATTERN = r"^[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$"
 # Several lines, something visible besides white space.
-LONG_NAME_PATTERN = (r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*[^\s\x00-\x1f\x7f]"
-                     r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$")
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300,
-                                        pattern=NAME_PATTERN)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300,
-                                             pattern=LINE_PATTERN)]
+LONG_NAME_PATTERN = (
+    r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*[^\s\x00-\x1f\x7f]"
+    r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+)
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=300, pattern=NAME_PATTERN),
+]
+ShortText = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=300, pattern=LINE_PATTERN)
+]
 
 
 class UpdateModel(InputModel):
@@ -96,8 +101,9 @@ def _decimal_to_json(value: Decimal) -> int | float:
 
 
 # An exact decimal inside, a JSON number outside.
-Number = Annotated[Decimal, PlainSerializer(_decimal_to_json, return_type=int | float,
-                                            when_used="json")]
+Number = Annotated[
+    Decimal, PlainSerializer(_decimal_to_json, return_type=int | float, when_used="json")
+]
 
 
 def _json_number_only(value: object) -> object:

@@ -14,8 +14,9 @@ class Cut(TableBase, table=True):
     __table_args__ = (
         sa.UniqueConstraint("plan_id", "code"),
         sa.CheckConstraint("status IN ('open', 'closed', 'published')", name="status"),
-        sa.CheckConstraint("period_kind IN ('monthly', 'quarterly', 'semiannual', 'annual')",
-                           name="period_kind"),
+        sa.CheckConstraint(
+            "period_kind IN ('monthly', 'quarterly', 'semiannual', 'annual')", name="period_kind"
+        ),
     )
 
     plan_id: uuid.UUID = fk("plans.id")

@@ -16,8 +16,9 @@ from app.cuts.schemas import CutCreate, CutPublic, CutReopen, CutStatus, CutUpda
 from app.plans.models import Plan
 from app.plans.router import EditorDep, PlanDep
 
-router = APIRouter(prefix="/api/v1", tags=["cuts"],
-                   responses=problem_responses(400, 401, 404, 413, 422))
+router = APIRouter(
+    prefix="/api/v1", tags=["cuts"], responses=problem_responses(400, 401, 404, 413, 422)
+)
 WRITE_ERRORS = problem_responses(403, 409, 412)
 
 
@@ -29,9 +30,13 @@ CutDep = Annotated[tuple[Cut, Plan], Depends(visible_cut)]
 
 
 @router.get("/plans/{plan_id}/cuts", response_model=Page[CutPublic], name="list_cuts")
-def list_cuts(plan: PlanDep, session: SessionDep, page: PageDep,
-              status: CutStatus | None = None,
-              year: Annotated[int | None, Query(ge=1900, le=2200)] = None):
+def list_cuts(
+    plan: PlanDep,
+    session: SessionDep,
+    page: PageDep,
+    status: CutStatus | None = None,
+    year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
+):
     from sqlalchemy import extract, select
 
     stmt = select(Cut).where(Cut.plan_id == plan.id).order_by(Cut.cut_date, Cut.code)
@@ -43,52 +48,71 @@ def list_cuts(plan: PlanDep, session: SessionDep, page: PageDep,
     return Page(items=[CutPublic.model_validate(c) for c in items], total=total)
 
 
-@router.post("/plans/{plan_id}/cuts", response_model=CutPublic,
-             status_code=status.HTTP_201_CREATED, name="create_cut", responses=WRITE_ERRORS)
-def create_cut(plan: PlanDep, actor: EditorDep, data: CutCreate, session: SessionDep,
-               response: Response):
+@router.post(
+    "/plans/{plan_id}/cuts",
+    response_model=CutPublic,
+    status_code=status.HTTP_201_CREATED,
+    name="create_cut",
+    responses=WRITE_ERRORS,
+)
+def create_cut(
+    plan: PlanDep, actor: EditorDep, data: CutCreate, session: SessionDep, response: Response
+):
     cut = service.create(session, actor, plan, data)
     response.headers["Location"] = f"/api/v1/cuts/{cut.id}"
     return with_etag(response, CutPublic.model_validate(cut))
 
 
-@router.get("/cuts/{cut_id}", response_model=CutPublic, name="get_cut",
-            description="Public (no token) once the cut is published.")
-def get_cut(cut_id: uuid.UUID, session: SessionDep, actor: OptionalActorDep,
-            response: Response):
+@router.get(
+    "/cuts/{cut_id}",
+    response_model=CutPublic,
+    name="get_cut",
+    description="Public (no token) once the cut is published.",
+)
+def get_cut(cut_id: uuid.UUID, session: SessionDep, actor: OptionalActorDep, response: Response):
     cut, _ = service.get_visible(session, actor, cut_id, public_ok=True)
     return with_etag(response, CutPublic.model_validate(cut))
 
 
-@router.patch("/cuts/{cut_id}", response_model=CutPublic, name="update_cut",
-              responses=WRITE_ERRORS)
-def update_cut(found: CutDep, actor: EditorDep, data: CutUpdate, session: SessionDep,
-               response: Response, if_match: Annotated[str | None, Header()] = None):
+@router.patch("/cuts/{cut_id}", response_model=CutPublic, name="update_cut", responses=WRITE_ERRORS)
+def update_cut(
+    found: CutDep,
+    actor: EditorDep,
+    data: CutUpdate,
+    session: SessionDep,
+    response: Response,
+    if_match: Annotated[str | None, Header()] = None,
+):
     cut, plan = found
     check_if_match(if_match, CutPublic.model_validate(cut))
-    return with_etag(response, CutPublic.model_validate(
-        service.update(session, actor, plan, cut, data)))
+    return with_etag(
+        response, CutPublic.model_validate(service.update(session, actor, plan, cut, data))
+    )
 
 
-@router.post("/cuts/{cut_id}/close", response_model=CutPublic, name="close_cut",
-             responses=WRITE_ERRORS)
+@router.post(
+    "/cuts/{cut_id}/close", response_model=CutPublic, name="close_cut", responses=WRITE_ERRORS
+)
 def close_cut(found: CutDep, actor: EditorDep, session: SessionDep, response: Response):
     cut, plan = found
     return with_etag(response, CutPublic.model_validate(service.close(session, actor, plan, cut)))
 
 
-@router.post("/cuts/{cut_id}/reopen", response_model=CutPublic, name="reopen_cut",
-             responses=WRITE_ERRORS)
-def reopen_cut(found: CutDep, actor: EditorDep, data: CutReopen, session: SessionDep,
-               response: Response):
+@router.post(
+    "/cuts/{cut_id}/reopen", response_model=CutPublic, name="reopen_cut", responses=WRITE_ERRORS
+)
+def reopen_cut(
+    found: CutDep, actor: EditorDep, data: CutReopen, session: SessionDep, response: Response
+):
     cut, plan = found
-    return with_etag(response, CutPublic.model_validate(
-        service.reopen(session, actor, plan, cut, data.reason)))
+    return with_etag(
+        response, CutPublic.model_validate(service.reopen(session, actor, plan, cut, data.reason))
+    )
 
 
-@router.post("/cuts/{cut_id}/publish", response_model=CutPublic, name="publish_cut",
-             responses=WRITE_ERRORS)
+@router.post(
+    "/cuts/{cut_id}/publish", response_model=CutPublic, name="publish_cut", responses=WRITE_ERRORS
+)
 def publish_cut(found: CutDep, actor: EditorDep, session: SessionDep, response: Response):
     cut, plan = found
-    return with_etag(response, CutPublic.model_validate(
-        service.publish(session, actor, plan, cut)))
+    return with_etag(response, CutPublic.model_validate(service.publish(session, actor, plan, cut)))

@@ -10,8 +10,10 @@ from app.core.schemas import LINE_PATTERN, Code, InputModel, Name, Resource, Upd
 
 PeriodKind = Literal["monthly", "quarterly", "semiannual", "annual"]
 CutStatus = Literal["open", "closed", "published"]
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000,
-                                          pattern=LINE_PATTERN)]
+Reason = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=3, max_length=2000, pattern=LINE_PATTERN),
+]
 
 
 class CutCreate(InputModel):

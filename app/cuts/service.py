@@ -20,11 +20,13 @@ from app.plans.models import Plan
 CONFLICTS = {"uq_cuts_plan_id_code": "A cut with this code already exists in the plan."}
 
 
-def get_visible(session: Session, actor: Actor | None, cut_id: uuid.UUID,
-                *, public_ok: bool = False) -> tuple[Cut, Plan]:
+def get_visible(
+    session: Session, actor: Actor | None, cut_id: uuid.UUID, *, public_ok: bool = False
+) -> tuple[Cut, Plan]:
     """A cut and its plan; another organization's (or, anonymously, an unpublished) is 404."""
-    row = session.execute(select(Cut, Plan).join(Plan, Plan.id == Cut.plan_id)
-                          .where(Cut.id == cut_id)).first()
+    row = session.execute(
+        select(Cut, Plan).join(Plan, Plan.id == Cut.plan_id).where(Cut.id == cut_id)
+    ).first()
     if row is None:
         raise NotFound("cut", cut_id)
     cut, plan = row
@@ -37,14 +39,26 @@ def get_visible(session: Session, actor: Actor | None, cut_id: uuid.UUID,
 
 def _check_date(plan: Plan, cut_date: date) -> None:
     if not plan.first_year <= cut_date.year <= plan.last_year:
-        raise Invalid(["cut_date"], f"{cut_date} is outside the plan's years "
-                                    f"{plan.first_year}-{plan.last_year}")
+        raise Invalid(
+            ["cut_date"],
+            f"{cut_date} is outside the plan's years {plan.first_year}-{plan.last_year}",
+        )
 
 
 def _record(session, actor, plan, cut, operation, before, reason=None) -> None:
-    changes.record(session, actor, plan, entity="cut", entity_id=cut.id, entity_code=cut.code,
-                   operation=operation, before=before, after=CutPublic.model_validate(cut),
-                   reason=reason, bump=False)
+    changes.record(
+        session,
+        actor,
+        plan,
+        entity="cut",
+        entity_id=cut.id,
+        entity_code=cut.code,
+        operation=operation,
+        before=before,
+        after=CutPublic.model_validate(cut),
+        reason=reason,
+        bump=False,
+    )
 
 
 def create(session: Session, actor: Actor, plan: Plan, data: CutCreate) -> Cut:
@@ -84,8 +98,11 @@ def close(session: Session, actor: Actor, plan: Plan, cut: Cut) -> Cut:
 
 def publish(session: Session, actor: Actor, plan: Plan, cut: Cut) -> Cut:
     if cut.status != "closed":
-        raise Conflict("Only a closed cut is published (close it first)."
-                       if cut.status == "open" else "The cut is already published.")
+        raise Conflict(
+            "Only a closed cut is published (close it first)."
+            if cut.status == "open"
+            else "The cut is already published."
+        )
     before = CutPublic.model_validate(cut)
     cut.status, cut.published_at = "published", utcnow()
     session.add(cut)
@@ -105,8 +122,9 @@ def reopen(session: Session, actor: Actor, plan: Plan, cut: Cut, reason: str) ->
 
 def frozen_cuts(session: Session, plan_id: uuid.UUID) -> list[Cut]:
     """Closed or published cuts of a plan: what they cover can no longer change."""
-    return list(session.execute(select(Cut).where(Cut.plan_id == plan_id,
-                                                  Cut.status != "open")).scalars())
+    return list(
+        session.execute(select(Cut).where(Cut.plan_id == plan_id, Cut.status != "open")).scalars()
+    )
 
 
 def covering(cuts: list[Cut], period_end: date) -> Cut | None:

@@ -11,8 +11,9 @@ class AsgiClient:
     def __init__(self, app, headers: dict[str, str] | None = None) -> None:
         self._loop = asyncio.new_event_loop()
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-        self._client = httpx.AsyncClient(transport=transport, base_url="http://app",
-                                         headers=headers or {}, timeout=300)
+        self._client = httpx.AsyncClient(
+            transport=transport, base_url="http://app", headers=headers or {}, timeout=300
+        )
 
     def request(self, method: str, url: str, **kwargs) -> httpx.Response:
         return self._loop.run_until_complete(self._client.request(method, url, **kwargs))

@@ -12,8 +12,19 @@ from typing import Any
 ILLUSTRATIVE = "[Valor ilustrativo: el documento fuente no trae esta cifra]"
 
 
-NUMERIC_KEYS = {"lower_bound", "tolerance_pct", "weight", "planned_cost", "baseline_value",
-                "target_value", "value", "planned", "executed", "min_value", "max_value"}
+NUMERIC_KEYS = {
+    "lower_bound",
+    "tolerance_pct",
+    "weight",
+    "planned_cost",
+    "baseline_value",
+    "target_value",
+    "value",
+    "planned",
+    "executed",
+    "min_value",
+    "max_value",
+}
 
 
 class LoadError(RuntimeError):
@@ -23,8 +34,10 @@ class LoadError(RuntimeError):
 def as_json(data: Any) -> Any:
     """Seeds keep amounts as exact decimal strings; the API takes JSON numbers."""
     if isinstance(data, dict):
-        return {k: (_number(v) if k in NUMERIC_KEYS and isinstance(v, str) else as_json(v))
-                for k, v in data.items()}
+        return {
+            k: (_number(v) if k in NUMERIC_KEYS and isinstance(v, str) else as_json(v))
+            for k, v in data.items()
+        }
     if isinstance(data, list):
         return [as_json(v) for v in data]
     return data
@@ -61,8 +74,11 @@ def _depth(nodes: list[dict]) -> dict[str, int]:
 
 
 def _indicator_body(ind: dict) -> dict[str, Any]:
-    body = {k: v for k, v in ind.items()
-            if k not in ("programming", "illustrative", "contributions") and v is not None}
+    body = {
+        k: v
+        for k, v in ind.items()
+        if k not in ("programming", "illustrative", "contributions") and v is not None
+    }
     if ind.get("contributions"):
         body["contributions"] = ind["contributions"]
     if ind.get("illustrative"):
@@ -83,14 +99,16 @@ def load_structure(client, seed: dict) -> dict:
             body = {k: v for k, v in unit.items() if v is not None}
             _ok(client.post(units_url, json=as_json(body)), f"unit {unit['code']}")
 
-    plan = _find(client, "/api/v1/plans", organization_id=organization["id"],
-                 code=seed["plan"]["code"])
+    plan = _find(
+        client, "/api/v1/plans", organization_id=organization["id"], code=seed["plan"]["code"]
+    )
     if plan is not None:
         return {"organization": organization, "plan": plan, "created": False}
     body = {k: v for k, v in seed["plan"].items() if v is not None and k != "illustrative"}
-    plan = _ok(client.post("/api/v1/plans",
-                           json=as_json({**body, "organization_id": organization["id"]})),
-               "plan")
+    plan = _ok(
+        client.post("/api/v1/plans", json=as_json({**body, "organization_id": organization["id"]})),
+        "plan",
+    )
     base = f"/api/v1/plans/{plan['id']}"
 
     depth = _depth(seed["nodes"])
@@ -102,11 +120,18 @@ def load_structure(client, seed: dict) -> dict:
         body["unit_ids"] = body.pop("unit_codes", [])
         _ok(client.post(f"{base}/actions", json=as_json(body)), f"action {action['code']}")
     for ind in seed["indicators"]:
-        created = _ok(client.post(f"{base}/indicators", json=as_json(_indicator_body(ind))),
-                      f"indicator {ind['code']}")
+        created = _ok(
+            client.post(f"{base}/indicators", json=as_json(_indicator_body(ind))),
+            f"indicator {ind['code']}",
+        )
         if ind.get("programming"):
-            _ok(client.put(f"/api/v1/indicators/{created['id']}/programming",
-                           json=as_json(ind["programming"])), f"programming {ind['code']}")
+            _ok(
+                client.put(
+                    f"/api/v1/indicators/{created['id']}/programming",
+                    json=as_json(ind["programming"]),
+                ),
+                f"programming {ind['code']}",
+            )
     for alloc in seed.get("budget_allocations", []):
         body = {k: v for k, v in alloc.items() if v is not None}
         _ok(client.post(f"{base}/budget-allocations", json=as_json(body)), "budget allocation")
@@ -121,12 +146,20 @@ def load_followup(client, seed: dict, plan: dict) -> dict:
     for cut in seed.get("cuts", []):
         cuts[cut["code"]] = _ok(client.post(f"{base}/cuts", json=cut), f"cut {cut['code']}")
     if seed.get("measurements"):
-        summary = _ok(client.post(f"{base}/measurements", params={"atomic": "true"},
-                                  json={"items": as_json(seed["measurements"])}), "measurements")
+        summary = _ok(
+            client.post(
+                f"{base}/measurements",
+                params={"atomic": "true"},
+                json={"items": as_json(seed["measurements"])},
+            ),
+            "measurements",
+        )
         if summary["rejected"]:
             raise LoadError(f"measurements rejected: {summary['rejected'][:3]}")
-    indicators = {i["code"]: i["id"] for i in _ok(
-        client.get(f"{base}/indicators", params={"limit": 500}), "indicators")["items"]}
+    indicators = {
+        i["code"]: i["id"]
+        for i in _ok(client.get(f"{base}/indicators", params={"limit": 500}), "indicators")["items"]
+    }
     links = 0
     for fu in seed.get("followups", []):
         cut_id = cuts[fu["cut_code"]]["id"]
@@ -136,17 +169,27 @@ def load_followup(client, seed: dict, plan: dict) -> dict:
         if references:
             listed = "; ".join(e["reference"] or e["title"] for e in references)
             observations = f"{observations}\nSoportes citados: {listed}".strip()
-        body = {"narrative": fu.get("narrative"), "observations": observations or None,
-                "lag_justification": fu.get("lag_justification")}
+        body = {
+            "narrative": fu.get("narrative"),
+            "observations": observations or None,
+            "lag_justification": fu.get("lag_justification"),
+        }
         _ok(client.put(url, json={k: v for k, v in body.items() if v}), f"follow-up {url}")
         for ev in fu["evidence"]:
             if ev.get("url"):
-                link = {"kind": ev["kind"], "title": ev["title"][:300], "url": ev["url"],
-                        "reference": (ev.get("reference") or "")[:300] or None,
-                        "evidence_date": ev.get("date")}
-                _ok(client.post(f"{url}/evidence",
-                                json={k: v for k, v in link.items() if v is not None}),
-                    "evidence link")
+                link = {
+                    "kind": ev["kind"],
+                    "title": ev["title"][:300],
+                    "url": ev["url"],
+                    "reference": (ev.get("reference") or "")[:300] or None,
+                    "evidence_date": ev.get("date"),
+                }
+                _ok(
+                    client.post(
+                        f"{url}/evidence", json={k: v for k, v in link.items() if v is not None}
+                    ),
+                    "evidence link",
+                )
                 links += 1
     for cut in cuts.values():
         _ok(client.post(f"/api/v1/cuts/{cut['id']}/close"), "close cut")
@@ -160,9 +203,10 @@ def load(client, seed: dict) -> dict:
     notes = seed.get("notes") or []
     if notes:
         plan = dict(seed["plan"])
-        plan["description"] = ((plan.get("description") or "") + "\n\nNotas de la carga "
-                               "(datos de demostración tomados del documento fuente):\n- "
-                               + "\n- ".join(notes)).strip()
+        plan["description"] = (
+            (plan.get("description") or "") + "\n\nNotas de la carga "
+            "(datos de demostración tomados del documento fuente):\n- " + "\n- ".join(notes)
+        ).strip()
         seed["plan"] = plan
     loaded = load_structure(client, seed)
     if loaded["created"]:

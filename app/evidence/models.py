@@ -17,7 +17,9 @@ class Evidence(TableBase, table=True):
         sa.CheckConstraint("(url IS NULL) <> (sha256 IS NULL)", name="file_or_link"),
         sa.CheckConstraint(
             "kind IN ('acta', 'attendance_list', 'photo', 'official_letter', 'document', "
-            "'link', 'other')", name="kind"),
+            "'link', 'other')",
+            name="kind",
+        ),
     )
 
     followup_id: uuid.UUID = fk("followups.id")
@@ -30,5 +32,4 @@ class Evidence(TableBase, table=True):
     media_type: str | None = Field(default=None, max_length=100)
     size_bytes: int | None = None
     original_name: str | None = Field(default=None, max_length=255)
-    uploaded_by: uuid.UUID | None = fk("users.id", nullable=True, ondelete="SET NULL",
-                                       index=False)
+    uploaded_by: uuid.UUID | None = fk("users.id", nullable=True, ondelete="SET NULL", index=False)

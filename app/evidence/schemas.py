@@ -8,8 +8,9 @@ from pydantic import AnyHttpUrl, Field, StringConstraints
 
 from app.core.schemas import InputModel, Name, Resource, ShortText
 
-EvidenceKind = Literal["acta", "attendance_list", "photo", "official_letter", "document", "link",
-                       "other"]
+EvidenceKind = Literal[
+    "acta", "attendance_list", "photo", "official_letter", "document", "link", "other"
+]
 
 
 class EvidenceLink(InputModel):

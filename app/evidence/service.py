@@ -46,29 +46,55 @@ def safe_name(name: str | None) -> str | None:
     return base[:255] or None
 
 
-def _check_editable(session: Session, actor: Actor, cut: Cut, indicator: Indicator,
-                    followup: FollowUp) -> None:
+def _check_editable(
+    session: Session, actor: Actor, cut: Cut, indicator: Indicator, followup: FollowUp
+) -> None:
     check_open(cut)
     check_reporter(session, actor, indicator)
     if followup.status not in EDITABLE:
         raise Conflict(f"The follow-up is {followup.status}: its evidence cannot change.")
 
 
-def add_link(session: Session, actor: Actor, cut: Cut, indicator: Indicator,
-             followup: FollowUp, data: EvidenceLink) -> Evidence:
+def add_link(
+    session: Session,
+    actor: Actor,
+    cut: Cut,
+    indicator: Indicator,
+    followup: FollowUp,
+    data: EvidenceLink,
+) -> Evidence:
     _check_editable(session, actor, cut, indicator, followup)
-    row = Evidence(followup_id=followup.id, kind=data.kind, title=data.title, url=str(data.url),
-                   evidence_date=data.evidence_date, reference=data.reference,
-                   uploaded_by=actor.user_id)
+    row = Evidence(
+        followup_id=followup.id,
+        kind=data.kind,
+        title=data.title,
+        url=str(data.url),
+        evidence_date=data.evidence_date,
+        reference=data.reference,
+        uploaded_by=actor.user_id,
+    )
     session.add(row)
     session.flush()
     return row
 
 
-def add_file(session: Session, storage: Storage, actor: Actor, cut: Cut, indicator: Indicator,
-             followup: FollowUp, *, chunks: Iterator[bytes], max_bytes: int, kind: str,
-             title: str, evidence_date, reference: str | None, declared_type: str | None,
-             filename: str | None) -> Evidence:
+def add_file(
+    session: Session,
+    storage: Storage,
+    actor: Actor,
+    cut: Cut,
+    indicator: Indicator,
+    followup: FollowUp,
+    *,
+    chunks: Iterator[bytes],
+    max_bytes: int,
+    kind: str,
+    title: str,
+    evidence_date,
+    reference: str | None,
+    declared_type: str | None,
+    filename: str | None,
+) -> Evidence:
     _check_editable(session, actor, cut, indicator, followup)
     try:
         sha, size, head = storage.save(chunks, max_bytes)
@@ -81,20 +107,35 @@ def add_file(session: Session, storage: Storage, actor: Actor, cut: Cut, indicat
         _forget(session, storage, sha)
         raise UnsupportedMediaType(
             f"The content is {sniffed or 'not a recognised type'}; allowed: PDF, JPEG, PNG, "
-            "WebP, GIF, Word, Excel, PowerPoint and OpenDocument files.")
+            "WebP, GIF, Word, Excel, PowerPoint and OpenDocument files."
+        )
     declared = (declared_type or "").split(";")[0].strip().lower()
     if declared not in _GENERIC and declared != sniffed:
         _forget(session, storage, sha)
         raise UnsupportedMediaType(f"The file says it is {declared} but its content is {sniffed}.")
     name = safe_name(filename)
-    if name and re.search(r"\.[A-Za-z0-9]{1,5}$", name) and not name.lower().endswith(
-            ALLOWED[sniffed]) and not (sniffed == "image/jpeg" and name.lower().endswith(".jpeg")):
+    if (
+        name
+        and re.search(r"\.[A-Za-z0-9]{1,5}$", name)
+        and not name.lower().endswith(ALLOWED[sniffed])
+        and not (sniffed == "image/jpeg" and name.lower().endswith(".jpeg"))
+    ):
         _forget(session, storage, sha)
-        raise UnsupportedMediaType(f"The file name says {name.rsplit('.', 1)[-1]} but its "
-                                   f"content is {sniffed}.")
-    row = Evidence(followup_id=followup.id, kind=kind, title=title, evidence_date=evidence_date,
-                   reference=reference, sha256=sha, media_type=sniffed, size_bytes=size,
-                   original_name=name, uploaded_by=actor.user_id)
+        raise UnsupportedMediaType(
+            f"The file name says {name.rsplit('.', 1)[-1]} but its content is {sniffed}."
+        )
+    row = Evidence(
+        followup_id=followup.id,
+        kind=kind,
+        title=title,
+        evidence_date=evidence_date,
+        reference=reference,
+        sha256=sha,
+        media_type=sniffed,
+        size_bytes=size,
+        original_name=name,
+        uploaded_by=actor.user_id,
+    )
     session.add(row)
     session.flush()
     return row
@@ -108,8 +149,15 @@ def _forget(session: Session, storage: Storage, sha: str) -> None:
         storage.delete(sha)
 
 
-def delete(session: Session, storage: Storage, actor: Actor, cut: Cut, indicator: Indicator,
-           followup: FollowUp, row: Evidence) -> None:
+def delete(
+    session: Session,
+    storage: Storage,
+    actor: Actor,
+    cut: Cut,
+    indicator: Indicator,
+    followup: FollowUp,
+    row: Evidence,
+) -> None:
     check_open(cut)
     check_reporter(session, actor, indicator)
     if followup.status == "approved":

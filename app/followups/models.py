@@ -13,8 +13,9 @@ class FollowUp(TableBase, table=True):
     __tablename__ = "followups"
     __table_args__ = (
         sa.UniqueConstraint("cut_id", "indicator_id"),
-        sa.CheckConstraint("status IN ('draft', 'submitted', 'approved', 'returned')",
-                           name="status"),
+        sa.CheckConstraint(
+            "status IN ('draft', 'submitted', 'approved', 'returned')", name="status"
+        ),
     )
 
     cut_id: uuid.UUID = fk("cuts.id", index=False)
@@ -24,13 +25,10 @@ class FollowUp(TableBase, table=True):
     lag_justification: str | None = Field(default=None, sa_type=sa.Text)
     status: str = Field(default="draft", max_length=20)
     return_comment: str | None = Field(default=None, sa_type=sa.Text)
-    updated_by: uuid.UUID | None = fk("users.id", nullable=True, ondelete="SET NULL",
-                                      index=False)
-    submitted_by: uuid.UUID | None = fk("users.id", nullable=True, ondelete="SET NULL",
-                                        index=False)
+    updated_by: uuid.UUID | None = fk("users.id", nullable=True, ondelete="SET NULL", index=False)
+    submitted_by: uuid.UUID | None = fk("users.id", nullable=True, ondelete="SET NULL", index=False)
     submitted_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
-    reviewed_by: uuid.UUID | None = fk("users.id", nullable=True, ondelete="SET NULL",
-                                       index=False)
+    reviewed_by: uuid.UUID | None = fk("users.id", nullable=True, ondelete="SET NULL", index=False)
     reviewed_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
 
 

@@ -8,8 +8,9 @@ from pydantic import StringConstraints
 
 from app.core.schemas import LONG_NAME_PATTERN, LONG_TEXT_PATTERN, InputModel, OutputModel, Resource
 
-LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000,
-                                            pattern=LONG_TEXT_PATTERN)]
+LongText = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=20_000, pattern=LONG_TEXT_PATTERN)
+]
 FollowUpStatus = Literal["draft", "submitted", "approved", "returned"]
 
 
@@ -20,8 +21,12 @@ class FollowUpWrite(InputModel):
 
 
 class FollowUpReturn(InputModel):
-    comment: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
-                                              max_length=5000, pattern=LONG_NAME_PATTERN)]
+    comment: Annotated[
+        str,
+        StringConstraints(
+            strip_whitespace=True, min_length=1, max_length=5000, pattern=LONG_NAME_PATTERN
+        ),
+    ]
 
 
 class FollowUpEventPublic(OutputModel):

@@ -29,8 +29,9 @@ def indicator_of(session: Session, plan: Plan, indicator_id: uuid.UUID) -> Indic
 
 
 def find(session: Session, cut: Cut, indicator: Indicator) -> FollowUp | None:
-    return session.execute(select(FollowUp).where(
-        FollowUp.cut_id == cut.id, FollowUp.indicator_id == indicator.id)).scalar_one_or_none()
+    return session.execute(
+        select(FollowUp).where(FollowUp.cut_id == cut.id, FollowUp.indicator_id == indicator.id)
+    ).scalar_one_or_none()
 
 
 def get(session: Session, cut: Cut, indicator: Indicator) -> FollowUp:
@@ -55,14 +56,22 @@ def check_open(cut: Cut) -> None:
 
 
 def _event(session, actor, followup, to_status, comment=None) -> None:
-    session.add(FollowUpEvent(followup_id=followup.id, actor_id=actor.user_id,
-                              actor_username=actor.username, from_status=followup.status,
-                              to_status=to_status, comment=comment))
+    session.add(
+        FollowUpEvent(
+            followup_id=followup.id,
+            actor_id=actor.user_id,
+            actor_username=actor.username,
+            from_status=followup.status,
+            to_status=to_status,
+            comment=comment,
+        )
+    )
     followup.status = to_status
 
 
-def write(session: Session, actor: Actor, cut: Cut, indicator: Indicator,
-          data: FollowUpWrite) -> tuple[FollowUp, bool]:
+def write(
+    session: Session, actor: Actor, cut: Cut, indicator: Indicator, data: FollowUpWrite
+) -> tuple[FollowUp, bool]:
     check_open(cut)
     check_reporter(session, actor, indicator)
     followup = find(session, cut, indicator)
@@ -70,9 +79,10 @@ def write(session: Session, actor: Actor, cut: Cut, indicator: Indicator,
     if created:
         followup = FollowUp(cut_id=cut.id, indicator_id=indicator.id)
     elif followup.status not in EDITABLE:
-        raise Conflict(f"The follow-up is {followup.status}: it can no longer be edited"
-                       + (" (ask for it to be returned)." if followup.status == "submitted"
-                          else "."))
+        raise Conflict(
+            f"The follow-up is {followup.status}: it can no longer be edited"
+            + (" (ask for it to be returned)." if followup.status == "submitted" else ".")
+        )
     followup.sqlmodel_update(data.model_dump())
     followup.updated_by = actor.user_id
     session.add(followup)
@@ -80,14 +90,21 @@ def write(session: Session, actor: Actor, cut: Cut, indicator: Indicator,
     return followup, created
 
 
-def transition(session: Session, actor: Actor, cut: Cut, indicator: Indicator, action: str,
-               comment: str | None = None) -> FollowUp:
+def transition(
+    session: Session,
+    actor: Actor,
+    cut: Cut,
+    indicator: Indicator,
+    action: str,
+    comment: str | None = None,
+) -> FollowUp:
     check_open(cut)
     followup = get(session, cut, indicator)
     allowed = {"submit": EDITABLE, "approve": ("submitted",), "return": ("submitted",)}[action]
     if followup.status not in allowed:
-        raise Conflict(f"The follow-up is {followup.status}: `{action}` needs it "
-                       f"{' or '.join(allowed)}.")
+        raise Conflict(
+            f"The follow-up is {followup.status}: `{action}` needs it {' or '.join(allowed)}."
+        )
     now = utcnow()
     if action == "submit":
         check_reporter(session, actor, indicator)
@@ -95,8 +112,7 @@ def transition(session: Session, actor: Actor, cut: Cut, indicator: Indicator, a
         followup.submitted_by, followup.submitted_at = actor.user_id, now
         followup.return_comment = None
     else:
-        _event(session, actor, followup, "approved" if action == "approve" else "returned",
-               comment)
+        _event(session, actor, followup, "approved" if action == "approve" else "returned", comment)
         followup.reviewed_by, followup.reviewed_at = actor.user_id, now
         if action == "return":
             followup.return_comment = comment
@@ -110,19 +126,46 @@ def public(session: Session, followups: list[FollowUp]) -> list[FollowUpPublic]:
     ids = [f.id for f in followups]
     if not ids:
         return []
-    codes = dict(session.execute(select(Indicator.id, Indicator.code).where(
-        Indicator.id.in_([f.indicator_id for f in followups]))).all())
-    counts = dict(session.execute(select(Evidence.followup_id, func.count()).where(
-        Evidence.followup_id.in_(ids)).group_by(Evidence.followup_id)).all())
+    codes = dict(
+        session.execute(
+            select(Indicator.id, Indicator.code).where(
+                Indicator.id.in_([f.indicator_id for f in followups])
+            )
+        ).all()
+    )
+    counts = dict(
+        session.execute(
+            select(Evidence.followup_id, func.count())
+            .where(Evidence.followup_id.in_(ids))
+            .group_by(Evidence.followup_id)
+        ).all()
+    )
     events = defaultdict(list)
-    for e in session.execute(select(FollowUpEvent).where(FollowUpEvent.followup_id.in_(ids))
-                             .order_by(FollowUpEvent.created_at)).scalars():
-        events[e.followup_id].append(FollowUpEventPublic(
-            at=e.created_at, actor_username=e.actor_username, from_status=e.from_status,
-            to_status=e.to_status, comment=e.comment))
-    return [FollowUpPublic.model_validate({
-        **f.model_dump(), "indicator_code": codes[f.indicator_id],
-        "evidence_count": counts.get(f.id, 0), "events": events[f.id]}) for f in followups]
+    for e in session.execute(
+        select(FollowUpEvent)
+        .where(FollowUpEvent.followup_id.in_(ids))
+        .order_by(FollowUpEvent.created_at)
+    ).scalars():
+        events[e.followup_id].append(
+            FollowUpEventPublic(
+                at=e.created_at,
+                actor_username=e.actor_username,
+                from_status=e.from_status,
+                to_status=e.to_status,
+                comment=e.comment,
+            )
+        )
+    return [
+        FollowUpPublic.model_validate(
+            {
+                **f.model_dump(),
+                "indicator_code": codes[f.indicator_id],
+                "evidence_count": counts.get(f.id, 0),
+                "events": events[f.id],
+            }
+        )
+        for f in followups
+    ]
 
 
 def list_stmt(cut: Cut, status: str | None):

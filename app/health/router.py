@@ -25,8 +25,9 @@ def get_health() -> Health:
     return Health(status="ok")
 
 
-@router.get("/ready", response_model=Readiness, name="get_readiness",
-            responses=problem_responses(503))
+@router.get(
+    "/ready", response_model=Readiness, name="get_readiness", responses=problem_responses(503)
+)
 def get_readiness(request: Request):
     engine = request.app.state.engine
     if engine is None:
@@ -39,6 +40,9 @@ def get_readiness(request: Request):
         return problem(503, "The database is not reachable or has no schema.", request=request)
     heads = head_revisions()
     if revisions != heads:
-        return problem(503, "The database schema is not at the latest migration "
-                            "(run `alembic upgrade head`).", request=request)
+        return problem(
+            503,
+            "The database schema is not at the latest migration (run `alembic upgrade head`).",
+            request=request,
+        )
     return Readiness(status="ready", database="ok", schema_revision=",".join(sorted(revisions)))

@@ -19,8 +19,7 @@ class Measurement(TableBase, table=True):
     period_end: date
     value: Decimal = Field(sa_type=NUMERIC)
     note: str | None = Field(default=None, max_length=1000)
-    recorded_by: uuid.UUID | None = fk("users.id", nullable=True, ondelete="SET NULL",
-                                       index=False)
+    recorded_by: uuid.UUID | None = fk("users.id", nullable=True, ondelete="SET NULL", index=False)
 
 
 class IdempotencyKey(TableBase, table=True):

@@ -16,8 +16,9 @@ from app.measurements import service
 from app.measurements.schemas import ImportSummary, MeasurementBatch, MeasurementPublic
 from app.plans.router import IndicatorDep, PlanDep
 
-router = APIRouter(prefix="/api/v1", tags=["measurements"],
-                   responses=problem_responses(400, 401, 404, 413, 422))
+router = APIRouter(
+    prefix="/api/v1", tags=["measurements"], responses=problem_responses(400, 401, 404, 413, 422)
+)
 ReporterDep = Annotated[Actor, Depends(requires("admin", "coordinator", "reporter"))]
 
 
@@ -28,31 +29,59 @@ async def json_body(request: Request) -> bytes:
     return await request.body()
 
 
-@router.post("/plans/{plan_id}/measurements", response_model=ImportSummary,
-             name="import_measurements", responses=problem_responses(403, 409, 415),
-             openapi_extra={"requestBody": {"required": True, "content": {
-                 "application/json": {"schema": MeasurementBatch.model_json_schema()}}}})
+@router.post(
+    "/plans/{plan_id}/measurements",
+    response_model=ImportSummary,
+    name="import_measurements",
+    responses=problem_responses(403, 409, 415),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": MeasurementBatch.model_json_schema()}},
+        }
+    },
+)
 def import_measurements(
-    plan: PlanDep, actor: ReporterDep, body: Annotated[bytes, Depends(json_body)],
-    session: SessionDep, request: Request, idempotency_key: IdempotencyHeader = None,
+    plan: PlanDep,
+    actor: ReporterDep,
+    body: Annotated[bytes, Depends(json_body)],
+    session: SessionDep,
+    request: Request,
+    idempotency_key: IdempotencyHeader = None,
     atomic: Annotated[bool, Query(description="Write nothing if any item is rejected")] = False,
     dry_run: Annotated[bool, Query(description="Check and summarise, write nothing")] = False,
 ):
-    digest = body_digest({"body": hashlib.sha256(body).hexdigest(), "atomic": atomic,
-                          "dry_run": dry_run})
+    digest = body_digest(
+        {"body": hashlib.sha256(body).hexdigest(), "atomic": atomic, "dry_run": dry_run}
+    )
     previous = replay(session, actor, idempotency_key, "POST", request.url.path, digest)
     if previous is not None:
         return previous
     summary = service.import_batch(session, actor, plan, body, atomic=atomic, dry_run=dry_run)
-    remember(session, actor, idempotency_key, "POST", request.url.path, digest, 200,
-             summary.model_dump(mode="json"))
+    remember(
+        session,
+        actor,
+        idempotency_key,
+        "POST",
+        request.url.path,
+        digest,
+        200,
+        summary.model_dump(mode="json"),
+    )
     return summary
 
 
-@router.get("/indicators/{indicator_id}/measurements", response_model=Page[MeasurementPublic],
-            name="list_measurements")
-def list_measurements(found: IndicatorDep, session: SessionDep, page: PageDep,
-                      since: Annotated[date | None, Query(alias="from")] = None,
-                      until: Annotated[date | None, Query(alias="to")] = None):
+@router.get(
+    "/indicators/{indicator_id}/measurements",
+    response_model=Page[MeasurementPublic],
+    name="list_measurements",
+)
+def list_measurements(
+    found: IndicatorDep,
+    session: SessionDep,
+    page: PageDep,
+    since: Annotated[date | None, Query(alias="from")] = None,
+    until: Annotated[date | None, Query(alias="to")] = None,
+):
     items, total = paginate(session, service.list_stmt(found[0].id, since, until), page)
     return Page(items=[MeasurementPublic.model_validate(m) for m in items], total=total)

@@ -32,8 +32,13 @@ class MeasurementItem(BaseModel):
     indicator_id: uuid.UUID | None = None
     period_end: date
     value: decimal_input()
-    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000,
-                                           pattern=LONG_TEXT_PATTERN)] | None = None
+    note: (
+        Annotated[
+            str,
+            StringConstraints(strip_whitespace=True, max_length=1000, pattern=LONG_TEXT_PATTERN),
+        ]
+        | None
+    ) = None
 
     @model_validator(mode="after")
     def _one_reference(self):
@@ -43,10 +48,14 @@ class MeasurementItem(BaseModel):
 
 
 class MeasurementBatch(InputModel):
-    items: Annotated[list[Any], Field(
-        description=f"Up to {MAX_BATCH} measurements, each `{{indicator_code | indicator_id, "
-                    "period_end, value, note?}}`. Each item is checked on its own: an invalid "
-                    "one is reported by index, not fatal (unless atomic=true)")]
+    items: Annotated[
+        list[Any],
+        Field(
+            description=f"Up to {MAX_BATCH} measurements, each `{{indicator_code | indicator_id, "
+            "period_end, value, note?}}`. Each item is checked on its own: an invalid "
+            "one is reported by index, not fatal (unless atomic=true)"
+        ),
+    ]
 
 
 class ValidBatch(BaseModel):

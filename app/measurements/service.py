@@ -40,9 +40,15 @@ class _Valid:
 def _indicators(session: Session, plan: Plan, items: list[MeasurementItem]):
     codes = {i.indicator_code for i in items if i.indicator_code}
     ids = {i.indicator_id for i in items if i.indicator_id}
-    rows = session.execute(select(Indicator).where(
-        Indicator.plan_id == plan.id,
-        (Indicator.code.in_(codes)) | (Indicator.id.in_(ids)))).scalars().all()
+    rows = (
+        session.execute(
+            select(Indicator).where(
+                Indicator.plan_id == plan.id, (Indicator.code.in_(codes)) | (Indicator.id.in_(ids))
+            )
+        )
+        .scalars()
+        .all()
+    )
     by_code = {r.code: r for r in rows}
     by_id = {r.id: r for r in rows}
     return by_code, by_id
@@ -66,10 +72,16 @@ def parse_body(body: bytes) -> tuple[int, list[tuple[int, MeasurementItem]], lis
         data = json.loads(body)
     except ValueError:
         raise BadRequest("The request body is not valid JSON.") from None
-    if not isinstance(data, dict) or not isinstance(data.get("items"), list) or set(data) - {
-            "items"}:
-        raise DomainError("The body must be {\"items\": [...]} and nothing else.", status=422,
-                          errors=[{"loc": ["body", "items"], "msg": "a list of measurements"}])
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("items"), list)
+        or set(data) - {"items"}
+    ):
+        raise DomainError(
+            'The body must be {"items": [...]} and nothing else.',
+            status=422,
+            errors=[{"loc": ["body", "items"], "msg": "a list of measurements"}],
+        )
     raw_items = data["items"]
     if len(raw_items) > MAX_BATCH:
         return len(raw_items), [], []
@@ -77,25 +89,35 @@ def parse_body(body: bytes) -> tuple[int, list[tuple[int, MeasurementItem]], lis
     return len(raw_items), _parse(raw_items, rejected), rejected
 
 
-def import_batch(session: Session, actor: Actor, plan: Plan, body: bytes, *,
-                 atomic: bool, dry_run: bool) -> ImportSummary:
+def import_batch(
+    session: Session, actor: Actor, plan: Plan, body: bytes, *, atomic: bool, dry_run: bool
+) -> ImportSummary:
     received, parsed, rejected = parse_body(body)
     if received > MAX_BATCH:
-        raise ContentTooLarge(f"A batch holds at most {MAX_BATCH} items; this one has "
-                              f"{received}. Split it.")
+        raise ContentTooLarge(
+            f"A batch holds at most {MAX_BATCH} items; this one has {received}. Split it."
+        )
     by_code, by_id = _indicators(session, plan, [i for _, i in parsed])
     frozen = frozen_cuts(session, plan.id)
     valid: list[_Valid] = []
     seen: dict[tuple[uuid.UUID, date], int] = {}
     for index, item in parsed:
         ref = item.indicator_code or str(item.indicator_id)
-        indicator = by_code.get(item.indicator_code) if item.indicator_code else by_id.get(
-            item.indicator_id)
+        indicator = (
+            by_code.get(item.indicator_code)
+            if item.indicator_code
+            else by_id.get(item.indicator_id)
+        )
 
         def reject(reason: str, index=index, item=item) -> None:
-            rejected.append(RejectedItem(index=index, reason=reason,
-                                         indicator_code=item.indicator_code,
-                                         period_end=item.period_end.isoformat()))
+            rejected.append(
+                RejectedItem(
+                    index=index,
+                    reason=reason,
+                    indicator_code=item.indicator_code,
+                    period_end=item.period_end.isoformat(),
+                )
+            )
 
         if indicator is None:
             reject(f"unknown indicator {ref} in this plan")
@@ -104,17 +126,20 @@ def import_batch(session: Session, actor: Actor, plan: Plan, body: bytes, *,
             reject(f"indicator {indicator.code} is retired")
             continue
         if not plan.first_year <= item.period_end.year <= plan.last_year:
-            reject(f"period_end {item.period_end} is outside the plan's years "
-                   f"{plan.first_year}-{plan.last_year}")
+            reject(
+                f"period_end {item.period_end} is outside the plan's years "
+                f"{plan.first_year}-{plan.last_year}"
+            )
             continue
         cut = covering(frozen, item.period_end)
         if cut is not None:
-            reject(f"period_end {item.period_end} falls in cut {cut.code}, which is "
-                   f"{cut.status}")
+            reject(f"period_end {item.period_end} falls in cut {cut.code}, which is {cut.status}")
             continue
         if indicator.min_value is not None and item.value < indicator.min_value:
-            reject(f"value {item.value} is below the indicator's minimum {indicator.min_value}"
-                   + (" (negative values are not allowed)" if indicator.min_value == 0 else ""))
+            reject(
+                f"value {item.value} is below the indicator's minimum {indicator.min_value}"
+                + (" (negative values are not allowed)" if indicator.min_value == 0 else "")
+            )
             continue
         if indicator.max_value is not None and item.value > indicator.max_value:
             reject(f"value {item.value} is above the indicator's maximum {indicator.max_value}")
@@ -128,25 +153,37 @@ def import_batch(session: Session, actor: Actor, plan: Plan, body: bytes, *,
 
     rejected.sort(key=lambda r: r.index)
     if not (actor.is_platform_admin or actor.role in ("admin", "coordinator")):
-        units = responsible_units(session, list({v.indicator.id: v.indicator
-                                                  for v in valid}.values()))
-        foreign = sorted({v.indicator.code for v in valid
-                          if not units[v.indicator.id] & actor.unit_ids})
+        units = responsible_units(
+            session, list({v.indicator.id: v.indicator for v in valid}.values())
+        )
+        foreign = sorted(
+            {v.indicator.code for v in valid if not units[v.indicator.id] & actor.unit_ids}
+        )
         if foreign:
-            raise Forbidden("You report only for your units; these indicators belong to "
-                            f"others: {', '.join(foreign[:20])}. Nothing was written.")
+            raise Forbidden(
+                "You report only for your units; these indicators belong to "
+                f"others: {', '.join(foreign[:20])}. Nothing was written."
+            )
 
     staged = _stage(session, valid) if valid else None
     created, updated = _classify(session) if staged else (0, 0)
-    summary = ImportSummary(received=received, created=created, updated=updated,
-                            unchanged=len(valid) - created - updated,
-                            rejected=rejected, dry_run=dry_run, atomic=atomic, written=False)
+    summary = ImportSummary(
+        received=received,
+        created=created,
+        updated=updated,
+        unchanged=len(valid) - created - updated,
+        rejected=rejected,
+        dry_run=dry_run,
+        atomic=atomic,
+        written=False,
+    )
     if atomic and rejected:
         raise DomainError(
             f"{len(rejected)} of {received} items were rejected and atomic=true: "
             "nothing was written.",
             errors=[{"loc": ["body", "items", r.index], "msg": r.reason} for r in rejected],
-            status=422)
+            status=422,
+        )
     if not (dry_run or not (created or updated)):
         _upsert(session, actor)
         summary.written = True
@@ -169,9 +206,14 @@ def _parse(raw_items: list, rejected: list[RejectedItem]) -> list[tuple[int, Mea
     for index, err in sorted(first_error.items()):
         raw = raw_items[index]
         where = ".".join(str(p) for p in err["loc"][1:]) or "item"
-        rejected.append(RejectedItem(index=index, reason=f"{where}: {err['msg']}",
-                                     indicator_code=_text(raw, "indicator_code"),
-                                     period_end=_text(raw, "period_end")))
+        rejected.append(
+            RejectedItem(
+                index=index,
+                reason=f"{where}: {err['msg']}",
+                indicator_code=_text(raw, "indicator_code"),
+                period_end=_text(raw, "period_end"),
+            )
+        )
     good = [i for i in range(len(raw_items)) if i not in first_error]
     return list(zip(good, _ITEMS.validate_python([raw_items[i] for i in good]), strict=True))
 
@@ -184,8 +226,12 @@ def _text(raw: object, key: str) -> str | None:
 def _stage(session: Session, valid: list[_Valid]) -> str:
     """COPY the batch into a temporary table of this transaction; return its name."""
     # Dropped at the end of the import (and at commit, whatever happens).
-    session.execute(text("CREATE TEMP TABLE measurement_import (indicator_id uuid, "
-                         "period_end date, value numeric, note text) ON COMMIT DROP"))
+    session.execute(
+        text(
+            "CREATE TEMP TABLE measurement_import (indicator_id uuid, "
+            "period_end date, value numeric, note text) ON COMMIT DROP"
+        )
+    )
     raw = session.connection().connection.driver_connection
     with raw.cursor() as cur, cur.copy("COPY measurement_import FROM STDIN") as copy:
         for v in valid:
@@ -195,18 +241,21 @@ def _stage(session: Session, valid: list[_Valid]) -> str:
 
 def _classify(session: Session) -> tuple[int, int]:
     """(new, changed) rows of the staged batch against what is stored."""
-    row = session.execute(text("""
+    row = session.execute(
+        text("""
         SELECT count(*) FILTER (WHERE m.id IS NULL),
                count(*) FILTER (WHERE m.id IS NOT NULL
                                 AND (m.value, m.note) IS DISTINCT FROM (s.value, s.note))
         FROM measurement_import s
-        LEFT JOIN measurements m USING (indicator_id, period_end)""")).one()
+        LEFT JOIN measurements m USING (indicator_id, period_end)""")
+    ).one()
     return int(row[0]), int(row[1])
 
 
 def _upsert(session: Session, actor: Actor) -> None:
     """All rows in one statement; rows whose value and note did not change are left alone."""
-    session.execute(text("""
+    session.execute(
+        text("""
         INSERT INTO measurements (id, indicator_id, period_end, value, note, recorded_by,
                                   created_at, updated_at)
         SELECT gen_random_uuid(), indicator_id, period_end, value, note, :actor, now(), now()
@@ -215,7 +264,9 @@ def _upsert(session: Session, actor: Actor) -> None:
         SET value = EXCLUDED.value, note = EXCLUDED.note, recorded_by = EXCLUDED.recorded_by,
             updated_at = now()
         WHERE (measurements.value, measurements.note)
-              IS DISTINCT FROM (EXCLUDED.value, EXCLUDED.note)"""), {"actor": actor.user_id})
+              IS DISTINCT FROM (EXCLUDED.value, EXCLUDED.note)"""),
+        {"actor": actor.user_id},
+    )
 
 
 def list_stmt(indicator_id: uuid.UUID, since: date | None, until: date | None):
@@ -225,5 +276,3 @@ def list_stmt(indicator_id: uuid.UUID, since: date | None, until: date | None):
     if until is not None:
         stmt = stmt.where(Measurement.period_end <= until)
     return stmt.order_by(Measurement.period_end)
-
-

@@ -16,8 +16,9 @@ def get(session: Session, organization_id: uuid.UUID) -> Organization | None:
     return session.get(Organization, organization_id)
 
 
-def list_stmt(*, code: str | None = None, q: str | None = None,
-              only: uuid.UUID | None = None) -> Select:
+def list_stmt(
+    *, code: str | None = None, q: str | None = None, only: uuid.UUID | None = None
+) -> Select:
     stmt = select(Organization).order_by(Organization.code, Organization.id)
     if only is not None:
         stmt = stmt.where(Organization.id == only)

@@ -15,12 +15,16 @@ from app.organizations import service
 from app.organizations.models import Organization
 from app.organizations.schemas import OrganizationCreate, OrganizationPublic, OrganizationUpdate
 
-router = APIRouter(prefix="/api/v1/organizations", tags=["organizations"],
-                   responses=problem_responses(400, 401, 413, 422))
+router = APIRouter(
+    prefix="/api/v1/organizations",
+    tags=["organizations"],
+    responses=problem_responses(400, 401, 413, 422),
+)
 
 
-def valid_organization(organization_id: uuid.UUID, session: SessionDep,
-                       actor: ActorDep) -> Organization:
+def valid_organization(
+    organization_id: uuid.UUID, session: SessionDep, actor: ActorDep
+) -> Organization:
     actor.check_sees(organization_id, "organization", organization_id)
     return service.get(session, organization_id)
 
@@ -30,10 +34,13 @@ OrganizationDep = Annotated[Organization, Depends(valid_organization)]
 
 @router.get("", response_model=Page[OrganizationPublic], name="list_organizations")
 def list_organizations(
-    session: SessionDep, actor: ActorDep, page: PageDep,
+    session: SessionDep,
+    actor: ActorDep,
+    page: PageDep,
     code: Annotated[str | None, Query(max_length=40, pattern=CODE_PATTERN)] = None,
-    q: Annotated[str | None, Query(max_length=100, pattern=TEXT_PATTERN,
-                                  description="Part of the name")] = None,
+    q: Annotated[
+        str | None, Query(max_length=100, pattern=TEXT_PATTERN, description="Part of the name")
+    ] = None,
 ):
     # Everyone but a platform administrator sees only its own organization.
     only = None if actor.is_platform_admin else actor.organization_id
@@ -41,26 +48,44 @@ def list_organizations(
     return Page(items=[OrganizationPublic.model_validate(o) for o in items], total=total)
 
 
-@router.post("", response_model=OrganizationPublic, status_code=status.HTTP_201_CREATED,
-             name="create_organization", responses=problem_responses(403, 409))
-def create_organization(actor: PlatformAdminDep, data: OrganizationCreate,
-                        session: SessionDep, response: Response):
+@router.post(
+    "",
+    response_model=OrganizationPublic,
+    status_code=status.HTTP_201_CREATED,
+    name="create_organization",
+    responses=problem_responses(403, 409),
+)
+def create_organization(
+    actor: PlatformAdminDep, data: OrganizationCreate, session: SessionDep, response: Response
+):
     organization = service.create(session, data)
     response.headers["Location"] = f"{router.prefix}/{organization.id}"
     return with_etag(response, OrganizationPublic.model_validate(organization))
 
 
-@router.get("/{organization_id}", response_model=OrganizationPublic, name="get_organization",
-            responses=problem_responses(404))
+@router.get(
+    "/{organization_id}",
+    response_model=OrganizationPublic,
+    name="get_organization",
+    responses=problem_responses(404),
+)
 def get_organization(organization: OrganizationDep, response: Response):
     return with_etag(response, OrganizationPublic.model_validate(organization))
 
 
-@router.patch("/{organization_id}", response_model=OrganizationPublic,
-              name="update_organization", responses=problem_responses(403, 404, 409, 412))
+@router.patch(
+    "/{organization_id}",
+    response_model=OrganizationPublic,
+    name="update_organization",
+    responses=problem_responses(403, 404, 409, 412),
+)
 def update_organization(
-    organization: OrganizationDep, data: OrganizationUpdate, session: SessionDep,
-    actor: AdminDep, response: Response, if_match: Annotated[str | None, Header()] = None,
+    organization: OrganizationDep,
+    data: OrganizationUpdate,
+    session: SessionDep,
+    actor: AdminDep,
+    response: Response,
+    if_match: Annotated[str | None, Header()] = None,
 ):
     check_if_match(if_match, OrganizationPublic.model_validate(organization))
     organization = service.update(session, organization, data)

@@ -18,8 +18,9 @@ def get(session: Session, organization_id: uuid.UUID) -> Organization:
     return organization
 
 
-def list_(session: Session, page: PageParams, *, code: str | None, q: str | None,
-          only: uuid.UUID | None):
+def list_(
+    session: Session, page: PageParams, *, code: str | None, q: str | None, only: uuid.UUID | None
+):
     return paginate(session, repository.list_stmt(code=code, q=q, only=only), page)
 
 

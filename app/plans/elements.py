@@ -55,15 +55,19 @@ DEPENDENTS: list[tuple[str, type, str]] = [
 ]
 
 
-def _ref(session: Session, model, plan: Plan, obj_id: uuid.UUID | None, code: str | None,
-         field: str):
+def _ref(
+    session: Session, model, plan: Plan, obj_id: uuid.UUID | None, code: str | None, field: str
+):
     """Resolve an element of the same plan given by id or by code; 422 naming the field."""
     if obj_id is not None and code is not None:
         raise Invalid([f"{field}_id"], f"give {field}_id or {field}_code, not both")
     if obj_id is None and code is None:
         return None
-    obj = (repository.get(session, model, obj_id) if obj_id is not None
-           else repository.by_code(session, model, plan.id, code))
+    obj = (
+        repository.get(session, model, obj_id)
+        if obj_id is not None
+        else repository.by_code(session, model, plan.id, code)
+    )
     if obj is None or obj.plan_id != plan.id:
         key = f"{field}_id" if obj_id is not None else f"{field}_code"
         raise Invalid([key], f"no {field} {obj_id or code} in this plan")
@@ -80,8 +84,9 @@ def _units(session: Session, plan: Plan, refs: list, field: str) -> list[uuid.UU
 
 def _check_date(plan: Plan, value: date | None, field: str) -> None:
     if value is not None and not plan.first_year <= value.year <= plan.last_year:
-        raise Invalid([field], f"{value} is outside the plan's years "
-                               f"{plan.first_year}-{plan.last_year}")
+        raise Invalid(
+            [field], f"{value} is outside the plan's years {plan.first_year}-{plan.last_year}"
+        )
 
 
 def _check_axis_values(plan: Plan, values: dict[str, str]) -> None:
@@ -91,9 +96,11 @@ def _check_axis_values(plan: Plan, values: dict[str, str]) -> None:
             names = ", ".join(allowed) or "none"
             raise Invalid(["axis_values", axis], f"the plan has no axis {axis} (it has: {names})")
         if value not in allowed[axis]:
-            raise Invalid(["axis_values", axis],
-                          f"{value} is not a value of axis {axis} "
-                          f"(allowed: {', '.join(sorted(allowed[axis]))})")
+            raise Invalid(
+                ["axis_values", axis],
+                f"{value} is not a value of axis {axis} "
+                f"(allowed: {', '.join(sorted(allowed[axis]))})",
+            )
 
 
 def _check_weights_years(plan: Plan, weights: dict[int, object], field: str) -> None:
@@ -118,8 +125,10 @@ def _place_node(session: Session, plan: Plan, node: Node | None, parent: Node | 
         raise Invalid(["parent_id"], "the plan has no levels: actions hang from the plan itself")
     level = 0 if parent is None else parent.level + 1
     if level >= len(plan.levels):
-        raise Invalid(["parent_id"], f"{parent.code} is at the last level "
-                                     f"({plan.levels[-1]}); nodes cannot go below it")
+        raise Invalid(
+            ["parent_id"],
+            f"{parent.code} is at the last level ({plan.levels[-1]}); nodes cannot go below it",
+        )
     if node is not None and parent is not None:
         ancestor = parent
         seen = set()
@@ -127,40 +136,66 @@ def _place_node(session: Session, plan: Plan, node: Node | None, parent: Node | 
             if ancestor.id == node.id:
                 raise Invalid(["parent_id"], "a node cannot be placed under itself (cycle)")
             seen.add(ancestor.id)
-            ancestor = (repository.get(session, Node, ancestor.parent_id)
-                        if ancestor.parent_id else None)
+            ancestor = (
+                repository.get(session, Node, ancestor.parent_id) if ancestor.parent_id else None
+            )
         if level != node.level:
-            has_children = session.execute(select(func.count()).select_from(Node).where(
-                Node.parent_id == node.id)).scalar_one()
+            has_children = session.execute(
+                select(func.count()).select_from(Node).where(Node.parent_id == node.id)
+            ).scalar_one()
             if has_children:
-                raise Invalid(["parent_id"], "moving this node would change the level of its "
-                                             "children; move them first")
+                raise Invalid(
+                    ["parent_id"],
+                    "moving this node would change the level of its children; move them first",
+                )
     return level
 
 
-def create_node(session: Session, actor: Actor, plan: Plan, data: NodeCreate,
-                reason: str | None) -> Node:
+def create_node(
+    session: Session, actor: Actor, plan: Plan, data: NodeCreate, reason: str | None
+) -> Node:
     changes.check_writable(plan, reason)
     parent = _ref(session, Node, plan, data.parent_id, data.parent_code, "parent")
     level = _place_node(session, plan, None, parent)
     _check_weights_years(plan, data.weights_by_year, "weights_by_year")
-    node = Node(plan_id=plan.id, parent_id=parent.id if parent else None, level=level,
-                **data.model_dump(exclude={"parent_id", "parent_code"}))
+    node = Node(
+        plan_id=plan.id,
+        parent_id=parent.id if parent else None,
+        level=level,
+        **data.model_dump(exclude={"parent_id", "parent_code"}),
+    )
     node.weights_by_year = {str(k): str(v) for k, v in data.weights_by_year.items()}
     repository.save(session, node)
-    changes.record(session, actor, plan, entity="node", entity_id=node.id, entity_code=node.code,
-                   operation="create", before=None, after=node_public(node, plan), reason=reason)
+    changes.record(
+        session,
+        actor,
+        plan,
+        entity="node",
+        entity_id=node.id,
+        entity_code=node.code,
+        operation="create",
+        before=None,
+        after=node_public(node, plan),
+        reason=reason,
+    )
     return node
 
 
-def update_node(session: Session, actor: Actor, plan: Plan, node: Node, data: NodeUpdate,
-                reason: str | None) -> Node:
+def update_node(
+    session: Session, actor: Actor, plan: Plan, node: Node, data: NodeUpdate, reason: str | None
+) -> Node:
     changes.check_writable(plan, reason)
     before = node_public(node, plan)
     values = data.model_dump(exclude_unset=True)
     if "parent_id" in values or "parent_code" in values:
-        parent = _ref(session, Node, plan, values.pop("parent_id", None),
-                      values.pop("parent_code", None), "parent")
+        parent = _ref(
+            session,
+            Node,
+            plan,
+            values.pop("parent_id", None),
+            values.pop("parent_code", None),
+            "parent",
+        )
         node.level = _place_node(session, plan, node, parent)
         node.parent_id = parent.id if parent else None
     if "weights_by_year" in values:
@@ -171,9 +206,18 @@ def update_node(session: Session, actor: Actor, plan: Plan, node: Node, data: No
     repository.save(session, node)
     after = node_public(node, plan)
     if after != before:
-        changes.record(session, actor, plan, entity="node", entity_id=node.id,
-                       entity_code=node.code, operation="update", before=before, after=after,
-                       reason=reason)
+        changes.record(
+            session,
+            actor,
+            plan,
+            entity="node",
+            entity_id=node.id,
+            entity_code=node.code,
+            operation="update",
+            before=before,
+            after=after,
+            reason=reason,
+        )
     return node
 
 
@@ -183,8 +227,10 @@ def update_node(session: Session, actor: Actor, plan: Plan, node: Node, data: No
 def _action_node(session: Session, plan: Plan, node_id, node_code) -> Node | None:
     node = _ref(session, Node, plan, node_id, node_code, "node")
     if node is None and plan.levels:
-        raise Invalid(["node_id"], "the plan has levels: say which node the action hangs from "
-                                   "(node_id or node_code)")
+        raise Invalid(
+            ["node_id"],
+            "the plan has levels: say which node the action hangs from (node_id or node_code)",
+        )
     return node
 
 
@@ -195,37 +241,56 @@ def _check_action_dates(plan: Plan, start: date | None, due: date | None) -> Non
         raise Invalid(["due_date"], "due_date is before start_date")
 
 
-def create_action(session: Session, actor: Actor, plan: Plan, data: ActionCreate,
-                  reason: str | None) -> Action:
+def create_action(
+    session: Session, actor: Actor, plan: Plan, data: ActionCreate, reason: str | None
+) -> Action:
     changes.check_writable(plan, reason)
     node = _action_node(session, plan, data.node_id, data.node_code)
     units = _units(session, plan, data.unit_ids, "unit_ids")
     _check_action_dates(plan, data.start_date, data.due_date)
     _check_axis_values(plan, data.axis_values)
-    action = Action(plan_id=plan.id, node_id=node.id if node else None,
-                    **data.model_dump(exclude={"node_id", "node_code", "unit_ids"}))
+    action = Action(
+        plan_id=plan.id,
+        node_id=node.id if node else None,
+        **data.model_dump(exclude={"node_id", "node_code", "unit_ids"}),
+    )
     repository.save(session, action)
     repository.set_action_units(session, action, units)
     after = actions_public(session, [action])[0]
-    changes.record(session, actor, plan, entity="action", entity_id=action.id,
-                   entity_code=action.code, operation="create", before=None, after=after,
-                   reason=reason)
+    changes.record(
+        session,
+        actor,
+        plan,
+        entity="action",
+        entity_id=action.id,
+        entity_code=action.code,
+        operation="create",
+        before=None,
+        after=after,
+        reason=reason,
+    )
     return action
 
 
-def update_action(session: Session, actor: Actor, plan: Plan, action: Action,
-                  data: ActionUpdate, reason: str | None) -> Action:
+def update_action(
+    session: Session,
+    actor: Actor,
+    plan: Plan,
+    action: Action,
+    data: ActionUpdate,
+    reason: str | None,
+) -> Action:
     changes.check_writable(plan, reason)
     before = actions_public(session, [action])[0]
     values = data.model_dump(exclude_unset=True)
     if "node_id" in values or "node_code" in values:
-        node = _action_node(session, plan, values.pop("node_id", None),
-                            values.pop("node_code", None))
+        node = _action_node(
+            session, plan, values.pop("node_id", None), values.pop("node_code", None)
+        )
         action.node_id = node.id if node else None
     unit_refs = values.pop("unit_ids", None)
     if unit_refs is not None:
-        repository.set_action_units(session, action, _units(session, plan, unit_refs,
-                                                            "unit_ids"))
+        repository.set_action_units(session, action, _units(session, plan, unit_refs, "unit_ids"))
     if "axis_values" in values:
         _check_axis_values(plan, values["axis_values"])
     _retire(action, values.pop("retired", None))
@@ -234,17 +299,27 @@ def update_action(session: Session, actor: Actor, plan: Plan, action: Action,
     repository.save(session, action)
     after = actions_public(session, [action])[0]
     if after != before:
-        changes.record(session, actor, plan, entity="action", entity_id=action.id,
-                       entity_code=action.code, operation="update", before=before, after=after,
-                       reason=reason)
+        changes.record(
+            session,
+            actor,
+            plan,
+            entity="action",
+            entity_id=action.id,
+            entity_code=action.code,
+            operation="update",
+            before=before,
+            after=after,
+            reason=reason,
+        )
     return action
 
 
 # --- indicators --------------------------------------------------------------------------
 
 
-def _contribution_rows(session: Session, plan: Plan,
-                       items: list[ContributionIn] | None) -> list[dict] | None:
+def _contribution_rows(
+    session: Session, plan: Plan, items: list[ContributionIn] | None
+) -> list[dict] | None:
     if items is None:
         return None
     rows, seen = [], set()
@@ -256,8 +331,13 @@ def _contribution_rows(session: Session, plan: Plan,
             raise Invalid(["contributions", i], f"node {node.code} is listed twice")
         seen.add(node.id)
         _check_weights_years(plan, item.weights_by_year, "weights_by_year")
-        rows.append({"node_id": node.id, "weight": item.weight,
-                     "weights_by_year": {str(k): str(v) for k, v in item.weights_by_year.items()}})
+        rows.append(
+            {
+                "node_id": node.id,
+                "weight": item.weight,
+                "weights_by_year": {str(k): str(v) for k, v in item.weights_by_year.items()},
+            }
+        )
     return rows
 
 
@@ -267,15 +347,20 @@ def _check_bounds(indicator: Indicator) -> None:
         raise Invalid(["max_value"], "max_value is below min_value")
     for field in ("baseline_value", "target_value"):
         value = getattr(indicator, field)
-        if value is not None and ((lo is not None and value < lo)
-                                  or (hi is not None and value > hi)):
-            raise Invalid([field], f"{value} is outside the indicator's range "
-                                   f"[{lo if lo is not None else '-∞'}, "
-                                   f"{hi if hi is not None else '∞'}]")
+        if value is not None and (
+            (lo is not None and value < lo) or (hi is not None and value > hi)
+        ):
+            raise Invalid(
+                [field],
+                f"{value} is outside the indicator's range "
+                f"[{lo if lo is not None else '-∞'}, "
+                f"{hi if hi is not None else '∞'}]",
+            )
 
 
-def create_indicator(session: Session, actor: Actor, plan: Plan, data: IndicatorCreate,
-                     reason: str | None) -> Indicator:
+def create_indicator(
+    session: Session, actor: Actor, plan: Plan, data: IndicatorCreate, reason: str | None
+) -> Indicator:
     changes.check_writable(plan, reason)
     action = _ref(session, Action, plan, data.action_id, data.action_code, "action")
     node = _ref(session, Node, plan, data.node_id, data.node_code, "node")
@@ -284,28 +369,56 @@ def create_indicator(session: Session, actor: Actor, plan: Plan, data: Indicator
     unit = _units(session, plan, [r for r in (data.unit_id, data.unit_code) if r], "unit_id")
     _check_axis_values(plan, data.axis_values)
     rows = _contribution_rows(session, plan, data.contributions)
-    body = data.model_dump(exclude={"action_id", "action_code", "node_id", "node_code",
-                                    "unit_id", "unit_code", "contributions"})
+    body = data.model_dump(
+        exclude={
+            "action_id",
+            "action_code",
+            "node_id",
+            "node_code",
+            "unit_id",
+            "unit_code",
+            "contributions",
+        }
+    )
     if body["min_value"] is None and data.unit_of_measure in ("number", "percentage", "currency"):
         body["min_value"] = Decimal(0)
     if body["max_value"] is None and data.unit_of_measure == "percentage":
         body["max_value"] = Decimal(100)
-    indicator = Indicator(plan_id=plan.id, action_id=action.id if action else None,
-                          node_id=node.id if node else None,
-                          unit_id=unit[0] if unit else None, **body)
+    indicator = Indicator(
+        plan_id=plan.id,
+        action_id=action.id if action else None,
+        node_id=node.id if node else None,
+        unit_id=unit[0] if unit else None,
+        **body,
+    )
     _check_bounds(indicator)
     repository.save(session, indicator)
     if rows is not None:
         repository.set_contributions(session, indicator, rows)
     after = indicators_public(session, plan, [indicator])[0]
-    changes.record(session, actor, plan, entity="indicator", entity_id=indicator.id,
-                   entity_code=indicator.code, operation="create", before=None, after=after,
-                   reason=reason)
+    changes.record(
+        session,
+        actor,
+        plan,
+        entity="indicator",
+        entity_id=indicator.id,
+        entity_code=indicator.code,
+        operation="create",
+        before=None,
+        after=after,
+        reason=reason,
+    )
     return indicator
 
 
-def update_indicator(session: Session, actor: Actor, plan: Plan, indicator: Indicator,
-                     data: IndicatorUpdate, reason: str | None) -> Indicator:
+def update_indicator(
+    session: Session,
+    actor: Actor,
+    plan: Plan,
+    indicator: Indicator,
+    data: IndicatorUpdate,
+    reason: str | None,
+) -> Indicator:
     changes.check_writable(plan, reason)
     before = indicators_public(session, plan, [indicator])[0]
     values = data.model_dump(exclude_unset=True)
@@ -324,42 +437,73 @@ def update_indicator(session: Session, actor: Actor, plan: Plan, indicator: Indi
     repository.save(session, indicator)
     after = indicators_public(session, plan, [indicator])[0]
     if after != before:
-        changes.record(session, actor, plan, entity="indicator", entity_id=indicator.id,
-                       entity_code=indicator.code, operation="update", before=before,
-                       after=after, reason=reason)
+        changes.record(
+            session,
+            actor,
+            plan,
+            entity="indicator",
+            entity_id=indicator.id,
+            entity_code=indicator.code,
+            operation="update",
+            before=before,
+            after=after,
+            reason=reason,
+        )
     return indicator
 
 
-def replace_programming(session: Session, actor: Actor, plan: Plan, indicator: Indicator,
-                        items: list[ProgrammingItem], reason: str | None) -> None:
+def replace_programming(
+    session: Session,
+    actor: Actor,
+    plan: Plan,
+    indicator: Indicator,
+    items: list[ProgrammingItem],
+    reason: str | None,
+) -> None:
     changes.check_writable(plan, reason)
     seen: set[date] = set()
     for i, item in enumerate(items):
         if not plan.first_year <= item.period_end.year <= plan.last_year:
-            raise Invalid([i, "period_end"], f"{item.period_end} is outside the plan's years "
-                                             f"{plan.first_year}-{plan.last_year}")
+            raise Invalid(
+                [i, "period_end"],
+                f"{item.period_end} is outside the plan's years {plan.first_year}-{plan.last_year}",
+            )
         if item.period_end in seen:
             raise Invalid([i, "period_end"], f"{item.period_end} appears twice")
         seen.add(item.period_end)
         lo, hi = indicator.min_value, indicator.max_value
         if (lo is not None and item.value < lo) or (hi is not None and item.value > hi):
             raise Invalid([i, "value"], f"{item.value} is outside the indicator's range")
-    before = [{"period_end": p.period_end.isoformat(), "value": str(p.value)}
-              for p in repository.programming(session, [indicator.id]).get(indicator.id, [])]
-    after = [{"period_end": p.period_end.isoformat(), "value": str(p.value)}
-             for p in sorted(items, key=lambda p: p.period_end)]
+    before = [
+        {"period_end": p.period_end.isoformat(), "value": str(p.value)}
+        for p in repository.programming(session, [indicator.id]).get(indicator.id, [])
+    ]
+    after = [
+        {"period_end": p.period_end.isoformat(), "value": str(p.value)}
+        for p in sorted(items, key=lambda p: p.period_end)
+    ]
     repository.replace_programming(session, indicator, [p.model_dump() for p in items])
     if before != after:
-        changes.record(session, actor, plan, entity="programming", entity_id=indicator.id,
-                       entity_code=indicator.code, operation="replace",
-                       before={"items": before}, after={"items": after}, reason=reason)
+        changes.record(
+            session,
+            actor,
+            plan,
+            entity="programming",
+            entity_id=indicator.id,
+            entity_code=indicator.code,
+            operation="replace",
+            before={"items": before},
+            after={"items": after},
+            reason=reason,
+        )
 
 
 # --- budget ------------------------------------------------------------------------------
 
 
-def create_allocation(session: Session, actor: Actor, plan: Plan, data: BudgetAllocationCreate,
-                      reason: str | None) -> BudgetAllocation:
+def create_allocation(
+    session: Session, actor: Actor, plan: Plan, data: BudgetAllocationCreate, reason: str | None
+) -> BudgetAllocation:
     changes.check_writable(plan, reason)
     refs = [r for r in (data.unit_id, data.unit_code) if r]
     if len(refs) != 1:
@@ -371,19 +515,40 @@ def create_allocation(session: Session, actor: Actor, plan: Plan, data: BudgetAl
         raise Invalid(["action_id"], "an allocation is against exactly one action or one node")
     if data.year is not None and not plan.first_year <= data.year <= plan.last_year:
         raise Invalid(["year"], f"{data.year} is outside the plan's years")
-    row = BudgetAllocation(plan_id=plan.id, unit_id=unit_id,
-                           action_id=action.id if action else None,
-                           node_id=node.id if node else None, year=data.year,
-                           planned=data.planned, executed=data.executed, note=data.note)
+    row = BudgetAllocation(
+        plan_id=plan.id,
+        unit_id=unit_id,
+        action_id=action.id if action else None,
+        node_id=node.id if node else None,
+        year=data.year,
+        planned=data.planned,
+        executed=data.executed,
+        note=data.note,
+    )
     repository.save(session, row)
-    changes.record(session, actor, plan, entity="budget_allocation", entity_id=row.id,
-                   entity_code=None, operation="create", before=None,
-                   after=BudgetAllocationPublic.model_validate(row), reason=reason)
+    changes.record(
+        session,
+        actor,
+        plan,
+        entity="budget_allocation",
+        entity_id=row.id,
+        entity_code=None,
+        operation="create",
+        before=None,
+        after=BudgetAllocationPublic.model_validate(row),
+        reason=reason,
+    )
     return row
 
 
-def update_allocation(session: Session, actor: Actor, plan: Plan, row: BudgetAllocation,
-                      data: BudgetAllocationUpdate, reason: str | None) -> BudgetAllocation:
+def update_allocation(
+    session: Session,
+    actor: Actor,
+    plan: Plan,
+    row: BudgetAllocation,
+    data: BudgetAllocationUpdate,
+    reason: str | None,
+) -> BudgetAllocation:
     changes.check_writable(plan, reason)
     before = BudgetAllocationPublic.model_validate(row)
     values = data.model_dump(exclude_unset=True)
@@ -393,21 +558,40 @@ def update_allocation(session: Session, actor: Actor, plan: Plan, row: BudgetAll
     repository.save(session, row)
     after = BudgetAllocationPublic.model_validate(row)
     if after != before:
-        changes.record(session, actor, plan, entity="budget_allocation", entity_id=row.id,
-                       entity_code=None, operation="update", before=before, after=after,
-                       reason=reason)
+        changes.record(
+            session,
+            actor,
+            plan,
+            entity="budget_allocation",
+            entity_id=row.id,
+            entity_code=None,
+            operation="update",
+            before=before,
+            after=after,
+            reason=reason,
+        )
     return row
 
 
-def delete_allocation(session: Session, actor: Actor, plan: Plan, row: BudgetAllocation,
-                      reason: str | None) -> None:
+def delete_allocation(
+    session: Session, actor: Actor, plan: Plan, row: BudgetAllocation, reason: str | None
+) -> None:
     changes.check_writable(plan, reason)
     before = BudgetAllocationPublic.model_validate(row)
     session.delete(row)
     repository.save(session, plan)
-    changes.record(session, actor, plan, entity="budget_allocation", entity_id=before.id,
-                   entity_code=None, operation="delete", before=before, after=None,
-                   reason=reason)
+    changes.record(
+        session,
+        actor,
+        plan,
+        entity="budget_allocation",
+        entity_id=before.id,
+        entity_code=None,
+        operation="delete",
+        before=before,
+        after=None,
+        reason=reason,
+    )
 
 
 # --- deletion ----------------------------------------------------------------------------
@@ -431,8 +615,13 @@ def _subtree(session: Session, plan: Plan, kind: str, obj_id: uuid.UUID):
                         node_ids.add(child)
                         nxt.append(child)
             frontier = nxt
-    action_ids = {obj_id} if kind == "action" else set(session.execute(
-        select(Action.id).where(Action.node_id.in_(node_ids))).scalars()) if node_ids else set()
+    action_ids = (
+        {obj_id}
+        if kind == "action"
+        else set(session.execute(select(Action.id).where(Action.node_id.in_(node_ids))).scalars())
+        if node_ids
+        else set()
+    )
     if kind == "indicator":
         indicator_ids = {obj_id}
     else:
@@ -450,12 +639,14 @@ def _subtree(session: Session, plan: Plan, kind: str, obj_id: uuid.UUID):
 def _count(session: Session, model, column, ids) -> int:
     if not ids:
         return 0
-    return session.execute(select(func.count()).select_from(model).where(column.in_(ids))
-                           ).scalar_one()
+    return session.execute(
+        select(func.count()).select_from(model).where(column.in_(ids))
+    ).scalar_one()
 
 
-def delete_element(session: Session, actor: Actor, plan: Plan, kind: str, obj,
-                   before, reason: str | None) -> dict[str, int]:
+def delete_element(
+    session: Session, actor: Actor, plan: Plan, kind: str, obj, before, reason: str | None
+) -> dict[str, int]:
     """Delete an element; in a draft with all that hangs from it, said in the answer.
 
     Once the plan is approved nothing is deleted in cascade: an element anything depends on
@@ -481,24 +672,40 @@ def delete_element(session: Session, actor: Actor, plan: Plan, kind: str, obj,
         others = {k: v - (1 if k == own else 0) for k, v in counts.items()}
         if kind == "indicator":
             # Its own default contribution and programming belong to it.
-            others["contributions"] = _count(session, Contribution, Contribution.node_id,
-                                             node_ids)
+            others["contributions"] = _count(session, Contribution, Contribution.node_id, node_ids)
             others["programming"] = 0
         blocking = {k: v for k, v in others.items() if v}
         if blocking:
             detail = ", ".join(f"{v} {k}" for k, v in blocking.items())
-            raise Conflict(f"The plan is {plan.status} and {detail} depend on this {kind}: "
-                           "it is not deleted. Retire it instead (PATCH with retired: true).")
+            raise Conflict(
+                f"The plan is {plan.status} and {detail} depend on this {kind}: "
+                "it is not deleted. Retire it instead (PATCH with retired: true)."
+            )
     _delete_ids(session, node_ids, action_ids, indicator_ids)
-    changes.record(session, actor, plan, entity=kind, entity_id=obj.id, entity_code=obj.code,
-                   operation="delete", before=before, after={"deleted": counts}, reason=reason)
+    changes.record(
+        session,
+        actor,
+        plan,
+        entity=kind,
+        entity_id=obj.id,
+        entity_code=obj.code,
+        operation="delete",
+        before=before,
+        after={"deleted": counts},
+        reason=reason,
+    )
     return counts
 
 
 def _delete_ids(session: Session, node_ids, action_ids, indicator_ids) -> None:
     if indicator_ids:
-        session.execute(delete(Evidence).where(Evidence.followup_id.in_(
-            select(FollowUp.id).where(FollowUp.indicator_id.in_(indicator_ids)))))
+        session.execute(
+            delete(Evidence).where(
+                Evidence.followup_id.in_(
+                    select(FollowUp.id).where(FollowUp.indicator_id.in_(indicator_ids))
+                )
+            )
+        )
     for _, model, column in DEPENDENTS:
         if indicator_ids:
             session.execute(delete(model).where(getattr(model, column).in_(indicator_ids)))
@@ -527,10 +734,10 @@ def delete_everything_of(session: Session, plan: Plan) -> dict[str, int]:
 
     node_ids = set(session.execute(select(Node.id).where(Node.plan_id == plan.id)).scalars())
     action_ids = set(session.execute(select(Action.id).where(Action.plan_id == plan.id)).scalars())
-    indicator_ids = set(session.execute(select(Indicator.id).where(
-        Indicator.plan_id == plan.id)).scalars())
-    counts = {"nodes": len(node_ids), "actions": len(action_ids),
-              "indicators": len(indicator_ids)}
+    indicator_ids = set(
+        session.execute(select(Indicator.id).where(Indicator.plan_id == plan.id)).scalars()
+    )
+    counts = {"nodes": len(node_ids), "actions": len(action_ids), "indicators": len(indicator_ids)}
     session.execute(delete(BudgetAllocation).where(BudgetAllocation.plan_id == plan.id))
     _delete_ids(session, node_ids, action_ids, indicator_ids)
     session.execute(delete(Cut).where(Cut.plan_id == plan.id))

@@ -19,8 +19,9 @@ class Plan(TableBase, table=True):
     __table_args__ = (
         sa.UniqueConstraint("organization_id", "code"),
         sa.CheckConstraint("first_year <= last_year", name="years"),
-        sa.CheckConstraint("status IN ('draft', 'approved', 'in_execution', 'closed')",
-                           name="status"),
+        sa.CheckConstraint(
+            "status IN ('draft', 'approved', 'in_execution', 'closed')", name="status"
+        ),
     )
 
     organization_id: uuid.UUID = fk("organizations.id")
@@ -42,8 +43,10 @@ class Plan(TableBase, table=True):
 
 class Node(TableBase, table=True):
     __tablename__ = "nodes"
-    __table_args__ = (sa.UniqueConstraint("plan_id", "code"),
-                      sa.CheckConstraint("weight >= 0", name="weight"))
+    __table_args__ = (
+        sa.UniqueConstraint("plan_id", "code"),
+        sa.CheckConstraint("weight >= 0", name="weight"),
+    )
 
     plan_id: uuid.UUID = fk("plans.id")
     parent_id: uuid.UUID | None = fk("nodes.id", nullable=True)
@@ -62,8 +65,9 @@ class Action(TableBase, table=True):
     __table_args__ = (
         sa.UniqueConstraint("plan_id", "code"),
         sa.CheckConstraint("weight >= 0", name="weight"),
-        sa.CheckConstraint("start_date IS NULL OR due_date IS NULL OR start_date <= due_date",
-                           name="dates"),
+        sa.CheckConstraint(
+            "start_date IS NULL OR due_date IS NULL OR start_date <= due_date", name="dates"
+        ),
     )
 
     plan_id: uuid.UUID = fk("plans.id")
@@ -123,8 +127,10 @@ class Contribution(TableBase, table=True):
     """An indicator feeding a node with a weight (optionally per year)."""
 
     __tablename__ = "contributions"
-    __table_args__ = (sa.UniqueConstraint("indicator_id", "node_id"),
-                      sa.CheckConstraint("weight >= 0", name="weight"))
+    __table_args__ = (
+        sa.UniqueConstraint("indicator_id", "node_id"),
+        sa.CheckConstraint("weight >= 0", name="weight"),
+    )
 
     indicator_id: uuid.UUID = fk("indicators.id", ondelete="CASCADE")
     node_id: uuid.UUID = fk("nodes.id")
@@ -149,8 +155,7 @@ class BudgetAllocation(TableBase, table=True):
     __tablename__ = "budget_allocations"
     __table_args__ = (
         sa.CheckConstraint("(action_id IS NULL) <> (node_id IS NULL)", name="against_one"),
-        sa.CheckConstraint("planned >= 0 AND (executed IS NULL OR executed >= 0)",
-                           name="amounts"),
+        sa.CheckConstraint("planned >= 0 AND (executed IS NULL OR executed >= 0)", name="amounts"),
     )
 
     plan_id: uuid.UUID = fk("plans.id")

@@ -43,13 +43,20 @@ def get(session: Session, model, obj_id: uuid.UUID):
 
 def with_plan(session: Session, model, obj_id: uuid.UUID):
     """An element and its plan in one statement; (None, None) when absent."""
-    row = session.execute(select(model, Plan).join(Plan, Plan.id == model.plan_id)
-                          .where(model.id == obj_id)).first()
+    row = session.execute(
+        select(model, Plan).join(Plan, Plan.id == model.plan_id).where(model.id == obj_id)
+    ).first()
     return (row[0], row[1]) if row else (None, None)
 
 
-def plans_stmt(*, organization_id: uuid.UUID | None, kind: str | None, status: str | None,
-               year: int | None, code: str | None) -> Select:
+def plans_stmt(
+    *,
+    organization_id: uuid.UUID | None,
+    kind: str | None,
+    status: str | None,
+    year: int | None,
+    code: str | None,
+) -> Select:
     stmt = select(Plan).order_by(Plan.first_year.desc(), Plan.code, Plan.id)
     if organization_id is not None:
         stmt = stmt.where(Plan.organization_id == organization_id)
@@ -75,12 +82,14 @@ def elements_stmt(model, plan_id: uuid.UUID, *, include_retired: bool, **filters
 
 
 def by_code(session: Session, model, plan_id: uuid.UUID, code: str):
-    return session.execute(select(model).where(model.plan_id == plan_id, model.code == code)
-                           ).scalar_one_or_none()
+    return session.execute(
+        select(model).where(model.plan_id == plan_id, model.code == code)
+    ).scalar_one_or_none()
 
 
-def units_by_ref(session: Session, organization_id: uuid.UUID,
-                 refs: Iterable[uuid.UUID | str]) -> dict[uuid.UUID | str, uuid.UUID]:
+def units_by_ref(
+    session: Session, organization_id: uuid.UUID, refs: Iterable[uuid.UUID | str]
+) -> dict[uuid.UUID | str, uuid.UUID]:
     refs = list(refs)
     if not refs:
         return {}
@@ -88,32 +97,47 @@ def units_by_ref(session: Session, organization_id: uuid.UUID,
     codes = [r for r in refs if isinstance(r, str)]
     found: dict[uuid.UUID | str, uuid.UUID] = {}
     for unit_id, code in session.execute(
-            select(Unit.id, Unit.code).where(Unit.organization_id == organization_id,
-                                             or_(Unit.id.in_(ids), Unit.code.in_(codes)))):
+        select(Unit.id, Unit.code).where(
+            Unit.organization_id == organization_id, or_(Unit.id.in_(ids), Unit.code.in_(codes))
+        )
+    ):
         found[unit_id] = unit_id
         found[code] = unit_id
     return found
 
 
 def nodes_of(session: Session, plan_id: uuid.UUID) -> list[Node]:
-    return list(session.execute(select(Node).where(Node.plan_id == plan_id)
-                                .order_by(Node.level, Node.order, Node.code)).scalars())
+    return list(
+        session.execute(
+            select(Node).where(Node.plan_id == plan_id).order_by(Node.level, Node.order, Node.code)
+        ).scalars()
+    )
 
 
 def actions_of(session: Session, plan_id: uuid.UUID) -> list[Action]:
-    return list(session.execute(select(Action).where(Action.plan_id == plan_id)
-                                .order_by(Action.order, Action.code)).scalars())
+    return list(
+        session.execute(
+            select(Action).where(Action.plan_id == plan_id).order_by(Action.order, Action.code)
+        ).scalars()
+    )
 
 
 def indicators_of(session: Session, plan_id: uuid.UUID) -> list[Indicator]:
-    return list(session.execute(select(Indicator).where(Indicator.plan_id == plan_id)
-                                .order_by(Indicator.order, Indicator.code)).scalars())
+    return list(
+        session.execute(
+            select(Indicator)
+            .where(Indicator.plan_id == plan_id)
+            .order_by(Indicator.order, Indicator.code)
+        ).scalars()
+    )
 
 
-def action_units(session: Session, action_ids: list[uuid.UUID] | None = None, *,
-                 plan_id: uuid.UUID | None = None) -> dict[uuid.UUID, list[uuid.UUID]]:
-    stmt = select(ActionUnit.action_id, ActionUnit.unit_id).order_by(ActionUnit.created_at,
-                                                                       ActionUnit.unit_id)
+def action_units(
+    session: Session, action_ids: list[uuid.UUID] | None = None, *, plan_id: uuid.UUID | None = None
+) -> dict[uuid.UUID, list[uuid.UUID]]:
+    stmt = select(ActionUnit.action_id, ActionUnit.unit_id).order_by(
+        ActionUnit.created_at, ActionUnit.unit_id
+    )
     if plan_id is not None:
         stmt = stmt.join(Action, Action.id == ActionUnit.action_id).where(Action.plan_id == plan_id)
     else:
@@ -127,9 +151,13 @@ def action_units(session: Session, action_ids: list[uuid.UUID] | None = None, *,
 def set_action_units(session: Session, action: Action, unit_ids: list[uuid.UUID]) -> None:
     session.execute(delete(ActionUnit).where(ActionUnit.action_id == action.id))
     if unit_ids:
-        session.execute(insert(ActionUnit), [
-            {"id": uuid.uuid4(), "action_id": action.id, "unit_id": u}
-            for u in dict.fromkeys(unit_ids)])
+        session.execute(
+            insert(ActionUnit),
+            [
+                {"id": uuid.uuid4(), "action_id": action.id, "unit_id": u}
+                for u in dict.fromkeys(unit_ids)
+            ],
+        )
 
 
 def _by_indicator(session: Session, model, order, indicator_ids, plan_id) -> dict:
@@ -137,7 +165,8 @@ def _by_indicator(session: Session, model, order, indicator_ids, plan_id) -> dic
     stmt = select(model).order_by(*order)
     if plan_id is not None:
         stmt = stmt.join(Indicator, Indicator.id == model.indicator_id).where(
-            Indicator.plan_id == plan_id)
+            Indicator.plan_id == plan_id
+        )
     else:
         stmt = stmt.where(model.indicator_id.in_(indicator_ids or []))
     out: dict = defaultdict(list)
@@ -146,39 +175,61 @@ def _by_indicator(session: Session, model, order, indicator_ids, plan_id) -> dic
     return out
 
 
-def contributions(session: Session, indicator_ids: list[uuid.UUID] | None = None, *,
-                  plan_id: uuid.UUID | None = None) -> dict[uuid.UUID, list[Contribution]]:
-    return _by_indicator(session, Contribution, (Contribution.created_at, Contribution.node_id),
-                         indicator_ids, plan_id)
+def contributions(
+    session: Session,
+    indicator_ids: list[uuid.UUID] | None = None,
+    *,
+    plan_id: uuid.UUID | None = None,
+) -> dict[uuid.UUID, list[Contribution]]:
+    return _by_indicator(
+        session,
+        Contribution,
+        (Contribution.created_at, Contribution.node_id),
+        indicator_ids,
+        plan_id,
+    )
 
 
 def set_contributions(session: Session, indicator: Indicator, rows: list[dict]) -> None:
     session.execute(delete(Contribution).where(Contribution.indicator_id == indicator.id))
     if rows:
-        session.execute(insert(Contribution), [
-            {"id": uuid.uuid4(), "indicator_id": indicator.id, **r} for r in rows])
+        session.execute(
+            insert(Contribution),
+            [{"id": uuid.uuid4(), "indicator_id": indicator.id, **r} for r in rows],
+        )
 
 
-def programming(session: Session, indicator_ids: list[uuid.UUID] | None = None, *,
-                plan_id: uuid.UUID | None = None) -> dict[uuid.UUID, list[Programming]]:
-    return _by_indicator(session, Programming, (Programming.period_end,), indicator_ids,
-                         plan_id)
+def programming(
+    session: Session,
+    indicator_ids: list[uuid.UUID] | None = None,
+    *,
+    plan_id: uuid.UUID | None = None,
+) -> dict[uuid.UUID, list[Programming]]:
+    return _by_indicator(session, Programming, (Programming.period_end,), indicator_ids, plan_id)
 
 
 def replace_programming(session: Session, indicator: Indicator, items: list[dict]) -> None:
     session.execute(delete(Programming).where(Programming.indicator_id == indicator.id))
     if items:
-        session.execute(insert(Programming), [
-            {"id": uuid.uuid4(), "indicator_id": indicator.id, **i} for i in items])
+        session.execute(
+            insert(Programming),
+            [{"id": uuid.uuid4(), "indicator_id": indicator.id, **i} for i in items],
+        )
 
 
 def programming_outside(session: Session, plan_id: uuid.UUID, first: int, last: int) -> int:
     return session.execute(
-        select(func.count()).select_from(Programming)
+        select(func.count())
+        .select_from(Programming)
         .join(Indicator, Indicator.id == Programming.indicator_id)
-        .where(Indicator.plan_id == plan_id,
-               or_(func.extract("year", Programming.period_end) < first,
-                   func.extract("year", Programming.period_end) > last))).scalar_one()
+        .where(
+            Indicator.plan_id == plan_id,
+            or_(
+                func.extract("year", Programming.period_end) < first,
+                func.extract("year", Programming.period_end) > last,
+            ),
+        )
+    ).scalar_one()
 
 
 def budget_stmt(plan_id: uuid.UUID, **filters) -> Select:
@@ -199,8 +250,9 @@ def responsible_units(session: Session, indicators: list[Indicator]) -> dict:
     units: dict[uuid.UUID, set[uuid.UUID]] = {}
     if action_ids:
         for action_id, unit_id in session.execute(
-                select(ActionUnit.action_id, ActionUnit.unit_id)
-                .where(ActionUnit.action_id.in_(action_ids))):
+            select(ActionUnit.action_id, ActionUnit.unit_id).where(
+                ActionUnit.action_id.in_(action_ids)
+            )
+        ):
             units.setdefault(action_id, set()).add(unit_id)
-    return {i.id: ({i.unit_id} if i.unit_id else units.get(i.action_id, set()))
-            for i in indicators}
+    return {i.id: ({i.unit_id} if i.unit_id else units.get(i.action_id, set())) for i in indicators}

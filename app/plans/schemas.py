@@ -35,13 +35,18 @@ Amount = decimal_input(ge=0)
 Value = decimal_input()
 Weight = decimal_input(ge=0, le=1_000_000)
 WeightsByYear = Annotated[dict[Year, Weight], Field(max_length=100)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000,
-                                        pattern=LONG_TEXT_PATTERN)]
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=20_000, pattern=LONG_TEXT_PATTERN)
+]
 Color = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
 AxisValues = Annotated[dict[Code, Code], Field(max_length=20)]
 UnitRef = uuid.UUID | Code
-LongName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000,
-                                            pattern=LONG_NAME_PATTERN)]
+LongName = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=2000, pattern=LONG_NAME_PATTERN
+    ),
+]
 
 
 class AxisValueIn(InputModel):
@@ -99,7 +104,8 @@ Tolerance = decimal_input(ge=0, le=100)
 
 class PlanCreate(InputModel):
     organization_id: uuid.UUID | None = Field(
-        default=None, description="Only a platform administrator names another organization.")
+        default=None, description="Only a platform administrator names another organization."
+    )
     kind: PlanKind
     code: Code
     name: Name
@@ -235,12 +241,17 @@ class NodePublic(Resource):
 
 class ActionCreate(InputModel):
     code: Code
-    description: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
-                                                  max_length=5000, pattern=LONG_NAME_PATTERN)]
+    description: Annotated[
+        str,
+        StringConstraints(
+            strip_whitespace=True, min_length=1, max_length=5000, pattern=LONG_NAME_PATTERN
+        ),
+    ]
     node_id: uuid.UUID | None = None
     node_code: Code | None = None
-    unit_ids: Annotated[list[UnitRef], Field(max_length=20,
-                                             description="Responsible units: ids or codes")] = []
+    unit_ids: Annotated[
+        list[UnitRef], Field(max_length=20, description="Responsible units: ids or codes")
+    ] = []
     start_date: date | None = None
     due_date: date | None = None
     planned_cost: Amount | None = None
@@ -253,9 +264,15 @@ class ActionUpdate(UpdateModel):
     nullable_fields = frozenset({"start_date", "due_date", "planned_cost"})
 
     code: Code | None = None
-    description: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
-                                                  max_length=5000,
-                                                  pattern=LONG_NAME_PATTERN)] | None = None
+    description: (
+        Annotated[
+            str,
+            StringConstraints(
+                strip_whitespace=True, min_length=1, max_length=5000, pattern=LONG_NAME_PATTERN
+            ),
+        ]
+        | None
+    ) = None
     node_id: uuid.UUID | None = None
     node_code: Code | None = None
     unit_ids: Annotated[list[UnitRef], Field(max_length=20)] | None = None
@@ -303,8 +320,13 @@ class IndicatorCreate(InputModel):
     source: Source = "other"
     source_reference: ShortText | None = None
     unit_of_measure: UnitOfMeasure = "number"
-    unit_label: Annotated[str, StringConstraints(strip_whitespace=True, max_length=80,
-                                                 pattern=r"^[^\x00-\x1f\x7f]*$")] | None = None
+    unit_label: (
+        Annotated[
+            str,
+            StringConstraints(strip_whitespace=True, max_length=80, pattern=r"^[^\x00-\x1f\x7f]*$"),
+        ]
+        | None
+    ) = None
     baseline_value: Value | None = None
     baseline_year: Year | None = None
     target_value: Value | None = None
@@ -318,21 +340,38 @@ class IndicatorCreate(InputModel):
     weight: Weight = Decimal(1)
     contributions: Annotated[list[ContributionIn], Field(max_length=50)] | None = Field(
         default=None,
-        description="Nodes it feeds; default: the node it hangs from (or its action's), weight 1")
+        description="Nodes it feeds; default: the node it hangs from (or its action's), weight 1",
+    )
 
 
 class IndicatorUpdate(UpdateModel):
-    nullable_fields = frozenset({"source_reference", "unit_label", "baseline_value",
-                                 "baseline_year", "target_value", "min_value", "max_value",
-                                 "unit_id", "unit_code", "contributions"})
+    nullable_fields = frozenset(
+        {
+            "source_reference",
+            "unit_label",
+            "baseline_value",
+            "baseline_year",
+            "target_value",
+            "min_value",
+            "max_value",
+            "unit_id",
+            "unit_code",
+            "contributions",
+        }
+    )
 
     code: Code | None = None
     name: LongName | None = None
     source: Source | None = None
     source_reference: ShortText | None = None
     unit_of_measure: UnitOfMeasure | None = None
-    unit_label: Annotated[str, StringConstraints(strip_whitespace=True, max_length=80,
-                                                 pattern=r"^[^\x00-\x1f\x7f]*$")] | None = None
+    unit_label: (
+        Annotated[
+            str,
+            StringConstraints(strip_whitespace=True, max_length=80, pattern=r"^[^\x00-\x1f\x7f]*$"),
+        ]
+        | None
+    ) = None
     baseline_value: Value | None = None
     baseline_year: Year | None = None
     target_value: Value | None = None

@@ -40,8 +40,9 @@ TRANSITIONS = {
 }
 
 
-def get_visible(session: Session, actor: Actor | None, plan_id: uuid.UUID, *,
-                public_ok: bool = False) -> Plan:
+def get_visible(
+    session: Session, actor: Actor | None, plan_id: uuid.UUID, *, public_ok: bool = False
+) -> Plan:
     """The plan if the actor's organization owns it; anonymously (where `public_ok`), only a
     plan with a published cut. Anything else answers 404, as if it did not exist."""
     plan = repository.get(session, Plan, plan_id)
@@ -55,19 +56,24 @@ def get_visible(session: Session, actor: Actor | None, plan_id: uuid.UUID, *,
 def has_published_cut(session: Session, plan_id: uuid.UUID) -> bool:
     from app.cuts.models import Cut
 
-    return session.execute(select(Cut.id).where(Cut.plan_id == plan_id,
-                                                Cut.status == "published").limit(1)
-                           ).first() is not None
+    return (
+        session.execute(
+            select(Cut.id).where(Cut.plan_id == plan_id, Cut.status == "published").limit(1)
+        ).first()
+        is not None
+    )
 
 
-def list_(session: Session, actor: Actor, page: PageParams, *, organization_id, kind, status,
-          year, code):
+def list_(
+    session: Session, actor: Actor, page: PageParams, *, organization_id, kind, status, year, code
+):
     if not actor.is_platform_admin:
         if organization_id not in (None, actor.organization_id):
             return [], 0
         organization_id = actor.organization_id
-    stmt = repository.plans_stmt(organization_id=organization_id, kind=kind, status=status,
-                                 year=year, code=code)
+    stmt = repository.plans_stmt(
+        organization_id=organization_id, kind=kind, status=status, year=year, code=code
+    )
     return paginate(session, stmt, page)
 
 
@@ -82,22 +88,34 @@ def create(session: Session, actor: Actor, data: PlanCreate) -> Plan:
         body["bands"] = DEFAULT_BAND_BODIES
     plan = Plan(organization_id=organization_id, **{**body, "tolerance_pct": data.tolerance_pct})
     repository.save(session, plan)
-    changes.record(session, actor, plan, entity="plan", entity_id=plan.id, entity_code=plan.code,
-                   operation="create", before=None, after=PlanPublic.model_validate(plan),
-                   reason=None)
+    changes.record(
+        session,
+        actor,
+        plan,
+        entity="plan",
+        entity_id=plan.id,
+        entity_code=plan.code,
+        operation="create",
+        before=None,
+        after=PlanPublic.model_validate(plan),
+        reason=None,
+    )
     return plan
 
 
-def update(session: Session, actor: Actor, plan: Plan, data: PlanUpdate,
-           reason: str | None) -> Plan:
+def update(
+    session: Session, actor: Actor, plan: Plan, data: PlanUpdate, reason: str | None
+) -> Plan:
     before = PlanPublic.model_validate(plan)
     values = data.model_dump(mode="json", exclude_unset=True)
     status = values.pop("status", None)
     if status is not None and status != plan.status:
         if status not in TRANSITIONS[plan.status]:
-            raise Conflict(f"A plan cannot go from {plan.status} to {status}; from "
-                           f"{plan.status} it may go to: "
-                           f"{', '.join(sorted(TRANSITIONS[plan.status])) or 'nothing'}.")
+            raise Conflict(
+                f"A plan cannot go from {plan.status} to {status}; from "
+                f"{plan.status} it may go to: "
+                f"{', '.join(sorted(TRANSITIONS[plan.status])) or 'nothing'}."
+            )
         if status == "draft" and not (reason and reason.strip()):
             raise Invalid(["query", "reason"], "returning a plan to draft needs a reason")
     if plan.status == "closed" and values:
@@ -114,8 +132,9 @@ def update(session: Session, actor: Actor, plan: Plan, data: PlanUpdate,
     if (first, last) != (plan.first_year, plan.last_year):
         _check_years_hold(session, plan, first, last)
     if "levels" in values and len(values["levels"]) < len(plan.levels):
-        deepest = session.execute(select(func.max(Node.level)).where(
-            Node.plan_id == plan.id)).scalar_one()
+        deepest = session.execute(
+            select(func.max(Node.level)).where(Node.plan_id == plan.id)
+        ).scalar_one()
         if deepest is not None and deepest >= len(values["levels"]):
             raise Conflict("Nodes exist at the levels you remove; move or delete them first.")
     if "axes" in values:
@@ -127,34 +146,51 @@ def update(session: Session, actor: Actor, plan: Plan, data: PlanUpdate,
     after = PlanPublic.model_validate(plan)
     if after != before:
         op = "status" if status and status != before.status and not values else "update"
-        changes.record(session, actor, plan, entity="plan", entity_id=plan.id,
-                       entity_code=plan.code, operation=op, before=before,
-                       after=PlanPublic.model_validate(plan), reason=reason,
-                       bump=before.status != "draft")
+        changes.record(
+            session,
+            actor,
+            plan,
+            entity="plan",
+            entity_id=plan.id,
+            entity_code=plan.code,
+            operation=op,
+            before=before,
+            after=PlanPublic.model_validate(plan),
+            reason=reason,
+            bump=before.status != "draft",
+        )
     return plan
 
 
 def _check_years_hold(session: Session, plan: Plan, first: int, last: int) -> None:
     lo, hi = date(first, 1, 1), date(last, 12, 31)
-    outside = session.execute(select(func.count()).select_from(Action).where(
-        Action.plan_id == plan.id,
-        or_(Action.start_date < lo, Action.due_date > hi))).scalar_one()
+    outside = session.execute(
+        select(func.count())
+        .select_from(Action)
+        .where(Action.plan_id == plan.id, or_(Action.start_date < lo, Action.due_date > hi))
+    ).scalar_one()
     outside += repository.programming_outside(session, plan.id, first, last)
     if outside:
-        raise Conflict(f"{outside} dates of actions or programming fall outside "
-                       f"{first}-{last}; change them first.")
+        raise Conflict(
+            f"{outside} dates of actions or programming fall outside "
+            f"{first}-{last}; change them first."
+        )
 
 
 def _check_axes_hold(session: Session, plan: Plan, axes: list[dict]) -> None:
     allowed = {a["code"]: {v["code"] for v in a["values"]} for a in axes}
     for model in (Action, Indicator):
         for code, values in session.execute(
-                select(model.code, model.axis_values).where(model.plan_id == plan.id,
-                                                            model.axis_values != {})):
+            select(model.code, model.axis_values).where(
+                model.plan_id == plan.id, model.axis_values != {}
+            )
+        ):
             for axis, value in values.items():
                 if value not in allowed.get(axis, ()):
-                    raise Conflict(f"{code} is classified as {axis}={value}, which the new "
-                                   "axes no longer allow; reclassify it first.")
+                    raise Conflict(
+                        f"{code} is classified as {axis}={value}, which the new "
+                        "axes no longer allow; reclassify it first."
+                    )
 
 
 def delete_plan(session: Session, actor: Actor, plan: Plan) -> dict[str, int]:
@@ -183,29 +219,43 @@ def node_public(node: Node, plan: Plan) -> NodePublic:
     return NodePublic.model_validate({**node.model_dump(), "level_name": level_name})
 
 
-def actions_public(session: Session, actions: list[Action], *,
-                   units: dict | None = None) -> list[ActionPublic]:
-    units = units if units is not None else repository.action_units(
-        session, [a.id for a in actions])
-    return [ActionPublic.model_validate({**a.model_dump(), "unit_ids": units.get(a.id, [])})
-            for a in actions]
+def actions_public(
+    session: Session, actions: list[Action], *, units: dict | None = None
+) -> list[ActionPublic]:
+    units = (
+        units if units is not None else repository.action_units(session, [a.id for a in actions])
+    )
+    return [
+        ActionPublic.model_validate({**a.model_dump(), "unit_ids": units.get(a.id, [])})
+        for a in actions
+    ]
 
 
-def indicators_public(session: Session, plan: Plan, indicators: list[Indicator], *,
-                      contributions: dict | None = None,
-                      programming: dict | None = None) -> list[IndicatorPublic]:
+def indicators_public(
+    session: Session,
+    plan: Plan,
+    indicators: list[Indicator],
+    *,
+    contributions: dict | None = None,
+    programming: dict | None = None,
+) -> list[IndicatorPublic]:
     ids = [i.id for i in indicators]
-    contributions = contributions if contributions is not None else repository.contributions(
-        session, ids)
+    contributions = (
+        contributions if contributions is not None else repository.contributions(session, ids)
+    )
     programming = programming if programming is not None else repository.programming(session, ids)
     return [
-        IndicatorPublic.model_validate({
-            **i.model_dump(),
-            "contributions": [ContributionOut.model_validate(c)
-                              for c in contributions.get(i.id, [])],
-            "annual_programming": annual(i.accumulation, programming.get(i.id, []),
-                                         plan.first_year, plan.last_year),
-        })
+        IndicatorPublic.model_validate(
+            {
+                **i.model_dump(),
+                "contributions": [
+                    ContributionOut.model_validate(c) for c in contributions.get(i.id, [])
+                ],
+                "annual_programming": annual(
+                    i.accumulation, programming.get(i.id, []), plan.first_year, plan.last_year
+                ),
+            }
+        )
         for i in indicators
     ]
 
@@ -235,33 +285,43 @@ def tree(session: Session, plan: Plan, *, include_retired: bool = False) -> Plan
         hidden = hidden_by_retirement(nodes, actions)
         nodes = [n for n in nodes if n.id not in hidden]
         actions = [a for a in actions if a.id not in hidden]
-        indicators = [i for i in indicators if i.retired_at is None
-                      and i.action_id not in hidden and i.node_id not in hidden]
+        indicators = [
+            i
+            for i in indicators
+            if i.retired_at is None and i.action_id not in hidden and i.node_id not in hidden
+        ]
     units = repository.action_units(session, plan_id=plan.id)
     contribs = repository.contributions(session, plan_id=plan.id)
     programming = repository.programming(session, plan_id=plan.id)
 
     indicators_by_action: dict = defaultdict(list)
     indicators_by_node: dict = defaultdict(list)
-    for ind in indicators_public(session, plan, indicators, contributions=contribs,
-                                 programming=programming):
+    for ind in indicators_public(
+        session, plan, indicators, contributions=contribs, programming=programming
+    ):
         target = indicators_by_action if ind.action_id else indicators_by_node
         target[ind.action_id or ind.node_id].append(TreeIndicator(**ind.model_dump()))
     actions_by_node: dict = defaultdict(list)
     for act in actions_public(session, actions, units=units):
         actions_by_node[act.node_id].append(
-            TreeAction(**act.model_dump(), indicators=indicators_by_action.get(act.id, [])))
+            TreeAction(**act.model_dump(), indicators=indicators_by_action.get(act.id, []))
+        )
 
     children: dict = defaultdict(list)
     for node in nodes:
         children[node.parent_id].append(node)
 
     def build(node: Node) -> TreeNode:
-        return TreeNode(**node_public(node, plan).model_dump(),
-                        children=[build(c) for c in children.get(node.id, [])],
-                        actions=actions_by_node.get(node.id, []),
-                        indicators=indicators_by_node.get(node.id, []))
+        return TreeNode(
+            **node_public(node, plan).model_dump(),
+            children=[build(c) for c in children.get(node.id, [])],
+            actions=actions_by_node.get(node.id, []),
+            indicators=indicators_by_node.get(node.id, []),
+        )
 
     roots = [n for n in nodes if n.parent_id is None]
-    return PlanTree(plan=PlanPublic.model_validate(plan), nodes=[build(n) for n in roots],
-                    actions=actions_by_node.get(None, []))
+    return PlanTree(
+        plan=PlanPublic.model_validate(plan),
+        nodes=[build(n) for n in roots],
+        actions=actions_by_node.get(None, []),
+    )

@@ -27,8 +27,7 @@ from app.results.schemas import (
     PlanTrend,
 )
 
-router = APIRouter(prefix="/api/v1", tags=["results"],
-                   responses=problem_responses(401, 404, 422))
+router = APIRouter(prefix="/api/v1", tags=["results"], responses=problem_responses(401, 404, 422))
 
 
 def visible_cut(cut_id: uuid.UUID, session: SessionDep, actor: ActorDep) -> tuple[Cut, Plan]:
@@ -36,17 +35,22 @@ def visible_cut(cut_id: uuid.UUID, session: SessionDep, actor: ActorDep) -> tupl
     return cuts_service.get_visible(session, actor, cut_id)
 
 
-def public_cut(cut_id: uuid.UUID, session: SessionDep,
-               actor: OptionalActorDep) -> tuple[Cut, Plan]:
+def public_cut(cut_id: uuid.UUID, session: SessionDep, actor: OptionalActorDep) -> tuple[Cut, Plan]:
     """As `visible_cut`, and anonymously a published cut (what portals show)."""
     return cuts_service.get_visible(session, actor, cut_id, public_ok=True)
 
 
 CutDep = Annotated[tuple[Cut, Plan], Depends(visible_cut)]
 PublicCutDep = Annotated[tuple[Cut, Plan], Depends(public_cut)]
-LagThreshold = Annotated[Decimal, Query(
-    ge=0, le=100, allow_inf_nan=False,
-    description="An indicator lags when its shown advance is below 100 minus this")]
+LagThreshold = Annotated[
+    Decimal,
+    Query(
+        ge=0,
+        le=100,
+        allow_inf_nan=False,
+        description="An indicator lags when its shown advance is below 100 minus this",
+    ),
+]
 
 
 @router.get("/cuts/{cut_id}/results", response_model=CutResults, name="get_cut_results")
@@ -55,34 +59,44 @@ def get_cut_results(found: PublicCutDep, session: SessionDep):
     return service.results(session, *found)
 
 
-@router.get("/cuts/{cut_id}/results/by-unit", response_model=GroupedResults,
-            name="get_results_by_unit")
+@router.get(
+    "/cuts/{cut_id}/results/by-unit", response_model=GroupedResults, name="get_results_by_unit"
+)
 def get_results_by_unit(found: PublicCutDep, session: SessionDep):
     return service.by_unit(session, *found)
 
 
-@router.get("/cuts/{cut_id}/results/by-axis/{axis}", response_model=GroupedResults,
-            name="get_results_by_axis")
-def get_results_by_axis(found: PublicCutDep, session: SessionDep,
-                        axis: Annotated[str, Path(max_length=40, pattern=CODE_PATTERN)]):
+@router.get(
+    "/cuts/{cut_id}/results/by-axis/{axis}",
+    response_model=GroupedResults,
+    name="get_results_by_axis",
+)
+def get_results_by_axis(
+    found: PublicCutDep,
+    session: SessionDep,
+    axis: Annotated[str, Path(max_length=40, pattern=CODE_PATTERN)],
+):
     return service.by_axis(session, *found, axis)
 
 
-@router.get("/cuts/{cut_id}/results/by-band", response_model=ListedResults,
-            name="get_results_by_band")
+@router.get(
+    "/cuts/{cut_id}/results/by-band", response_model=ListedResults, name="get_results_by_band"
+)
 def get_results_by_band(found: PublicCutDep, session: SessionDep):
     return service.by_band(session, *found)
 
 
-@router.get("/cuts/{cut_id}/results/by-status", response_model=ListedResults,
-            name="get_results_by_status")
+@router.get(
+    "/cuts/{cut_id}/results/by-status", response_model=ListedResults, name="get_results_by_status"
+)
 def get_results_by_status(found: PublicCutDep, session: SessionDep):
     return service.by_status(session, *found)
 
 
 @router.get("/cuts/{cut_id}/alerts", response_model=Alerts, name="get_cut_alerts")
-def get_cut_alerts(found: CutDep, session: SessionDep,
-                   lag_threshold_pct: LagThreshold = Decimal(10)):
+def get_cut_alerts(
+    found: CutDep, session: SessionDep, lag_threshold_pct: LagThreshold = Decimal(10)
+):
     return service.alerts(session, *found, lag_threshold_pct)
 
 
@@ -92,7 +106,10 @@ def get_plan_trend(plan: PlanDep, session: SessionDep):
 
 
 @router.get("/plans/{plan_id}/budget", response_model=BudgetMatrixOut, name="get_plan_budget")
-def get_plan_budget(plan: PlanDep, session: SessionDep,
-                    year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
-                    measure: Measure = "planned"):
+def get_plan_budget(
+    plan: PlanDep,
+    session: SessionDep,
+    year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
+    measure: Measure = "planned",
+):
     return service.budget(session, plan, year=year, measure=measure)

@@ -11,8 +11,7 @@ from pydantic import Field
 from app.core.schemas import Number, OutputModel
 
 Measure = Literal["planned", "executed"]
-AlertKind = Literal["overdue_action", "missing_report", "lagging",
-                    "followup_without_evidence"]
+AlertKind = Literal["overdue_action", "missing_report", "lagging", "followup_without_evidence"]
 
 
 class StatusOut(OutputModel):
@@ -55,7 +54,8 @@ class IndicatorResult(OutputModel):
     programmed_year: Number | None = Field(description="The annual programming of the cut's year")
     programmed_to_date: Number | None
     executed_to_date: Number | None = Field(
-        description="What was done up to the cut (nothing measured counts as nothing done)")
+        description="What was done up to the cut (nothing measured counts as nothing done)"
+    )
     advance_pct: Number | None = Field(description="Exact; null when not due")
     advance_pct_shown: Number | None = Field(description="Rounded half up to 2 decimals")
     year_advance_pct: Number | None
@@ -68,7 +68,8 @@ class IndicatorResult(OutputModel):
     status: StatusOut
     band: BandOut | None
     unit_id: uuid.UUID | None = Field(
-        description="Its own responsible unit, else its action's (the first one)")
+        description="Its own responsible unit, else its action's (the first one)"
+    )
     unit_ids: list[uuid.UUID] = Field(description="Every unit it answers to")
     action_id: uuid.UUID | None
     node_id: uuid.UUID | None = Field(description="The node it hangs from, or its action's node")

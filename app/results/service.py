@@ -102,8 +102,9 @@ def _weights_by_year(raw: Mapping | None) -> dict[int, Decimal]:
 def _bands(plan: Plan) -> tuple[Band, ...]:
     if not plan.bands:
         return DEFAULT_BANDS
-    return tuple(Band(Decimal(str(b["lower_bound"])), b["code"], b["label"], b["color"])
-                 for b in plan.bands)
+    return tuple(
+        Band(Decimal(str(b["lower_bound"])), b["code"], b["label"], b["color"]) for b in plan.bands
+    )
 
 
 @dataclass
@@ -127,8 +128,11 @@ class Structure:
 
     def unit_refs(self, unit_ids: Iterable[uuid.UUID]) -> dict:
         """`unit` (the first) and `units` (all) of an answer item."""
-        refs = [UnitRef(unit_id=u, code=self.units[u].code, name=self.units[u].name)
-                for u in unit_ids if u in self.units]
+        refs = [
+            UnitRef(unit_id=u, code=self.units[u].code, name=self.units[u].name)
+            for u in unit_ids
+            if u in self.units
+        ]
         return {"unit": refs[0] if refs else None, "units": refs}
 
     def axis_value(self, indicator: Row, axis: str) -> str | None:
@@ -161,8 +165,11 @@ def load_structure(session: Session, plan: Plan) -> Structure:
     hidden = hidden_by_retirement(node_rows, action_rows)
     nodes = _tree_order([n for n in node_rows if n.id not in hidden])
     actions = [a for a in action_rows if a.id not in hidden]
-    indicators = [i for i in indicator_rows if i.retired_at is None
-                  and i.action_id not in hidden and i.node_id not in hidden]
+    indicators = [
+        i
+        for i in indicator_rows
+        if i.retired_at is None and i.action_id not in hidden and i.node_id not in hidden
+    ]
 
     action_units: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
     for action_id, unit_id in repository.action_units(session, plan.id):
@@ -175,13 +182,21 @@ def load_structure(session: Session, plan: Plan) -> Structure:
     programming = dated_values(repository.programming(session, plan.id))
 
     structure = Structure(
-        plan=plan, nodes=nodes, actions=actions, indicators=indicators, units=units,
+        plan=plan,
+        nodes=nodes,
+        actions=actions,
+        indicators=indicators,
+        units=units,
         action_units=action_units,
-        node_inputs=[NodeIn(n.id, n.parent_id, n.weight, _weights_by_year(n.weights_by_year))
-                     for n in nodes],
-        contributions=[], programming=programming, bands=_bands(plan),
+        node_inputs=[
+            NodeIn(n.id, n.parent_id, n.weight, _weights_by_year(n.weights_by_year)) for n in nodes
+        ],
+        contributions=[],
+        programming=programming,
+        bands=_bands(plan),
         tolerance_pct=plan.tolerance_pct or ZERO,
-        action_by_id={a.id: a for a in actions})
+        action_by_id={a.id: a for a in actions},
+    )
 
     visible_nodes = {n.id for n in nodes}
     for ind in indicators:
@@ -189,13 +204,19 @@ def load_structure(session: Session, plan: Plan) -> Structure:
         node_id = ind.node_id if ind.node_id is not None else (action.node_id if action else None)
         structure.indicator_node[ind.id] = node_id
         structure.indicator_units[ind.id] = (
-            [ind.unit_id] if ind.unit_id is not None
-            else list(action_units.get(ind.action_id, ())) if action else [])
+            [ind.unit_id]
+            if ind.unit_id is not None
+            else list(action_units.get(ind.action_id, ()))
+            if action
+            else []
+        )
         if ind.id in explicit:
             # Explicit contributions replace the default one; those to hidden nodes drop out.
             structure.contributions.extend(
                 Contribution(ind.id, c.node_id, c.weight, _weights_by_year(c.weights_by_year))
-                for c in explicit[ind.id] if c.node_id in visible_nodes)
+                for c in explicit[ind.id]
+                if c.node_id in visible_nodes
+            )
         elif node_id is not None:
             # By default it feeds the node it hangs from (or its action's) with its own weight,
             # the same weight its action's mean gives it.
@@ -205,8 +226,10 @@ def load_structure(session: Session, plan: Plan) -> Structure:
 
 def dated_values(rows: Iterable[Row]) -> dict[uuid.UUID, list[DatedValue]]:
     """{indicator_id: values} from rows of (indicator_id, period_ends, values)."""
-    return {indicator_id: [DatedValue(d, v) for d, v in zip(ends, values, strict=True)]
-            for indicator_id, ends, values in rows}
+    return {
+        indicator_id: [DatedValue(d, v) for d, v in zip(ends, values, strict=True)]
+        for indicator_id, ends, values in rows
+    }
 
 
 @dataclass
@@ -219,8 +242,9 @@ class Evaluation:
     action_advance: dict[uuid.UUID, tuple[Decimal | None, int]]
 
 
-def evaluate(structure: Structure, measurements: Mapping[uuid.UUID, list[DatedValue]],
-             cut_date: date) -> Evaluation:
+def evaluate(
+    structure: Structure, measurements: Mapping[uuid.UUID, list[DatedValue]], cut_date: date
+) -> Evaluation:
     plan = structure.plan
     advances: dict[uuid.UUID, IndicatorAdvance] = {}
     for ind in structure.indicators:
@@ -229,21 +253,29 @@ def evaluate(structure: Structure, measurements: Mapping[uuid.UUID, list[DatedVa
             programming=structure.programming.get(ind.id, ()),
             measurements=measurements.get(ind.id, ()),
             baseline=ind.baseline_value if ind.baseline_value is not None else ZERO,
-            target=ind.target_value)
+            target=ind.target_value,
+        )
         advances[ind.id] = compute_advance(series, cut_date)
 
-    rollup = rollup_tree(structure.node_inputs, structure.contributions,
-                         {i: a.advance_pct for i, a in advances.items()}, cut_date.year,
-                         cap_at_100=plan.cap_at_100)
+    rollup = rollup_tree(
+        structure.node_inputs,
+        structure.contributions,
+        {i: a.advance_pct for i, a in advances.items()},
+        cut_date.year,
+        cap_at_100=plan.cap_at_100,
+    )
 
     parts: dict[uuid.UUID, list[tuple[Decimal | None, Decimal]]] = defaultdict(list)
     for ind in structure.indicators:
         if ind.action_id is not None:
             parts[ind.action_id].append((advances[ind.id].advance_pct, ind.weight))
     action_advance = {
-        a.id: (weighted_mean(parts.get(a.id, ()), cap_at_100=plan.cap_at_100),
-               sum(1 for adv, w in parts.get(a.id, ()) if adv is not None and w > 0))
-        for a in structure.actions}
+        a.id: (
+            weighted_mean(parts.get(a.id, ()), cap_at_100=plan.cap_at_100),
+            sum(1 for adv, w in parts.get(a.id, ()) if adv is not None and w > 0),
+        )
+        for a in structure.actions
+    }
     return Evaluation(cut_date, advances, rollup, action_advance)
 
 
@@ -256,8 +288,9 @@ class _Shaper:
     def __init__(self, structure: Structure) -> None:
         self.bands = structure.bands
         self.tolerance = structure.tolerance_pct
-        self._band_out = {b.code: BandOut(code=b.code, label=b.label, color=b.color)
-                          for b in self.bands}
+        self._band_out = {
+            b.code: BandOut(code=b.code, label=b.label, color=b.color) for b in self.bands
+        }
         self._status_out: dict[tuple[str, str], StatusOut] = {}
 
     def status(self, advance: Decimal | None) -> StatusOut:
@@ -276,35 +309,57 @@ class _Shaper:
 
 
 def cut_ref(cut: Cut) -> CutRef:
-    return CutRef(cut_id=cut.id, plan_id=cut.plan_id, code=cut.code, cut_date=cut.cut_date,
-                  label=cut.label, status=cut.status)
+    return CutRef(
+        cut_id=cut.id,
+        plan_id=cut.plan_id,
+        code=cut.code,
+        cut_date=cut.cut_date,
+        label=cut.label,
+        status=cut.status,
+    )
 
 
 def _level_name(plan: Plan, level: int) -> str | None:
     return plan.levels[level] if level < len(plan.levels) else None
 
 
-def _indicator_result(structure: Structure, shaper: _Shaper, ind: Row,
-                      adv: IndicatorAdvance) -> IndicatorResult:
+def _indicator_result(
+    structure: Structure, shaper: _Shaper, ind: Row, adv: IndicatorAdvance
+) -> IndicatorResult:
     unit_ids = structure.indicator_units[ind.id]
     return IndicatorResult(
-        indicator_id=ind.id, code=ind.code, name=ind.name, accumulation=ind.accumulation,
+        indicator_id=ind.id,
+        code=ind.code,
+        name=ind.name,
+        accumulation=ind.accumulation,
         unit_of_measure=ind.unit_of_measure,
-        programmed_year=adv.programmed_year, programmed_to_date=adv.programmed_to_date,
+        programmed_year=adv.programmed_year,
+        programmed_to_date=adv.programmed_to_date,
         executed_to_date=adv.executed_to_date,
-        advance_pct=adv.advance_pct, advance_pct_shown=adv.advance_pct_shown,
-        year_advance_pct=adv.year_advance_pct, year_advance_pct_shown=adv.year_advance_pct_shown,
-        plan_advance_pct=adv.plan_advance_pct, plan_advance_pct_shown=adv.plan_advance_pct_shown,
-        not_due=adv.not_due, missing_report=adv.missing_report,
+        advance_pct=adv.advance_pct,
+        advance_pct_shown=adv.advance_pct_shown,
+        year_advance_pct=adv.year_advance_pct,
+        year_advance_pct_shown=adv.year_advance_pct_shown,
+        plan_advance_pct=adv.plan_advance_pct,
+        plan_advance_pct_shown=adv.plan_advance_pct_shown,
+        not_due=adv.not_due,
+        missing_report=adv.missing_report,
         last_measured_on=adv.last_measured_on,
-        status=shaper.status(adv.advance_pct), band=shaper.band(adv.advance_pct),
-        unit_id=unit_ids[0] if unit_ids else None, unit_ids=unit_ids,
-        action_id=ind.action_id, node_id=structure.indicator_node[ind.id])
+        status=shaper.status(adv.advance_pct),
+        band=shaper.band(adv.advance_pct),
+        unit_id=unit_ids[0] if unit_ids else None,
+        unit_ids=unit_ids,
+        action_id=ind.action_id,
+        node_id=structure.indicator_node[ind.id],
+    )
 
 
 def _overdue(action: Row, state: ExecutionState, cut_date: date) -> bool:
-    return (action.due_date is not None and action.due_date <= cut_date
-            and state is not ExecutionState.COMPLETED)
+    return (
+        action.due_date is not None
+        and action.due_date <= cut_date
+        and state is not ExecutionState.COMPLETED
+    )
 
 
 def shape_results(structure: Structure, evaluation: Evaluation, cut: Cut) -> CutResults:
@@ -314,35 +369,65 @@ def shape_results(structure: Structure, evaluation: Evaluation, cut: Cut) -> Cut
     nodes = []
     for n in structure.nodes:
         figure = node_figures[n.id]
-        nodes.append(NodeResult(
-            node_id=n.id, code=n.code, name=n.name, level=n.level,
-            level_name=_level_name(plan, n.level), parent_id=n.parent_id,
-            advance_pct=figure.advance_pct, advance_pct_shown=figure.advance_pct_shown,
-            status=shaper.status(figure.advance_pct), band=shaper.band(figure.advance_pct),
-            counted=figure.counted))
+        nodes.append(
+            NodeResult(
+                node_id=n.id,
+                code=n.code,
+                name=n.name,
+                level=n.level,
+                level_name=_level_name(plan, n.level),
+                parent_id=n.parent_id,
+                advance_pct=figure.advance_pct,
+                advance_pct_shown=figure.advance_pct_shown,
+                status=shaper.status(figure.advance_pct),
+                band=shaper.band(figure.advance_pct),
+                counted=figure.counted,
+            )
+        )
     whole = evaluation.rollup.plan
     plan_result = PlanResult(
-        plan_id=plan.id, code=plan.code, name=plan.name, advance_pct=whole.advance_pct,
-        advance_pct_shown=whole.advance_pct_shown, status=shaper.status(whole.advance_pct),
-        band=shaper.band(whole.advance_pct), counted=whole.counted)
+        plan_id=plan.id,
+        code=plan.code,
+        name=plan.name,
+        advance_pct=whole.advance_pct,
+        advance_pct_shown=whole.advance_pct_shown,
+        status=shaper.status(whole.advance_pct),
+        band=shaper.band(whole.advance_pct),
+        counted=whole.counted,
+    )
 
     actions = []
     for a in structure.actions:
         advance, counted = evaluation.action_advance[a.id]
         state = execution_state(advance)
-        actions.append(ActionResult(
-            action_id=a.id, code=a.code, description=a.description, node_id=a.node_id,
-            unit_ids=structure.action_units.get(a.id, []), start_date=a.start_date,
-            due_date=a.due_date, advance_pct=advance, advance_pct_shown=shown_pct(advance),
-            status=shaper.status(advance), band=shaper.band(advance),
-            execution_state=ExecutionStateOut(code=state.value,
-                                              label=EXECUTION_STATE_LABELS[state]),
-            counted=counted, overdue=_overdue(a, state, evaluation.cut_date)))
+        actions.append(
+            ActionResult(
+                action_id=a.id,
+                code=a.code,
+                description=a.description,
+                node_id=a.node_id,
+                unit_ids=structure.action_units.get(a.id, []),
+                start_date=a.start_date,
+                due_date=a.due_date,
+                advance_pct=advance,
+                advance_pct_shown=shown_pct(advance),
+                status=shaper.status(advance),
+                band=shaper.band(advance),
+                execution_state=ExecutionStateOut(
+                    code=state.value, label=EXECUTION_STATE_LABELS[state]
+                ),
+                counted=counted,
+                overdue=_overdue(a, state, evaluation.cut_date),
+            )
+        )
 
-    indicators = [_indicator_result(structure, shaper, ind, evaluation.advances[ind.id])
-                  for ind in structure.indicators]
-    return CutResults(cut=cut_ref(cut), plan=plan_result, nodes=nodes, actions=actions,
-                      indicators=indicators)
+    indicators = [
+        _indicator_result(structure, shaper, ind, evaluation.advances[ind.id])
+        for ind in structure.indicators
+    ]
+    return CutResults(
+        cut=cut_ref(cut), plan=plan_result, nodes=nodes, actions=actions, indicators=indicators
+    )
 
 
 def at_cut(session: Session, cut: Cut, plan: Plan) -> tuple[Structure, Evaluation]:
@@ -360,24 +445,34 @@ def results(session: Session, cut: Cut, plan: Plan) -> CutResults:
 # --- groupings: by unit, by axis value, by band, by status -------------------------------
 
 
-def _groups(structure: Structure, evaluation: Evaluation,
-            indicator_keys: Mapping[uuid.UUID, list[Hashable]],
-            action_keys: Mapping[uuid.UUID, list[Hashable]],
-            labels: Mapping[Hashable, tuple[str | None, str]],
-            fixed: list[Hashable] | None = None) -> list[GroupItem]:
+def _groups(
+    structure: Structure,
+    evaluation: Evaluation,
+    indicator_keys: Mapping[uuid.UUID, list[Hashable]],
+    action_keys: Mapping[uuid.UUID, list[Hashable]],
+    labels: Mapping[Hashable, tuple[str | None, str]],
+    fixed: list[Hashable] | None = None,
+) -> list[GroupItem]:
     """Weighted mean of the indicators per key, with counts by band, status and (for actions)
     execution state. `fixed` keys come first and always appear; the others in order of
     first appearance."""
     shaper = _Shaper(structure)
-    kwargs = {"bands": structure.bands, "tolerance_pct": structure.tolerance_pct,
-              "cap_at_100": structure.plan.cap_at_100}
+    kwargs = {
+        "bands": structure.bands,
+        "tolerance_pct": structure.tolerance_pct,
+        "cap_at_100": structure.plan.cap_at_100,
+    }
     indicator_items = [
         RatedItem((key, ind.id), evaluation.advances[ind.id].advance_pct, ind.weight)
-        for ind in structure.indicators for key in indicator_keys[ind.id]]
+        for ind in structure.indicators
+        for key in indicator_keys[ind.id]
+    ]
     by_indicators = {g.key: g for g in group_rollup(indicator_items, lambda r: r.id[0], **kwargs)}
     action_items = [
         RatedItem((key, a.id), evaluation.action_advance[a.id][0], a.weight)
-        for a in structure.actions for key in action_keys[a.id]]
+        for a in structure.actions
+        for key in action_keys[a.id]
+    ]
     by_actions = {g.key: g for g in group_rollup(action_items, lambda r: r.id[0], **kwargs)}
 
     empty_bands = {b.code: 0 for b in structure.bands}
@@ -392,15 +487,24 @@ def _groups(structure: Structure, evaluation: Evaluation,
         group, actions = by_indicators.get(key), by_actions.get(key)
         advance = group.advance_pct if group else None
         code, label = labels[key]
-        items.append(GroupItem(
-            key=None if key is None else str(key), code=code, label=label,
-            advance_pct=advance, advance_pct_shown=shown_pct(advance), band=shaper.band(advance),
-            count=group.count if group else 0, counted=group.counted if group else 0,
-            by_band=dict(group.by_band) if group else dict(empty_bands),
-            by_status=dict(group.by_status) if group else dict(empty_status),
-            action_count=actions.count if actions else 0,
-            by_execution_state=(dict(actions.by_execution_state) if actions
-                                else dict(empty_states))))
+        items.append(
+            GroupItem(
+                key=None if key is None else str(key),
+                code=code,
+                label=label,
+                advance_pct=advance,
+                advance_pct_shown=shown_pct(advance),
+                band=shaper.band(advance),
+                count=group.count if group else 0,
+                counted=group.counted if group else 0,
+                by_band=dict(group.by_band) if group else dict(empty_bands),
+                by_status=dict(group.by_status) if group else dict(empty_status),
+                action_count=actions.count if actions else 0,
+                by_execution_state=(
+                    dict(actions.by_execution_state) if actions else dict(empty_states)
+                ),
+            )
+        )
     return items
 
 
@@ -408,10 +512,10 @@ def by_unit(session: Session, cut: Cut, plan: Plan) -> GroupedResults:
     """An indicator counts for its own unit, else for each of its action's units."""
     structure, evaluation = at_cut(session, cut, plan)
     indicator_keys = {i: (units or [None]) for i, units in structure.indicator_units.items()}
-    action_keys = {a.id: (structure.action_units.get(a.id) or [None])
-                   for a in structure.actions}
+    action_keys = {a.id: (structure.action_units.get(a.id) or [None]) for a in structure.actions}
     labels: dict[Hashable, tuple[str | None, str]] = {
-        u.id: (u.code, u.name) for u in structure.units.values()}
+        u.id: (u.code, u.name) for u in structure.units.values()
+    }
     labels[None] = (None, NO_UNIT_LABEL)
     items = _groups(structure, evaluation, indicator_keys, action_keys, labels)
     # Units in code order, the indicators nobody answers for last.
@@ -424,31 +528,40 @@ def by_axis(session: Session, cut: Cut, plan: Plan, axis: str) -> GroupedResults
     definition = next((a for a in plan.axes if a["code"] == axis), None)
     if definition is None:
         have = ", ".join(a["code"] for a in plan.axes)
-        raise UnknownAxis(f"axis {axis!r} not found; the plan's axes are: {have}" if have
-                          else f"axis {axis!r} not found; the plan has no axes")
+        raise UnknownAxis(
+            f"axis {axis!r} not found; the plan's axes are: {have}"
+            if have
+            else f"axis {axis!r} not found; the plan has no axes"
+        )
     structure, evaluation = at_cut(session, cut, plan)
     values = [v["code"] for v in definition["values"]]
     labels: dict[Hashable, tuple[str | None, str]] = {
-        v["code"]: (v["code"], v["label"]) for v in definition["values"]}
+        v["code"]: (v["code"], v["label"]) for v in definition["values"]
+    }
     labels[None] = (None, UNCLASSIFIED_LABEL)
 
     def known(value: str | None) -> str | None:
         return value if value in labels else None
 
-    indicator_keys = {i.id: [known(structure.axis_value(i, axis))]
-                      for i in structure.indicators}
+    indicator_keys = {i.id: [known(structure.axis_value(i, axis))] for i in structure.indicators}
     action_keys = {a.id: [known((a.axis_values or {}).get(axis))] for a in structure.actions}
     items = _groups(structure, evaluation, indicator_keys, action_keys, labels, fixed=values)
     return GroupedResults(cut=cut_ref(cut), axis=axis, items=items)
 
 
-def _brief(structure: Structure, shaper: _Shaper, ind: Row,
-           adv: IndicatorAdvance) -> IndicatorBrief:
+def _brief(
+    structure: Structure, shaper: _Shaper, ind: Row, adv: IndicatorAdvance
+) -> IndicatorBrief:
     return IndicatorBrief(
-        indicator_id=ind.id, code=ind.code, name=ind.name,
+        indicator_id=ind.id,
+        code=ind.code,
+        name=ind.name,
         **structure.unit_refs(structure.indicator_units[ind.id]),
-        advance_pct=adv.advance_pct, advance_pct_shown=adv.advance_pct_shown,
-        status=shaper.status(adv.advance_pct), band=shaper.band(adv.advance_pct))
+        advance_pct=adv.advance_pct,
+        advance_pct_shown=adv.advance_pct_shown,
+        status=shaper.status(adv.advance_pct),
+        band=shaper.band(adv.advance_pct),
+    )
 
 
 def by_band(session: Session, cut: Cut, plan: Plan) -> ListedResults:
@@ -460,10 +573,19 @@ def by_band(session: Session, cut: Cut, plan: Plan) -> ListedResults:
     for ind in structure.indicators:
         brief = _brief(structure, shaper, ind, evaluation.advances[ind.id])
         lists[brief.band.code if brief.band else None].append(brief)
-    items = [IndicatorList(key=b.code, label=b.label, color=b.color, count=len(lists[b.code]),
-                           indicators=lists[b.code]) for b in structure.bands]
-    items.append(IndicatorList(key=None, label=NOT_DUE_LABEL, count=len(lists[None]),
-                               indicators=lists[None]))
+    items = [
+        IndicatorList(
+            key=b.code,
+            label=b.label,
+            color=b.color,
+            count=len(lists[b.code]),
+            indicators=lists[b.code],
+        )
+        for b in structure.bands
+    ]
+    items.append(
+        IndicatorList(key=None, label=NOT_DUE_LABEL, count=len(lists[None]), indicators=lists[None])
+    )
     return ListedResults(cut=cut_ref(cut), items=items)
 
 
@@ -474,9 +596,15 @@ def by_status(session: Session, cut: Cut, plan: Plan) -> ListedResults:
     for ind in structure.indicators:
         brief = _brief(structure, shaper, ind, evaluation.advances[ind.id])
         lists[brief.status.code].append(brief)
-    items = [IndicatorList(key=code.value, label=STATUS_GROUP_LABELS[code],
-                           count=len(lists[code.value]), indicators=lists[code.value])
-             for code in StatusCode]
+    items = [
+        IndicatorList(
+            key=code.value,
+            label=STATUS_GROUP_LABELS[code],
+            count=len(lists[code.value]),
+            indicators=lists[code.value],
+        )
+        for code in StatusCode
+    ]
     return ListedResults(cut=cut_ref(cut), items=items)
 
 
@@ -496,46 +624,72 @@ def alerts(session: Session, cut: Cut, plan: Plan, lag_threshold_pct: Decimal) -
         advance, _ = evaluation.action_advance[a.id]
         state = execution_state(advance)
         if _overdue(a, state, cut.cut_date):
-            items.append(Alert(
-                kind="overdue_action", element="action", id=a.id, code=a.code,
-                name=a.description, **structure.unit_refs(structure.action_units.get(a.id, [])),
-                detail=f"Vencida el {a.due_date.isoformat()}: "
-                       f"{EXECUTION_STATE_LABELS[state].lower()}",
-                due_date=a.due_date, advance_pct=advance, advance_pct_shown=shown_pct(advance)))
+            items.append(
+                Alert(
+                    kind="overdue_action",
+                    element="action",
+                    id=a.id,
+                    code=a.code,
+                    name=a.description,
+                    **structure.unit_refs(structure.action_units.get(a.id, [])),
+                    detail=f"Vencida el {a.due_date.isoformat()}: "
+                    f"{EXECUTION_STATE_LABELS[state].lower()}",
+                    due_date=a.due_date,
+                    advance_pct=advance,
+                    advance_pct_shown=shown_pct(advance),
+                )
+            )
 
     limit = HUNDRED - lag_threshold_pct
     indicators = {i.id: i for i in structure.indicators}
     for ind in structure.indicators:
         adv = evaluation.advances[ind.id]
-        common = {"element": "indicator", "id": ind.id, "code": ind.code, "name": ind.name,
-                  **structure.unit_refs(structure.indicator_units[ind.id]),
-                  "advance_pct": adv.advance_pct,
-                  "advance_pct_shown": adv.advance_pct_shown}
+        common = {
+            "element": "indicator",
+            "id": ind.id,
+            "code": ind.code,
+            "name": ind.name,
+            **structure.unit_refs(structure.indicator_units[ind.id]),
+            "advance_pct": adv.advance_pct,
+            "advance_pct_shown": adv.advance_pct_shown,
+        }
         if adv.missing_report:
             items.append(Alert(kind="missing_report", detail="Sin reporte al corte", **common))
         elif adv.advance_pct_shown is not None and adv.advance_pct_shown < limit:
-            items.append(Alert(kind="lagging", detail=shaper.status(adv.advance_pct).label,
-                               **common))
+            items.append(
+                Alert(kind="lagging", detail=shaper.status(adv.advance_pct).label, **common)
+            )
 
     for followup_id, indicator_id, status, evidence_count in repository.followups_evidence(
-            session, cut.id):
+        session, cut.id
+    ):
         ind = indicators.get(indicator_id)
         if evidence_count or ind is None:
             continue
         adv = evaluation.advances[ind.id]
-        items.append(Alert(
-            kind="followup_without_evidence", element="indicator", id=ind.id, code=ind.code,
-            name=ind.name, **structure.unit_refs(structure.indicator_units[ind.id]),
-            detail="Seguimiento sin evidencias", advance_pct=adv.advance_pct,
-            advance_pct_shown=adv.advance_pct_shown, followup_id=followup_id,
-            followup_status=status))
+        items.append(
+            Alert(
+                kind="followup_without_evidence",
+                element="indicator",
+                id=ind.id,
+                code=ind.code,
+                name=ind.name,
+                **structure.unit_refs(structure.indicator_units[ind.id]),
+                detail="Seguimiento sin evidencias",
+                advance_pct=adv.advance_pct,
+                advance_pct_shown=adv.advance_pct_shown,
+                followup_id=followup_id,
+                followup_status=status,
+            )
+        )
 
-    counts = {kind: 0 for kind in ("overdue_action", "missing_report", "lagging",
-                                   "followup_without_evidence")}
+    counts = {
+        kind: 0
+        for kind in ("overdue_action", "missing_report", "lagging", "followup_without_evidence")
+    }
     for item in items:
         counts[item.kind] += 1
-    return Alerts(cut=cut_ref(cut), lag_threshold_pct=lag_threshold_pct, counts=counts,
-                  items=items)
+    return Alerts(cut=cut_ref(cut), lag_threshold_pct=lag_threshold_pct, counts=counts, items=items)
 
 
 # --- trend -------------------------------------------------------------------------------
@@ -556,39 +710,72 @@ def trend(session: Session, plan: Plan) -> PlanTrend:
     plan_points: list[TrendPoint] = []
     node_points: dict[uuid.UUID, list[TrendPoint]] = {n.id: [] for n in structure.nodes}
     indicator_points: dict[uuid.UUID, list[IndicatorTrendPoint]] = {
-        i.id: [] for i in structure.indicators}
+        i.id: [] for i in structure.indicators
+    }
     for cut in cuts:
         evaluation = evaluate(structure, measured, cut.cut_date)
         whole = evaluation.rollup.plan
-        plan_points.append(TrendPoint(
-            cut_id=cut.id, cut_date=cut.cut_date, advance_pct=whole.advance_pct,
-            advance_pct_shown=whole.advance_pct_shown, band=shaper.band(whole.advance_pct)))
+        plan_points.append(
+            TrendPoint(
+                cut_id=cut.id,
+                cut_date=cut.cut_date,
+                advance_pct=whole.advance_pct,
+                advance_pct_shown=whole.advance_pct_shown,
+                band=shaper.band(whole.advance_pct),
+            )
+        )
         for node_id, figure in evaluation.rollup.nodes.items():
-            node_points[node_id].append(TrendPoint(
-                cut_id=cut.id, cut_date=cut.cut_date, advance_pct=figure.advance_pct,
-                advance_pct_shown=figure.advance_pct_shown, band=shaper.band(figure.advance_pct)))
+            node_points[node_id].append(
+                TrendPoint(
+                    cut_id=cut.id,
+                    cut_date=cut.cut_date,
+                    advance_pct=figure.advance_pct,
+                    advance_pct_shown=figure.advance_pct_shown,
+                    band=shaper.band(figure.advance_pct),
+                )
+            )
         for indicator_id, adv in evaluation.advances.items():
-            indicator_points[indicator_id].append(IndicatorTrendPoint(
-                cut_id=cut.id, cut_date=cut.cut_date, advance_pct=adv.advance_pct,
-                advance_pct_shown=adv.advance_pct_shown, band=shaper.band(adv.advance_pct),
-                status=shaper.status(adv.advance_pct), not_due=adv.not_due,
-                missing_report=adv.missing_report))
+            indicator_points[indicator_id].append(
+                IndicatorTrendPoint(
+                    cut_id=cut.id,
+                    cut_date=cut.cut_date,
+                    advance_pct=adv.advance_pct,
+                    advance_pct_shown=adv.advance_pct_shown,
+                    band=shaper.band(adv.advance_pct),
+                    status=shaper.status(adv.advance_pct),
+                    not_due=adv.not_due,
+                    missing_report=adv.missing_report,
+                )
+            )
 
     return PlanTrend(
-        plan_id=plan.id, cuts=[cut_ref(c) for c in cuts], plan=plan_points,
-        nodes=[NodeTrend(node_id=n.id, code=n.code, name=n.name, level=n.level,
-                         parent_id=n.parent_id, points=node_points[n.id])
-               for n in structure.nodes],
-        indicators=[IndicatorTrend(indicator_id=i.id, code=i.code, name=i.name,
-                                   points=indicator_points[i.id])
-                    for i in structure.indicators])
+        plan_id=plan.id,
+        cuts=[cut_ref(c) for c in cuts],
+        plan=plan_points,
+        nodes=[
+            NodeTrend(
+                node_id=n.id,
+                code=n.code,
+                name=n.name,
+                level=n.level,
+                parent_id=n.parent_id,
+                points=node_points[n.id],
+            )
+            for n in structure.nodes
+        ],
+        indicators=[
+            IndicatorTrend(
+                indicator_id=i.id, code=i.code, name=i.name, points=indicator_points[i.id]
+            )
+            for i in structure.indicators
+        ],
+    )
 
 
 # --- budget ------------------------------------------------------------------------------
 
 
-def budget(session: Session, plan: Plan, *, year: int | None, measure: Measure
-           ) -> BudgetMatrixOut:
+def budget(session: Session, plan: Plan, *, year: int | None, measure: Measure) -> BudgetMatrixOut:
     """Money by unit (rows) x root node (columns). An allocation against an action or a
     deeper node counts for its root node; with `year`, only that year's allocations count
     (those without a year span the plan and are left out). Rows are the units with money in
@@ -606,8 +793,9 @@ def budget(session: Session, plan: Plan, *, year: int | None, measure: Measure
             hidden.add(n.id)
         else:
             root_of[n.id] = root_of[parent[n.id]] if n.parent_id else n.id
-    action_node = {a.id: a.node_id for a in action_rows
-                   if a.retired_at is None and a.node_id not in hidden}
+    action_node = {
+        a.id: a.node_id for a in action_rows if a.retired_at is None and a.node_id not in hidden
+    }
 
     roots = [n for n in _tree_order(node_rows) if n.parent_id is None and n.id not in hidden]
     allocations: list[Allocation] = []
@@ -636,13 +824,28 @@ def budget(session: Session, plan: Plan, *, year: int | None, measure: Measure
     root_by_id = {r.id: r for r in roots}
     for line in matrix.columns:
         root = root_by_id.get(line.key)
-        columns.append(BudgetColumn(
-            node_id=line.key, code=code_of[line.key],
-            name=root.name if root else NOT_UNDER_A_NODE, total=line.total,
-            share_pct=line.share_pct, share_pct_shown=line.share_pct_shown))
-    rows = [BudgetRow(unit_id=line.key, code=units[line.key].code, name=units[line.key].name,
-                      cells={code_of[k]: v for k, v in line.cells.items()}, total=line.total,
-                      share_pct=line.share_pct, share_pct_shown=line.share_pct_shown)
-            for line in matrix.rows]
-    return BudgetMatrixOut(plan_id=plan.id, measure=measure, year=year, columns=columns,
-                           rows=rows, total=matrix.total)
+        columns.append(
+            BudgetColumn(
+                node_id=line.key,
+                code=code_of[line.key],
+                name=root.name if root else NOT_UNDER_A_NODE,
+                total=line.total,
+                share_pct=line.share_pct,
+                share_pct_shown=line.share_pct_shown,
+            )
+        )
+    rows = [
+        BudgetRow(
+            unit_id=line.key,
+            code=units[line.key].code,
+            name=units[line.key].name,
+            cells={code_of[k]: v for k, v in line.cells.items()},
+            total=line.total,
+            share_pct=line.share_pct,
+            share_pct_shown=line.share_pct_shown,
+        )
+        for line in matrix.rows
+    ]
+    return BudgetMatrixOut(
+        plan_id=plan.id, measure=measure, year=year, columns=columns, rows=rows, total=matrix.total
+    )

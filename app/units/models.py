@@ -14,7 +14,9 @@ class Unit(TableBase, table=True):
 
     organization_id: uuid.UUID = Field(
         sa_column_args=[sa.ForeignKey("organizations.id", ondelete="RESTRICT")],
-        sa_type=sa.Uuid, nullable=False, index=True,
+        sa_type=sa.Uuid,
+        nullable=False,
+        index=True,
     )
     code: str = Field(max_length=40)
     name: str = Field(max_length=300)

@@ -18,10 +18,14 @@ def get(session: Session, unit_id: uuid.UUID) -> Unit | None:
     return session.get(Unit, unit_id)
 
 
-def list_stmt(organization_id: uuid.UUID, *, code: str | None = None, q: str | None = None,
-              active: bool | None = None) -> Select:
-    stmt = (select(Unit).where(Unit.organization_id == organization_id)
-            .order_by(Unit.code, Unit.id))
+def list_stmt(
+    organization_id: uuid.UUID,
+    *,
+    code: str | None = None,
+    q: str | None = None,
+    active: bool | None = None,
+) -> Select:
+    stmt = select(Unit).where(Unit.organization_id == organization_id).order_by(Unit.code, Unit.id)
     if code is not None:
         stmt = stmt.where(Unit.code == code)
     if q:

@@ -7,8 +7,9 @@ from pydantic import StringConstraints
 
 from app.core.schemas import NAME_PATTERN, Code, InputModel, Name, Resource, UpdateModel
 
-Acronym = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40,
-                                           pattern=NAME_PATTERN)]
+Acronym = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40, pattern=NAME_PATTERN)
+]
 
 
 class UnitCreate(InputModel):

@@ -19,8 +19,15 @@ def get(session: Session, unit_id: uuid.UUID) -> Unit:
     return unit
 
 
-def list_(session: Session, organization: Organization, page: PageParams, *,
-          code: str | None, q: str | None, active: bool | None):
+def list_(
+    session: Session,
+    organization: Organization,
+    page: PageParams,
+    *,
+    code: str | None,
+    q: str | None,
+    active: bool | None,
+):
     stmt = repository.list_stmt(organization.id, code=code, q=q, active=active)
     return paginate(session, stmt, page)
 

@@ -19,12 +19,13 @@ class User(TableBase, table=True):
             "(NOT is_platform_admin AND organization_id IS NOT NULL)",
             name="org_or_platform",
         ),
-        sa.CheckConstraint("role IN ('admin', 'coordinator', 'reporter', 'viewer')",
-                           name="role"),
+        sa.CheckConstraint("role IN ('admin', 'coordinator', 'reporter', 'viewer')", name="role"),
     )
 
     organization_id: uuid.UUID | None = Field(
-        default=None, sa_type=sa.Uuid, index=True,
+        default=None,
+        sa_type=sa.Uuid,
+        index=True,
         sa_column_args=[sa.ForeignKey("organizations.id", ondelete="RESTRICT")],
     )
     username: str = Field(max_length=80, unique=True)
@@ -43,11 +44,14 @@ class UserUnit(TableBase, table=True):
     __table_args__ = (sa.UniqueConstraint("user_id", "unit_id"),)
 
     user_id: uuid.UUID = Field(
-        sa_type=sa.Uuid, nullable=False,
+        sa_type=sa.Uuid,
+        nullable=False,
         sa_column_args=[sa.ForeignKey("users.id", ondelete="CASCADE")],
     )
     unit_id: uuid.UUID = Field(
-        sa_type=sa.Uuid, nullable=False, index=True,
+        sa_type=sa.Uuid,
+        nullable=False,
+        index=True,
         sa_column_args=[sa.ForeignKey("units.id", ondelete="RESTRICT")],
     )
 
@@ -59,7 +63,9 @@ class ApiToken(TableBase, table=True):
     __table_args__ = (sa.CheckConstraint("kind IN ('session', 'api')", name="kind"),)
 
     user_id: uuid.UUID = Field(
-        sa_type=sa.Uuid, nullable=False, index=True,
+        sa_type=sa.Uuid,
+        nullable=False,
+        index=True,
         sa_column_args=[sa.ForeignKey("users.id", ondelete="CASCADE")],
     )
     kind: str = Field(max_length=10)

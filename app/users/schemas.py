@@ -18,12 +18,18 @@ from app.core.schemas import (
 
 Role = Literal["admin", "coordinator", "reporter", "viewer"]
 USERNAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@\-]*$"
-Username = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=3,
-                                            max_length=80, pattern=USERNAME_PATTERN)]
+Username = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, to_lower=True, min_length=3, max_length=80, pattern=USERNAME_PATTERN
+    ),
+]
 # Long passphrases welcome; argon2 makes their length harmless up to this bound.
 Password = Annotated[str, StringConstraints(min_length=12, max_length=256, pattern=LINE_PATTERN)]
-UnitRefs = Annotated[list[uuid.UUID | Annotated[str, StringConstraints(max_length=40)]],
-                     Field(max_length=200, description="Unit ids or unit codes")]
+UnitRefs = Annotated[
+    list[uuid.UUID | Annotated[str, StringConstraints(max_length=40)]],
+    Field(max_length=200, description="Unit ids or unit codes"),
+]
 
 
 class UserCreate(InputModel):
@@ -64,9 +70,12 @@ class UserPublic(Resource):
 
 
 class LoginRequest(InputModel):
-    username: Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True,
-                                               min_length=1, max_length=80,
-                                               pattern=NAME_PATTERN)]
+    username: Annotated[
+        str,
+        StringConstraints(
+            strip_whitespace=True, to_lower=True, min_length=1, max_length=80, pattern=NAME_PATTERN
+        ),
+    ]
     password: Annotated[str, StringConstraints(min_length=1, max_length=256, pattern=LINE_PATTERN)]
 
 
@@ -77,8 +86,9 @@ class TokenIssued(OutputModel):
 
 
 class PasswordChange(InputModel):
-    current_password: Annotated[str, StringConstraints(min_length=1, max_length=256,
-                                                       pattern=LINE_PATTERN)]
+    current_password: Annotated[
+        str, StringConstraints(min_length=1, max_length=256, pattern=LINE_PATTERN)
+    ]
     new_password: Password
 
 

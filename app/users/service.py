@@ -27,8 +27,10 @@ LOCKOUT = timedelta(minutes=15)
 
 def public(session: Session, users: list[User]) -> list[UserPublic]:
     units = repository.unit_ids_of(session, [u.id for u in users])
-    return [UserPublic.model_validate({**u.model_dump(), "unit_ids": units.get(u.id, [])})
-            for u in users]
+    return [
+        UserPublic.model_validate({**u.model_dump(), "unit_ids": units.get(u.id, [])})
+        for u in users
+    ]
 
 
 def get_visible(session: Session, actor: Actor, user_id: uuid.UUID) -> User:
@@ -41,14 +43,20 @@ def get_visible(session: Session, actor: Actor, user_id: uuid.UUID) -> User:
     return user
 
 
-def list_(session: Session, organization: Organization, page: PageParams, *,
-          role: str | None, active: bool | None):
-    return paginate(session, repository.list_stmt(organization.id, role=role, active=active),
-                    page)
+def list_(
+    session: Session,
+    organization: Organization,
+    page: PageParams,
+    *,
+    role: str | None,
+    active: bool | None,
+):
+    return paginate(session, repository.list_stmt(organization.id, role=role, active=active), page)
 
 
-def _unit_ids(session: Session, organization_id: uuid.UUID,
-              refs: list[uuid.UUID | str]) -> list[uuid.UUID]:
+def _unit_ids(
+    session: Session, organization_id: uuid.UUID, refs: list[uuid.UUID | str]
+) -> list[uuid.UUID]:
     found = repository.resolve_units(session, organization_id, refs)
     missing = [str(r) for r in refs if r not in found]
     if missing:
@@ -58,9 +66,14 @@ def _unit_ids(session: Session, organization_id: uuid.UUID,
 
 def create(session: Session, organization: Organization, data: UserCreate) -> User:
     units = _unit_ids(session, organization.id, data.unit_ids)
-    user = User(organization_id=organization.id, username=data.username,
-                full_name=data.full_name, email=data.email, role=data.role,
-                password_hash=hash_password(data.password))
+    user = User(
+        organization_id=organization.id,
+        username=data.username,
+        full_name=data.full_name,
+        email=data.email,
+        role=data.role,
+        password_hash=hash_password(data.password),
+    )
     repository.save(session, user)
     repository.set_units(session, user, units)
     return user
@@ -76,8 +89,9 @@ def update_user(session: Session, actor: Actor, user: User, data: UserUpdate) ->
     if "password" in changes:
         user.password_hash = hash_password(changes.pop("password"))
     user.sqlmodel_update(changes)
-    new_units = (_unit_ids(session, user.organization_id, unit_refs)
-                 if unit_refs is not None else None)
+    new_units = (
+        _unit_ids(session, user.organization_id, unit_refs) if unit_refs is not None else None
+    )
     if user.role == "reporter":
         current = repository.unit_ids_of(session, [user.id]).get(user.id, [])
         if not (new_units if new_units is not None else current):
@@ -91,9 +105,11 @@ def update_user(session: Session, actor: Actor, user: User, data: UserUpdate) ->
 
 
 def revoke_all(session: Session, user: User) -> None:
-    session.execute(update(ApiToken).where(ApiToken.user_id == user.id,
-                                           ApiToken.revoked_at.is_(None))
-                    .values(revoked_at=utcnow()))
+    session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
 
 
 @dataclass(frozen=True)
@@ -135,25 +151,35 @@ def change_password(session: Session, actor: Actor, current: str, new: str) -> b
     user.password_hash = hash_password(new)
     repository.save(session, user)
     # Every other token of the user stops working; the one in use stays.
-    session.execute(update(ApiToken).where(ApiToken.user_id == user.id,
-                                           ApiToken.id != actor.token_id,
-                                           ApiToken.revoked_at.is_(None))
-                    .values(revoked_at=utcnow()))
+    session.execute(
+        update(ApiToken)
+        .where(
+            ApiToken.user_id == user.id,
+            ApiToken.id != actor.token_id,
+            ApiToken.revoked_at.is_(None),
+        )
+        .values(revoked_at=utcnow())
+    )
     return True
 
 
 def _issue(user: User, *, kind: str, name: str, ttl: timedelta) -> tuple[str, ApiToken]:
     token = new_token()
-    row = ApiToken(user_id=user.id, kind=kind, name=name, token_hash=token_digest(token),
-                   prefix=token[:10], expires_at=utcnow() + ttl)
+    row = ApiToken(
+        user_id=user.id,
+        kind=kind,
+        name=name,
+        token_hash=token_digest(token),
+        prefix=token[:10],
+        expires_at=utcnow() + ttl,
+    )
     return token, row
 
 
 def create_api_token(session: Session, user: User, data: ApiTokenCreate) -> tuple[str, ApiToken]:
     if not user.active:
         raise Forbidden("The user is inactive.")
-    token, row = _issue(user, kind="api", name=data.name,
-                        ttl=timedelta(days=data.expires_in_days))
+    token, row = _issue(user, kind="api", name=data.name, ttl=timedelta(days=data.expires_in_days))
     repository.save(session, row)
     return token, row
 
@@ -165,8 +191,11 @@ def list_tokens(session: Session, user: User, page: PageParams):
 def revoke_token(session: Session, actor: Actor, token_id: uuid.UUID) -> None:
     row = repository.get_token(session, token_id)
     owner = repository.get(session, row.user_id) if row else None
-    if row is None or owner is None or not (
-            owner.id == actor.user_id or actor.sees(owner.organization_id)):
+    if (
+        row is None
+        or owner is None
+        or not (owner.id == actor.user_id or actor.sees(owner.organization_id))
+    ):
         raise NotFound("token", token_id)
     if owner.id != actor.user_id:
         actor.require("admin")
@@ -176,12 +205,18 @@ def revoke_token(session: Session, actor: Actor, token_id: uuid.UUID) -> None:
 
 
 def logout(session: Session, actor: Actor) -> None:
-    session.execute(update(ApiToken).where(ApiToken.id == actor.token_id)
-                    .values(revoked_at=utcnow()))
+    session.execute(
+        update(ApiToken).where(ApiToken.id == actor.token_id).values(revoked_at=utcnow())
+    )
 
 
-def create_platform_admin(session: Session, username: str, full_name: str,
-                          password: str) -> User:
-    user = User(organization_id=None, username=username, full_name=full_name, role="admin",
-                is_platform_admin=True, password_hash=hash_password(password))
+def create_platform_admin(session: Session, username: str, full_name: str, password: str) -> User:
+    user = User(
+        organization_id=None,
+        username=username,
+        full_name=full_name,
+        role="admin",
+        is_platform_admin=True,
+        password_hash=hash_password(password),
+    )
     return repository.save(session, user)

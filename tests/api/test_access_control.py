@@ -120,37 +120,64 @@ def world(client, make_token, as_token, session):
     """Two organizations; in the first, one object of every kind and a token per role."""
     org = client.post("/api/v1/organizations", json={"code": "org-a", "name": "A"}).json()
     other = client.post("/api/v1/organizations", json={"code": "org-b", "name": "B"}).json()
-    unit = client.post(f"/api/v1/organizations/{org['id']}/units",
-                       json={"code": "DAPM", "name": "Planeación"}).json()
-    tokens = {role: make_token(org["id"], role, [unit["id"]] if role == "reporter" else [])
-              for role in ANY}
+    unit = client.post(
+        f"/api/v1/organizations/{org['id']}/units", json={"code": "DAPM", "name": "Planeación"}
+    ).json()
+    tokens = {
+        role: make_token(org["id"], role, [unit["id"]] if role == "reporter" else [])
+        for role in ANY
+    }
     # Built without the API: hashing a password per test would dominate the suite's time.
-    target = as_token(make_token(org["id"], "viewer", username="target")).get(
-        "/api/v1/auth/me").json()
+    target = (
+        as_token(make_token(org["id"], "viewer", username="target")).get("/api/v1/auth/me").json()
+    )
     api_token = client.get(f"/api/v1/users/{target['id']}/tokens").json()["items"][0]
-    plan = client.post("/api/v1/plans", json={
-        "organization_id": org["id"], "kind": "pet", "code": "P", "name": "P",
-        "first_year": 2023, "last_year": 2024, "levels": ["Objetivo"]}).json()
+    plan = client.post(
+        "/api/v1/plans",
+        json={
+            "organization_id": org["id"],
+            "kind": "pet",
+            "code": "P",
+            "name": "P",
+            "first_year": 2023,
+            "last_year": 2024,
+            "levels": ["Objetivo"],
+        },
+    ).json()
     base = f"/api/v1/plans/{plan['id']}"
     node = client.post(f"{base}/nodes", json={"code": "OE1", "name": "O"}).json()
-    action = client.post(f"{base}/actions", json={"code": "A1", "description": "a",
-                                                  "node_code": "OE1"}).json()
-    indicator = client.post(f"{base}/indicators", json={"code": "M1", "name": "m",
-                                                        "action_code": "A1"}).json()
-    allocation = client.post(f"{base}/budget-allocations", json={
-        "unit_code": "DAPM", "node_code": "OE1", "planned": 10}).json()
-    cut = client.post(f"{base}/cuts", json={"code": "C1", "cut_date": "2023-06-30",
-                                            "label": "Corte"}).json()
+    action = client.post(
+        f"{base}/actions", json={"code": "A1", "description": "a", "node_code": "OE1"}
+    ).json()
+    indicator = client.post(
+        f"{base}/indicators", json={"code": "M1", "name": "m", "action_code": "A1"}
+    ).json()
+    allocation = client.post(
+        f"{base}/budget-allocations", json={"unit_code": "DAPM", "node_code": "OE1", "planned": 10}
+    ).json()
+    cut = client.post(
+        f"{base}/cuts", json={"code": "C1", "cut_date": "2023-06-30", "label": "Corte"}
+    ).json()
     client.put(f"/api/v1/cuts/{cut['id']}/followups/{indicator['id']}", json={"narrative": "n"})
-    evidence = client.post(f"/api/v1/cuts/{cut['id']}/followups/{indicator['id']}/evidence",
-                           json={"title": "Acta", "url": "https://example.org/acta"}).json()
-    objects = {"organization_id": org["id"], "unit_id": unit["id"], "user_id": target["id"],
-               "cut_id": cut["id"], "evidence_id": evidence["id"],
-               "token_id": api_token["id"], "plan_id": plan["id"], "node_id": node["id"],
-               "action_id": action["id"], "indicator_id": indicator["id"],
-               "allocation_id": allocation["id"], "axis": "component"}
-    return {"objects": objects, "tokens": tokens,
-            "outsider": make_token(other["id"], "admin")}
+    evidence = client.post(
+        f"/api/v1/cuts/{cut['id']}/followups/{indicator['id']}/evidence",
+        json={"title": "Acta", "url": "https://example.org/acta"},
+    ).json()
+    objects = {
+        "organization_id": org["id"],
+        "unit_id": unit["id"],
+        "user_id": target["id"],
+        "cut_id": cut["id"],
+        "evidence_id": evidence["id"],
+        "token_id": api_token["id"],
+        "plan_id": plan["id"],
+        "node_id": node["id"],
+        "action_id": action["id"],
+        "indicator_id": indicator["id"],
+        "allocation_id": allocation["id"],
+        "axis": "component",
+    }
+    return {"objects": objects, "tokens": tokens, "outsider": make_token(other["id"], "admin")}
 
 
 def _url(path: str, objects: dict) -> str:
@@ -166,8 +193,9 @@ def _object_routes():
     return [(p, m, op) for p, m, op in OPERATIONS if "{" in p and ACCESS.get(op) != PUBLIC]
 
 
-@pytest.mark.parametrize(("path", "method", "op"), _object_routes(),
-                         ids=[op for _, _, op in _object_routes()])
+@pytest.mark.parametrize(
+    ("path", "method", "op"), _object_routes(), ids=[op for _, _, op in _object_routes()]
+)
 def test_other_organization_gets_404(world, as_token, path, method, op):
     outsider = as_token(world["outsider"])
     kwargs = {"json": {}} if method in ("POST", "PUT", "PATCH") else {}
@@ -176,10 +204,11 @@ def test_other_organization_gets_404(world, as_token, path, method, op):
     assert world["objects"]["organization_id"] not in r.text or "not found" in body["detail"]
 
 
-@pytest.mark.parametrize(("path", "method", "op"),
-                         [o for o in OPERATIONS if ACCESS.get(o[2]) not in (PUBLIC, PUBLISHED)],
-                         ids=[o[2] for o in OPERATIONS
-                              if ACCESS.get(o[2]) not in (PUBLIC, PUBLISHED)])
+@pytest.mark.parametrize(
+    ("path", "method", "op"),
+    [o for o in OPERATIONS if ACCESS.get(o[2]) not in (PUBLIC, PUBLISHED)],
+    ids=[o[2] for o in OPERATIONS if ACCESS.get(o[2]) not in (PUBLIC, PUBLISHED)],
+)
 def test_anonymous_gets_401(anon, world, path, method, op):
     kwargs = {"json": {}} if method in ("POST", "PUT", "PATCH") else {}
     assert_problem(anon.request(method, _url(path, world["objects"]), **kwargs), 401)
@@ -227,15 +256,25 @@ def test_lists_show_only_own_organization(world, as_token):
 def test_mass_assignment_refused(world, as_token, client):
     admin = as_token(world["tokens"]["admin"])
     objects = world["objects"]
-    r = admin.post(f"/api/v1/organizations/{objects['organization_id']}/units",
-                   json={"code": "X", "name": "Y", "organization_id": objects["organization_id"]})
+    r = admin.post(
+        f"/api/v1/organizations/{objects['organization_id']}/units",
+        json={"code": "X", "name": "Y", "organization_id": objects["organization_id"]},
+    )
     assert_problem(r, 422)
-    r = admin.post(f"/api/v1/organizations/{objects['organization_id']}/users", json={
-        "username": "sneaky", "full_name": "S", "role": "admin", "password": "x" * 12,
-        "is_platform_admin": True})
+    r = admin.post(
+        f"/api/v1/organizations/{objects['organization_id']}/users",
+        json={
+            "username": "sneaky",
+            "full_name": "S",
+            "role": "admin",
+            "password": "x" * 12,
+            "is_platform_admin": True,
+        },
+    )
     assert_problem(r, 422)
-    r = admin.patch(f"/api/v1/users/{objects['user_id']}",
-                    json={"organization_id": objects["organization_id"]})
+    r = admin.patch(
+        f"/api/v1/users/{objects['user_id']}", json={"organization_id": objects["organization_id"]}
+    )
     assert_problem(r, 422)
     me = admin.get("/api/v1/auth/me").json()
     assert_problem(admin.patch(f"/api/v1/users/{me['id']}", json={"role": "viewer"}), 403)

@@ -21,8 +21,12 @@ def org(client) -> dict:
 
 
 def _create_user(client, org_id, **overrides) -> dict:
-    body = {"username": "ana.planeacion", "full_name": "Ana Planeación", "role": "coordinator",
-            "password": "una clave bien larga"} | overrides
+    body = {
+        "username": "ana.planeacion",
+        "full_name": "Ana Planeación",
+        "role": "coordinator",
+        "password": "una clave bien larga",
+    } | overrides
     r = client.post(f"/api/v1/organizations/{org_id}/users", json=body)
     assert r.status_code == 201, r.text
     return r.json()
@@ -32,8 +36,10 @@ def test_login_then_me_then_logout(client, anon, as_token, org):
     user = _create_user(client, org["id"])
     assert "password" not in user and "password_hash" not in user
 
-    r = anon.post("/api/v1/auth/login", json={"username": "Ana.Planeacion",
-                                              "password": "una clave bien larga"})
+    r = anon.post(
+        "/api/v1/auth/login",
+        json={"username": "Ana.Planeacion", "password": "una clave bien larga"},
+    )
     assert r.status_code == 200, r.text
     token = r.json()["access_token"]
     assert r.json()["token_type"] == "bearer"
@@ -49,12 +55,15 @@ def test_login_then_me_then_logout(client, anon, as_token, org):
 def test_wrong_password_is_401_and_throttled(client, anon, org, session):
     _create_user(client, org["id"])
     for _ in range(5):
-        r = anon.post("/api/v1/auth/login", json={"username": "ana.planeacion",
-                                                  "password": "wrong password"})
+        r = anon.post(
+            "/api/v1/auth/login", json={"username": "ana.planeacion", "password": "wrong password"}
+        )
         assert_problem(r, 401)
     # Locked now, even with the right password.
-    r = anon.post("/api/v1/auth/login", json={"username": "ana.planeacion",
-                                              "password": "una clave bien larga"})
+    r = anon.post(
+        "/api/v1/auth/login",
+        json={"username": "ana.planeacion", "password": "una clave bien larga"},
+    )
     assert_problem(r, 429)
     assert int(r.headers["retry-after"]) > 0
     throttle = session.execute(select(LoginThrottle)).scalar_one()
@@ -63,10 +72,12 @@ def test_wrong_password_is_401_and_throttled(client, anon, org, session):
 
 def test_unknown_username_is_throttled_too(anon):
     for _ in range(5):
-        assert_problem(anon.post("/api/v1/auth/login",
-                                 json={"username": "nadie", "password": "x"}), 401)
-    assert_problem(anon.post("/api/v1/auth/login", json={"username": "nadie", "password": "x"}),
-                   429)
+        assert_problem(
+            anon.post("/api/v1/auth/login", json={"username": "nadie", "password": "x"}), 401
+        )
+    assert_problem(
+        anon.post("/api/v1/auth/login", json={"username": "nadie", "password": "x"}), 429
+    )
 
 
 def test_password_stored_hashed(client, org, session):
@@ -78,8 +89,10 @@ def test_password_stored_hashed(client, org, session):
 
 def test_api_token_shown_once_stored_as_hash(client, as_token, org, session):
     user = _create_user(client, org["id"])
-    r = client.post(f"/api/v1/users/{user['id']}/tokens",
-                    json={"name": "script de avances", "expires_in_days": 30})
+    r = client.post(
+        f"/api/v1/users/{user['id']}/tokens",
+        json={"name": "script de avances", "expires_in_days": 30},
+    )
     assert r.status_code == 201, r.text
     secret = r.json()["token"]
     assert secret.startswith("pf_") and r.json()["prefix"] == secret[:10]
@@ -97,8 +110,11 @@ def test_api_token_shown_once_stored_as_hash(client, as_token, org, session):
 
 def test_expired_token_is_401(make_token, as_token, session, org):
     token = make_token(org["id"], "viewer")
-    session.execute(update(ApiToken).where(ApiToken.token_hash == token_digest(token))
-                    .values(expires_at=utcnow() - timedelta(seconds=1)))
+    session.execute(
+        update(ApiToken)
+        .where(ApiToken.token_hash == token_digest(token))
+        .values(expires_at=utcnow() - timedelta(seconds=1))
+    )
     body = assert_problem(as_token(token).get("/api/v1/auth/me"), 401)
     assert "expired" in body["detail"]
 
@@ -131,44 +147,72 @@ def test_deactivated_user_loses_access(client, as_token, make_token, org):
 
 def test_password_change_revokes_other_tokens(anon, as_token, client, org):
     _create_user(client, org["id"])
-    login = lambda pw: anon.post("/api/v1/auth/login",  # noqa: E731
-                                 json={"username": "ana.planeacion", "password": pw})
-    first, second = login("una clave bien larga").json()["access_token"], \
-        login("una clave bien larga").json()["access_token"]
-    r = as_token(first).post("/api/v1/auth/password", json={
-        "current_password": "una clave bien larga", "new_password": "otra clave aún más larga"})
+
+    def login(pw):
+        return anon.post("/api/v1/auth/login", json={"username": "ana.planeacion", "password": pw})
+
+    first, second = (
+        login("una clave bien larga").json()["access_token"],
+        login("una clave bien larga").json()["access_token"],
+    )
+    r = as_token(first).post(
+        "/api/v1/auth/password",
+        json={
+            "current_password": "una clave bien larga",
+            "new_password": "otra clave aún más larga",
+        },
+    )
     assert r.status_code == 204
     assert as_token(first).get("/api/v1/auth/me").status_code == 200
     assert_problem(as_token(second).get("/api/v1/auth/me"), 401)
     assert login("otra clave aún más larga").status_code == 200
-    bad = as_token(first).post("/api/v1/auth/password", json={
-        "current_password": "nope", "new_password": "otra clave aún más larga"})
+    bad = as_token(first).post(
+        "/api/v1/auth/password",
+        json={"current_password": "nope", "new_password": "otra clave aún más larga"},
+    )
     assert_problem(bad, 403)
 
 
 def test_reporter_needs_units_and_units_of_own_org(client, org):
-    r = client.post(f"/api/v1/organizations/{org['id']}/users", json={
-        "username": "rep", "full_name": "R", "role": "reporter", "password": "x" * 12})
+    r = client.post(
+        f"/api/v1/organizations/{org['id']}/users",
+        json={"username": "rep", "full_name": "R", "role": "reporter", "password": "x" * 12},
+    )
     assert_problem(r, 422)
     other = client.post("/api/v1/organizations", json={"code": "otra", "name": "Otra"}).json()
-    foreign = client.post(f"/api/v1/organizations/{other['id']}/units",
-                          json={"code": "DAPM", "name": "Planeación"}).json()
-    r = client.post(f"/api/v1/organizations/{org['id']}/users", json={
-        "username": "rep", "full_name": "R", "role": "reporter", "password": "x" * 12,
-        "unit_ids": [foreign["id"]]})
+    foreign = client.post(
+        f"/api/v1/organizations/{other['id']}/units", json={"code": "DAPM", "name": "Planeación"}
+    ).json()
+    r = client.post(
+        f"/api/v1/organizations/{org['id']}/users",
+        json={
+            "username": "rep",
+            "full_name": "R",
+            "role": "reporter",
+            "password": "x" * 12,
+            "unit_ids": [foreign["id"]],
+        },
+    )
     body = assert_problem(r, 422)
     assert body["errors"][0]["loc"] == ["body", "unit_ids"]
-    own = client.post(f"/api/v1/organizations/{org['id']}/units",
-                      json={"code": "DAPM", "name": "Planeación"}).json()
+    own = client.post(
+        f"/api/v1/organizations/{org['id']}/units", json={"code": "DAPM", "name": "Planeación"}
+    ).json()
     user = _create_user(client, org["id"], username="rep", role="reporter", unit_ids=["DAPM"])
     assert user["unit_ids"] == [own["id"]]
 
 
 def test_duplicate_username_conflicts(client, org):
     _create_user(client, org["id"])
-    r = client.post(f"/api/v1/organizations/{org['id']}/users", json={
-        "username": "ana.planeacion", "full_name": "Otra", "role": "viewer",
-        "password": "x" * 12})
+    r = client.post(
+        f"/api/v1/organizations/{org['id']}/users",
+        json={
+            "username": "ana.planeacion",
+            "full_name": "Otra",
+            "role": "viewer",
+            "password": "x" * 12,
+        },
+    )
     assert_problem(r, 409)
 
 

@@ -47,12 +47,17 @@ def test_cali_investment_matrix_as_published(client, demo):
     assert budget["total"] == 3_538_975_000
     columns = {c["code"]: c for c in budget["columns"]}
     assert {code: c["total"] for code, c in columns.items()} == {
-        "C1": 1_931_975_000, "C2": 454_500_000, "C3": 1_036_500_000, "C4": 116_000_000}
+        "C1": 1_931_975_000,
+        "C2": 454_500_000,
+        "C3": 1_036_500_000,
+        "C4": 116_000_000,
+    }
     rows = {r["code"]: r for r in budget["rows"]}
     expected = {}
     for alloc in cali_pet.SEED["budget_allocations"]:
-        expected.setdefault(alloc["unit_code"], dict.fromkeys(columns, 0))[
-            alloc["node_code"]] = int(alloc["planned"])
+        expected.setdefault(alloc["unit_code"], dict.fromkeys(columns, 0))[alloc["node_code"]] = (
+            int(alloc["planned"])
+        )
     assert {code: r["cells"] for code, r in rows.items() if r["total"]} == expected
     planeacion = next(r for r in budget["rows"] if r["total"] == 2_135_475_000)
     assert planeacion["share_pct_shown"] == 60.34

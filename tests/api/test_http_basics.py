@@ -37,8 +37,11 @@ def test_not_ready_without_schema(fresh_database):
 
 
 def test_not_ready_without_database():
-    app = create_app(Settings(database_url="postgresql://nobody@127.0.0.1:1/none",
-                              db_pool_timeout_s=1, log_json=False))
+    app = create_app(
+        Settings(
+            database_url="postgresql://nobody@127.0.0.1:1/none", db_pool_timeout_s=1, log_json=False
+        )
+    )
     c = ApiClient(app)
     try:
         assert_problem(c.get("/health/ready"), 503)
@@ -86,8 +89,12 @@ def test_request_id_generated_when_absent_or_unsafe(client):
 
 def test_body_too_large_declared(client):
     big = b'{"code": "x", "name": "' + b"a" * (1100 * 1024) + b'"}'
-    body = assert_problem(client.post("/api/v1/organizations", content=big,
-                                      headers={"content-type": "application/json"}), 413)
+    body = assert_problem(
+        client.post(
+            "/api/v1/organizations", content=big, headers={"content-type": "application/json"}
+        ),
+        413,
+    )
     assert str(1024 * 1024) in body["detail"]
 
 
@@ -96,22 +103,30 @@ def test_body_too_large_streamed_without_length(client):
         for _ in range(1100):
             yield b"a" * 1024
 
-    r = client.post("/api/v1/organizations", content=chunks(),
-                    headers={"content-type": "application/json"})
+    r = client.post(
+        "/api/v1/organizations", content=chunks(), headers={"content-type": "application/json"}
+    )
     assert_problem(r, 413)
 
 
 def test_cors_origins_configurable(settings, engine):
-    app = create_app(settings.model_copy(update={"cors_origins": ["https://tangara.example"]}),
-                     engine=engine)
+    app = create_app(
+        settings.model_copy(update={"cors_origins": ["https://tangara.example"]}), engine=engine
+    )
     c = ApiClient(app)
     try:
-        r = c.request("OPTIONS", "/api/v1/organizations", headers={
-            "Origin": "https://tangara.example", "Access-Control-Request-Method": "GET"})
+        r = c.request(
+            "OPTIONS",
+            "/api/v1/organizations",
+            headers={"Origin": "https://tangara.example", "Access-Control-Request-Method": "GET"},
+        )
         assert r.status_code == 200
         assert r.headers["access-control-allow-origin"] == "https://tangara.example"
-        r = c.request("OPTIONS", "/api/v1/organizations", headers={
-            "Origin": "https://evil.example", "Access-Control-Request-Method": "GET"})
+        r = c.request(
+            "OPTIONS",
+            "/api/v1/organizations",
+            headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "GET"},
+        )
         assert "access-control-allow-origin" not in r.headers
     finally:
         c.close()

@@ -13,8 +13,12 @@ ORGS = "/api/v1/organizations"
 
 
 def make_org(client, **overrides) -> dict:
-    body = {"code": "gob-cauca", "name": "Gobernación del Cauca", "kind": "gobernacion",
-            "nit": "891580016-8"} | overrides
+    body = {
+        "code": "gob-cauca",
+        "name": "Gobernación del Cauca",
+        "kind": "gobernacion",
+        "nit": "891580016-8",
+    } | overrides
     r = client.post(ORGS, json=body)
     assert r.status_code == 201, r.text
     return r.json()
@@ -32,8 +36,10 @@ def count(session, model) -> int:
 
 
 def test_create_read_organization(client):
-    r = client.post(ORGS, json={"code": "alc-cali", "name": "  Alcaldía de Santiago de Cali ",
-                                "kind": "alcaldia"})
+    r = client.post(
+        ORGS,
+        json={"code": "alc-cali", "name": "  Alcaldía de Santiago de Cali ", "kind": "alcaldia"},
+    )
     assert r.status_code == 201
     org = r.json()
     assert org["code"] == "alc-cali"
@@ -77,8 +83,11 @@ def test_patch_organization_with_if_match(client):
     org = make_org(client)
     etag = client.get(f"{ORGS}/{org['id']}").headers["etag"]
 
-    r = client.patch(f"{ORGS}/{org['id']}", json={"name": "Gobernación del Cauca (PET)"},
-                     headers={"If-Match": etag})
+    r = client.patch(
+        f"{ORGS}/{org['id']}",
+        json={"name": "Gobernación del Cauca (PET)"},
+        headers={"If-Match": etag},
+    )
     assert r.status_code == 200
     assert r.json()["name"] == "Gobernación del Cauca (PET)"
     assert r.json()["code"] == "gob-cauca"
@@ -145,8 +154,11 @@ def test_units_crud(client):
 
     got = client.get(f"/api/v1/units/{unit['id']}")
     assert got.json() == unit
-    r = client.patch(f"/api/v1/units/{unit['id']}", json={"active": False},
-                     headers={"If-Match": got.headers["etag"]})
+    r = client.patch(
+        f"/api/v1/units/{unit['id']}",
+        json={"active": False},
+        headers={"If-Match": got.headers["etag"]},
+    )
     assert r.status_code == 200 and r.json()["active"] is False
 
     make_unit(client, org["id"], code="DATIC", name="Departamento Administrativo de TIC")
@@ -179,8 +191,9 @@ def test_unit_rename_to_existing_code_conflicts(client):
 
 def test_units_of_unknown_organization(client):
     assert_problem(client.get(f"{ORGS}/{uuid.uuid4()}/units"), 404)
-    assert_problem(client.post(f"{ORGS}/{uuid.uuid4()}/units",
-                               json={"code": "A", "name": "B"}), 404)
+    assert_problem(
+        client.post(f"{ORGS}/{uuid.uuid4()}/units", json={"code": "A", "name": "B"}), 404
+    )
 
 
 def test_unit_delete_honours_if_match(client):

@@ -25,11 +25,25 @@ def org(client) -> dict:
 
 @pytest.fixture
 def plan(client, org) -> dict:
-    r = client.post("/api/v1/plans", json={
-        "organization_id": org["id"], "kind": "pet", "code": "PET", "name": "Plan",
-        "first_year": 2023, "last_year": 2024, "levels": ["Objetivo", "Estrategia"],
-        "axes": [{"code": "component", "name": "Componente",
-                  "values": [{"code": "tic", "label": "TIC para el Estado"}]}]})
+    r = client.post(
+        "/api/v1/plans",
+        json={
+            "organization_id": org["id"],
+            "kind": "pet",
+            "code": "PET",
+            "name": "Plan",
+            "first_year": 2023,
+            "last_year": 2024,
+            "levels": ["Objetivo", "Estrategia"],
+            "axes": [
+                {
+                    "code": "component",
+                    "name": "Componente",
+                    "values": [{"code": "tic", "label": "TIC para el Estado"}],
+                }
+            ],
+        },
+    )
     assert r.status_code == 201, r.text
     return r.json()
 
@@ -92,49 +106,120 @@ def test_tree_uses_a_constant_number_of_statements(client, queries):
 def test_codes_accepted_in_place_of_ids(client, plan, org):
     base = f"/api/v1/plans/{plan['id']}"
     root = client.post(f"{base}/nodes", json={"code": "OE1", "name": "Objetivo 1"}).json()
-    child = client.post(f"{base}/nodes", json={"code": "E1", "name": "Estrategia 1",
-                                               "parent_code": "OE1"}).json()
+    child = client.post(
+        f"{base}/nodes", json={"code": "E1", "name": "Estrategia 1", "parent_code": "OE1"}
+    ).json()
     assert child["parent_id"] == root["id"] and child["level"] == 1
-    action = client.post(f"{base}/actions", json={
-        "code": "A1", "description": "Hacer", "node_code": "E1", "unit_ids": ["OAP"],
-        "start_date": "2023-10-01", "due_date": "2023-12-31", "planned_cost": 1500000,
-        "axis_values": {"component": "tic"}}).json()
+    action = client.post(
+        f"{base}/actions",
+        json={
+            "code": "A1",
+            "description": "Hacer",
+            "node_code": "E1",
+            "unit_ids": ["OAP"],
+            "start_date": "2023-10-01",
+            "due_date": "2023-12-31",
+            "planned_cost": 1500000,
+            "axis_values": {"component": "tic"},
+        },
+    ).json()
     assert action["node_id"] == child["id"] and len(action["unit_ids"]) == 1
-    ind = client.post(f"{base}/indicators", json={
-        "code": "M1", "name": "Meta", "action_code": "A1", "unit_code": "OAP",
-        "unit_of_measure": "percentage", "accumulation": "increasing",
-        "baseline_value": 10, "target_value": 90}).json()
+    ind = client.post(
+        f"{base}/indicators",
+        json={
+            "code": "M1",
+            "name": "Meta",
+            "action_code": "A1",
+            "unit_code": "OAP",
+            "unit_of_measure": "percentage",
+            "accumulation": "increasing",
+            "baseline_value": 10,
+            "target_value": 90,
+        },
+    ).json()
     assert ind["action_id"] == action["id"]
     assert ind["max_value"] == 100 and ind["min_value"] == 0
-    r = client.put(f"/api/v1/indicators/{ind['id']}/programming", json=[
-        {"period_end": "2023-12-31", "value": 40}, {"period_end": "2024-06-30", "value": 60},
-        {"period_end": "2024-12-31", "value": 90}])
+    r = client.put(
+        f"/api/v1/indicators/{ind['id']}/programming",
+        json=[
+            {"period_end": "2023-12-31", "value": 40},
+            {"period_end": "2024-06-30", "value": 60},
+            {"period_end": "2024-12-31", "value": 90},
+        ],
+    )
     assert r.status_code == 200, r.text
-    assert r.json()["annual"] == [{"year": 2023, "programmed": 40},  # level types: the last
-                                  {"year": 2024, "programmed": 90}]  # level of each year
+    assert r.json()["annual"] == [
+        {"year": 2023, "programmed": 40},  # level types: the last
+        {"year": 2024, "programmed": 90},
+    ]  # level of each year
 
 
-@pytest.mark.parametrize(("path", "body", "loc"), [
-    ("nodes", {"code": "E9", "name": "x", "parent_code": "NOPE"}, ["body", "parent_code"]),
-    ("nodes", {"code": "OE9", "name": "x", "weight": -1}, ["body", "weight"]),
-    ("actions", {"code": "A9", "description": "x", "node_code": "OE1",
-                 "start_date": "2030-01-01"}, ["body", "start_date"]),
-    ("actions", {"code": "A9", "description": "x", "node_code": "OE1",
-                 "start_date": "2024-05-01", "due_date": "2024-01-01"}, ["body", "due_date"]),
-    ("actions", {"code": "A9", "description": "x", "node_code": "OE1",
-                 "axis_values": {"habilitador": "x"}}, ["body", "axis_values", "habilitador"]),
-    ("actions", {"code": "A9", "description": "x", "node_code": "OE1",
-                 "axis_values": {"component": "nope"}}, ["body", "axis_values", "component"]),
-    ("actions", {"code": "A9", "description": "x", "node_code": "OE1",
-                 "unit_ids": ["NOPE"]}, ["body", "unit_ids"]),
-    ("actions", {"code": "A9", "description": "x"}, ["body", "node_id"]),
-    ("indicators", {"code": "I9", "name": "x"}, ["body", "action_id"]),
-    ("indicators", {"code": "I9", "name": "x", "node_code": "OE1",
-                    "unit_of_measure": "percentage", "target_value": 150},
-     ["body", "target_value"]),
-    ("indicators", {"code": "I9", "name": "x", "node_code": "OE1", "organization_id": "x"},
-     ["body", "organization_id"]),
-])
+@pytest.mark.parametrize(
+    ("path", "body", "loc"),
+    [
+        ("nodes", {"code": "E9", "name": "x", "parent_code": "NOPE"}, ["body", "parent_code"]),
+        ("nodes", {"code": "OE9", "name": "x", "weight": -1}, ["body", "weight"]),
+        (
+            "actions",
+            {"code": "A9", "description": "x", "node_code": "OE1", "start_date": "2030-01-01"},
+            ["body", "start_date"],
+        ),
+        (
+            "actions",
+            {
+                "code": "A9",
+                "description": "x",
+                "node_code": "OE1",
+                "start_date": "2024-05-01",
+                "due_date": "2024-01-01",
+            },
+            ["body", "due_date"],
+        ),
+        (
+            "actions",
+            {
+                "code": "A9",
+                "description": "x",
+                "node_code": "OE1",
+                "axis_values": {"habilitador": "x"},
+            },
+            ["body", "axis_values", "habilitador"],
+        ),
+        (
+            "actions",
+            {
+                "code": "A9",
+                "description": "x",
+                "node_code": "OE1",
+                "axis_values": {"component": "nope"},
+            },
+            ["body", "axis_values", "component"],
+        ),
+        (
+            "actions",
+            {"code": "A9", "description": "x", "node_code": "OE1", "unit_ids": ["NOPE"]},
+            ["body", "unit_ids"],
+        ),
+        ("actions", {"code": "A9", "description": "x"}, ["body", "node_id"]),
+        ("indicators", {"code": "I9", "name": "x"}, ["body", "action_id"]),
+        (
+            "indicators",
+            {
+                "code": "I9",
+                "name": "x",
+                "node_code": "OE1",
+                "unit_of_measure": "percentage",
+                "target_value": 150,
+            },
+            ["body", "target_value"],
+        ),
+        (
+            "indicators",
+            {"code": "I9", "name": "x", "node_code": "OE1", "organization_id": "x"},
+            ["body", "organization_id"],
+        ),
+    ],
+)
 def test_bad_structure_is_refused_and_writes_nothing(client, session, plan, path, body, loc):
     base = f"/api/v1/plans/{plan['id']}"
     client.post(f"{base}/nodes", json={"code": "OE1", "name": "Objetivo 1"})
@@ -149,39 +234,74 @@ def test_node_rules_levels_cycles_other_plans(client, plan, org):
     oe = client.post(f"{base}/nodes", json={"code": "OE1", "name": "O"}).json()
     e = client.post(f"{base}/nodes", json={"code": "E1", "name": "E", "parent_id": oe["id"]}).json()
     # Below the last level.
-    assert_problem(client.post(f"{base}/nodes", json={"code": "X", "name": "x",
-                                                      "parent_id": e["id"]}), 422)
+    assert_problem(
+        client.post(f"{base}/nodes", json={"code": "X", "name": "x", "parent_id": e["id"]}), 422
+    )
     # A cycle: the objective under its own strategy.
-    body = assert_problem(client.patch(f"/api/v1/nodes/{oe['id']}", json={"parent_id": e["id"]}),
-                          422)
+    body = assert_problem(
+        client.patch(f"/api/v1/nodes/{oe['id']}", json={"parent_id": e["id"]}), 422
+    )
     assert body["errors"][0]["loc"] == ["body", "parent_id"]
     # A parent of another plan.
-    other = client.post("/api/v1/plans", json={
-        "organization_id": org["id"], "kind": "pei", "code": "PEI", "name": "Otro",
-        "first_year": 2023, "last_year": 2024, "levels": ["Objetivo"]}).json()
-    assert_problem(client.post(f"/api/v1/plans/{other['id']}/nodes", json={
-        "code": "Y", "name": "y", "parent_id": oe["id"]}), 422)
+    other = client.post(
+        "/api/v1/plans",
+        json={
+            "organization_id": org["id"],
+            "kind": "pei",
+            "code": "PEI",
+            "name": "Otro",
+            "first_year": 2023,
+            "last_year": 2024,
+            "levels": ["Objetivo"],
+        },
+    ).json()
+    assert_problem(
+        client.post(
+            f"/api/v1/plans/{other['id']}/nodes",
+            json={"code": "Y", "name": "y", "parent_id": oe["id"]},
+        ),
+        422,
+    )
     # Duplicate code in the plan.
     assert_problem(client.post(f"{base}/nodes", json={"code": "OE1", "name": "again"}), 409)
 
 
-@pytest.mark.parametrize(("body", "loc"), [
-    ({"first_year": 2025, "last_year": 2023}, ["body"]),
-    ({"bands": [{"lower_bound": 10, "code": "a", "label": "A", "color": "#000000"}]},
-     ["body", "bands"]),
-    ({"bands": [{"lower_bound": 0, "code": "a", "label": "A", "color": "#000000"},
-                {"lower_bound": 0, "code": "b", "label": "B", "color": "#111111"}]},
-     ["body", "bands"]),
-    ({"bands": [{"lower_bound": 0, "code": "a", "label": "A", "color": "red"}]},
-     ["body", "bands", 0, "color"]),
-    ({"axes": [{"code": "x", "name": "X", "values": []}]}, ["body", "axes", 0, "values"]),
-    ({"tolerance_pct": -1}, ["body", "tolerance_pct"]),
-])
+@pytest.mark.parametrize(
+    ("body", "loc"),
+    [
+        ({"first_year": 2025, "last_year": 2023}, ["body"]),
+        (
+            {"bands": [{"lower_bound": 10, "code": "a", "label": "A", "color": "#000000"}]},
+            ["body", "bands"],
+        ),
+        (
+            {
+                "bands": [
+                    {"lower_bound": 0, "code": "a", "label": "A", "color": "#000000"},
+                    {"lower_bound": 0, "code": "b", "label": "B", "color": "#111111"},
+                ]
+            },
+            ["body", "bands"],
+        ),
+        (
+            {"bands": [{"lower_bound": 0, "code": "a", "label": "A", "color": "red"}]},
+            ["body", "bands", 0, "color"],
+        ),
+        ({"axes": [{"code": "x", "name": "X", "values": []}]}, ["body", "axes", 0, "values"]),
+        ({"tolerance_pct": -1}, ["body", "tolerance_pct"]),
+    ],
+)
 def test_bad_plans_refused(client, session, org, body, loc):
-    base = {"organization_id": org["id"], "kind": "pet", "code": "P", "name": "P",
-            "first_year": 2023, "last_year": 2024}
+    base = {
+        "organization_id": org["id"],
+        "kind": "pet",
+        "code": "P",
+        "name": "P",
+        "first_year": 2023,
+        "last_year": 2024,
+    }
     problem = assert_problem(client.post("/api/v1/plans", json=base | body), 422)
-    assert any(e["loc"][:len(loc)] == loc for e in problem["errors"]), problem
+    assert any(e["loc"][: len(loc)] == loc for e in problem["errors"]), problem
     assert count(session, Plan) == 0
 
 
@@ -193,11 +313,13 @@ def test_status_transitions_and_change_control(client, plan):
     assert r.status_code == 200, r.text
     assert r.json()["status"] == "approved" and r.json()["version"] == 1
     # Now every change needs a reason and raises the version.
-    body = assert_problem(client.patch(f"/api/v1/nodes/{node['id']}", json={"name": "Nuevo"}),
-                          422)
+    body = assert_problem(client.patch(f"/api/v1/nodes/{node['id']}", json={"name": "Nuevo"}), 422)
     assert body["errors"][0]["loc"] == ["query", "reason"]
-    r = client.patch(f"/api/v1/nodes/{node['id']}", json={"name": "Nuevo"},
-                     params={"reason": "Ajuste aprobado por el comité"})
+    r = client.patch(
+        f"/api/v1/nodes/{node['id']}",
+        json={"name": "Nuevo"},
+        params={"reason": "Ajuste aprobado por el comité"},
+    )
     assert r.status_code == 200
     assert client.get(base).json()["version"] == 2
     changes = client.get(f"{base}/changes", params={"entity": "node"}).json()
@@ -215,15 +337,25 @@ def test_delete_in_draft_cascades_and_says_so(client, plan, session):
     oe = client.post(f"{base}/nodes", json={"code": "OE1", "name": "O"}).json()
     client.post(f"{base}/nodes", json={"code": "E1", "name": "E", "parent_code": "OE1"})
     client.post(f"{base}/actions", json={"code": "A1", "description": "a", "node_code": "E1"})
-    ind = client.post(f"{base}/indicators", json={"code": "M1", "name": "m",
-                                                  "action_code": "A1"}).json()
-    client.put(f"/api/v1/indicators/{ind['id']}/programming",
-               json=[{"period_end": "2023-12-31", "value": 5}])
+    ind = client.post(
+        f"{base}/indicators", json={"code": "M1", "name": "m", "action_code": "A1"}
+    ).json()
+    client.put(
+        f"/api/v1/indicators/{ind['id']}/programming",
+        json=[{"period_end": "2023-12-31", "value": 5}],
+    )
     r = client.delete(f"/api/v1/nodes/{oe['id']}")
     assert r.status_code == 200, r.text
-    assert r.json()["deleted"] == {"nodes": 2, "actions": 1, "indicators": 1,
-                                   "contributions": 0, "programming": 1,
-                                   "budget_allocations": 0, "measurements": 0, "followups": 0}
+    assert r.json()["deleted"] == {
+        "nodes": 2,
+        "actions": 1,
+        "indicators": 1,
+        "contributions": 0,
+        "programming": 1,
+        "budget_allocations": 0,
+        "measurements": 0,
+        "followups": 0,
+    }
     assert count(session, Node) == count(session, Action) == count(session, Indicator) == 0
 
 
@@ -236,8 +368,9 @@ def test_delete_after_approval_refuses_what_others_depend_on(client, plan, sessi
     body = assert_problem(r, 409)
     assert "Retire" in body["detail"]
     assert count(session, Node) == 2
-    r = client.patch(f"/api/v1/nodes/{oe['id']}", json={"retired": True},
-                     params={"reason": "ya no aplica"})
+    r = client.patch(
+        f"/api/v1/nodes/{oe['id']}", json={"retired": True}, params={"reason": "ya no aplica"}
+    )
     assert r.status_code == 200 and r.json()["retired_at"]
     tree = client.get(f"{base}/tree").json()
     assert tree["nodes"] == []
@@ -245,8 +378,9 @@ def test_delete_after_approval_refuses_what_others_depend_on(client, plan, sessi
 
 def test_budget_matrix_inputs_for_cali(client):
     loaded = load_structure(client, cali_pet.SEED)
-    listed = client.get(f"/api/v1/plans/{loaded['plan']['id']}/budget-allocations",
-                        params={"limit": 500}).json()
+    listed = client.get(
+        f"/api/v1/plans/{loaded['plan']['id']}/budget-allocations", params={"limit": 500}
+    ).json()
     assert listed["total"] == len(cali_pet.SEED["budget_allocations"])
     total = sum(a["planned"] for a in listed["items"])
     assert total == 3_538_975_000
@@ -262,11 +396,22 @@ def test_load_twice_changes_nothing(client, session):
 
 def test_plan_filters(client, org):
     for code, kind, first, last in [("A", "pet", 2016, 2019), ("B", "pei", 2020, 2024)]:
-        client.post("/api/v1/plans", json={"organization_id": org["id"], "kind": kind,
-                                           "code": code, "name": code, "first_year": first,
-                                           "last_year": last})
-    assert [p["code"] for p in client.get("/api/v1/plans", params={"year": 2021}).json()["items"]] \
-        == ["B"]
+        client.post(
+            "/api/v1/plans",
+            json={
+                "organization_id": org["id"],
+                "kind": kind,
+                "code": code,
+                "name": code,
+                "first_year": first,
+                "last_year": last,
+            },
+        )
+    assert [
+        p["code"] for p in client.get("/api/v1/plans", params={"year": 2021}).json()["items"]
+    ] == ["B"]
     assert client.get("/api/v1/plans", params={"kind": "pet"}).json()["total"] == 1
-    assert client.get("/api/v1/plans", params={"organization_id": str(uuid.uuid4())}).json()[
-        "total"] == 0
+    assert (
+        client.get("/api/v1/plans", params={"organization_id": str(uuid.uuid4())}).json()["total"]
+        == 0
+    )

@@ -27,26 +27,38 @@ from tests.helpers import assert_problem
 
 
 def add_cut(session, plan_id, cut_date: str, code: str | None = None) -> Cut:
-    cut = Cut(plan_id=uuid.UUID(str(plan_id)), code=code or cut_date[:7],
-              cut_date=date.fromisoformat(cut_date), label=f"Corte {cut_date}",
-              period_kind="quarterly")
+    cut = Cut(
+        plan_id=uuid.UUID(str(plan_id)),
+        code=code or cut_date[:7],
+        cut_date=date.fromisoformat(cut_date),
+        label=f"Corte {cut_date}",
+        period_kind="quarterly",
+    )
     session.add(cut)
     session.flush()
     return cut
 
 
 def indicator_ids(session, plan_id) -> dict[str, uuid.UUID]:
-    rows = session.execute(select(Indicator.code, Indicator.id)
-                           .where(Indicator.plan_id == uuid.UUID(str(plan_id))))
+    rows = session.execute(
+        select(Indicator.code, Indicator.id).where(Indicator.plan_id == uuid.UUID(str(plan_id)))
+    )
     return dict(rows.all())
 
 
 def add_measurements(session, plan_id, items) -> None:
     ids = indicator_ids(session, plan_id)
-    session.add_all([Measurement(indicator_id=ids[m["indicator_code"]],
-                                 period_end=date.fromisoformat(m["period_end"]),
-                                 value=Decimal(m["value"]), note=m.get("note"))
-                     for m in items])
+    session.add_all(
+        [
+            Measurement(
+                indicator_id=ids[m["indicator_code"]],
+                period_end=date.fromisoformat(m["period_end"]),
+                value=Decimal(m["value"]),
+                note=m.get("note"),
+            )
+            for m in items
+        ]
+    )
     session.flush()
 
 
@@ -89,16 +101,38 @@ def test_bogota_indicators_reproduce_the_report(client, bogota_cut):
     assert is545["band"]["code"] == "yellow"
 
     is546 = indicators["IS-546"]
-    assert {k: is546[k] for k in (
-        "code", "name", "accumulation", "programmed_year", "programmed_to_date",
-        "executed_to_date", "advance_pct", "advance_pct_shown", "year_advance_pct_shown",
-        "not_due", "missing_report", "status", "band")} == {
-        "code": "IS-546", "name": "Número de PQRS recibidas por otros canales.",
-        "accumulation": "sum", "programmed_year": 208446, "programmed_to_date": 104220,
-        "executed_to_date": 150623, "advance_pct": 144.5240836691614, "advance_pct_shown": 144.52,
-        "year_advance_pct_shown": 72.26, "not_due": False, "missing_report": False,
+    assert {
+        k: is546[k]
+        for k in (
+            "code",
+            "name",
+            "accumulation",
+            "programmed_year",
+            "programmed_to_date",
+            "executed_to_date",
+            "advance_pct",
+            "advance_pct_shown",
+            "year_advance_pct_shown",
+            "not_due",
+            "missing_report",
+            "status",
+            "band",
+        )
+    } == {
+        "code": "IS-546",
+        "name": "Número de PQRS recibidas por otros canales.",
+        "accumulation": "sum",
+        "programmed_year": 208446,
+        "programmed_to_date": 104220,
+        "executed_to_date": 150623,
+        "advance_pct": 144.5240836691614,
+        "advance_pct_shown": 144.52,
+        "year_advance_pct_shown": 72.26,
+        "not_due": False,
+        "missing_report": False,
         "status": {"code": "over_executed", "label": "Sobre ejecución 44.52%"},
-        "band": {"code": "green", "label": "100%", "color": "#2e7d32"}}
+        "band": {"code": "green", "label": "100%", "color": "#2e7d32"},
+    }
     assert is546["year_advance_pct"] == float(Decimal(150623) * 100 / Decimal(208446))
     # No target in the report: no plan advance.
     assert is546["plan_advance_pct"] is None and is546["plan_advance_pct_shown"] is None
@@ -123,8 +157,16 @@ def test_bogota_objectives_and_plan(client, bogota_cut):
     nodes = by_code(body["nodes"])
     assert [n["code"] for n in body["nodes"]] == [f"OBJ{i}" for i in range(1, 9)]
     shown = {code: n["advance_pct_shown"] for code, n in nodes.items()}
-    assert shown == {"OBJ1": 99.32, "OBJ2": 100, "OBJ3": 100, "OBJ4": 100, "OBJ5": 99.13,
-                     "OBJ6": 100, "OBJ7": 97.5, "OBJ8": 100}
+    assert shown == {
+        "OBJ1": 99.32,
+        "OBJ2": 100,
+        "OBJ3": 100,
+        "OBJ4": 100,
+        "OBJ5": 99.13,
+        "OBJ6": 100,
+        "OBJ7": 97.5,
+        "OBJ8": 100,
+    }
     for code, value in bogota.SEED["expected"]["nodes"].items():
         assert nodes[code]["advance_pct_shown"] == float(value)
     assert nodes["OBJ5"]["status"] == {"code": "lagging", "label": "Rezago 0.87%"}
@@ -158,24 +200,28 @@ def test_cauca_bands_and_actions_not_due(client, cauca_cut):
     pgie = indicators["M1.1.3-1"]
     assert pgie["name"].startswith("Socialización de la PGIE en 14 dependencias")
     assert pgie["advance_pct_shown"] == 14.29 and pgie["band"]["code"] == "red"
-    for code, band in {**cauca.SEED["expected"]["bands"],
-                       **cauca.SEED["expected"]["bands_derived"]}.items():
+    for code, band in {
+        **cauca.SEED["expected"]["bands"],
+        **cauca.SEED["expected"]["bands_derived"],
+    }.items():
         assert indicators[code]["band"]["code"] == band, code
 
     actions = by_code(body["actions"])
     for code in cauca.SEED["expected"]["not_due_actions"]:
         action = actions[code]
-        assert action["execution_state"] == {"code": "not_due",
-                                             "label": "Sin programación al corte"}, code
+        assert action["execution_state"] == {
+            "code": "not_due",
+            "label": "Sin programación al corte",
+        }, code
         assert action["advance_pct"] is None and action["band"] is None
         assert action["status"]["code"] == "not_due"
     for ind in body["indicators"]:
-        if ind["action_id"] in {actions[c]["action_id"]
-                                for c in cauca.SEED["expected"]["not_due_actions"]}:
+        if ind["action_id"] in {
+            actions[c]["action_id"] for c in cauca.SEED["expected"]["not_due_actions"]
+        }:
             assert ind["not_due"] and not ind["missing_report"] and ind["band"] is None
     assert actions["A2.2.1"]["execution_state"]["code"] == "completed"
-    assert actions["A1.1.3"]["execution_state"] == {"code": "in_progress",
-                                                    "label": "En ejecución"}
+    assert actions["A1.1.3"]["execution_state"] == {"code": "in_progress", "label": "En ejecución"}
     assert actions["A1.1.1"]["advance_pct_shown"] == 100 and actions["A1.1.1"]["counted"] == 3
     # An indicator under an action answers to the action's unit and sits under its node.
     oap = lbi["unit_id"]
@@ -185,7 +231,17 @@ def test_cauca_bands_and_actions_not_due(client, cauca_cut):
     nodes = by_code(body["nodes"])
     # Tree order: each objective before its strategies.
     assert [n["code"] for n in body["nodes"]] == [
-        "OE1", "E1", "OE2", "E2", "E3", "E4", "E5", "E6", "OE3", "E7"]
+        "OE1",
+        "E1",
+        "OE2",
+        "E2",
+        "E3",
+        "E4",
+        "E5",
+        "E6",
+        "OE3",
+        "E7",
+    ]
     # E7's two actions start in October: nothing counted, no advance, not 0 %.
     assert nodes["E7"]["advance_pct"] is None and nodes["E7"]["counted"] == 0
     assert nodes["OE3"]["advance_pct"] is None and nodes["OE3"]["band"] is None
@@ -196,7 +252,8 @@ def test_cauca_bands_and_actions_not_due(client, cauca_cut):
     assert nodes["E1"]["counted"] == 5
     # The plan: OE1 and OE2 count, OE3 (nothing due) does not pull it down.
     assert body["plan"]["advance_pct"] == pytest.approx(
-        (nodes["OE1"]["advance_pct"] + nodes["OE2"]["advance_pct"]) / 2)
+        (nodes["OE1"]["advance_pct"] + nodes["OE2"]["advance_pct"]) / 2
+    )
 
 
 def test_a_plan_without_measurements_answers_every_figure(client, session):
@@ -222,12 +279,19 @@ def test_a_plan_without_measurements_answers_every_figure(client, session):
 
 def test_an_empty_plan_answers_without_error(client, session):
     org = client.post("/api/v1/organizations", json={"code": "vacia", "name": "V"}).json()
-    plan = client.post("/api/v1/plans", json={
-        "organization_id": org["id"], "kind": "pet", "code": "P", "name": "P",
-        "first_year": 2023, "last_year": 2024}).json()
+    plan = client.post(
+        "/api/v1/plans",
+        json={
+            "organization_id": org["id"],
+            "kind": "pet",
+            "code": "P",
+            "name": "P",
+            "first_year": 2023,
+            "last_year": 2024,
+        },
+    ).json()
     cut = add_cut(session, plan["id"], "2023-06-30")
-    for path in ("results", "results/by-unit", "results/by-band", "results/by-status",
-                 "alerts"):
+    for path in ("results", "results/by-unit", "results/by-band", "results/by-status", "alerts"):
         r = client.get(f"/api/v1/cuts/{cut.id}/{path}")
         assert r.status_code == 200, (path, r.text)
     body = client.get(f"/api/v1/cuts/{cut.id}/results").json()
@@ -236,8 +300,14 @@ def test_an_empty_plan_answers_without_error(client, session):
     trend = client.get(f"/api/v1/plans/{plan['id']}/trend").json()
     assert [p["advance_pct"] for p in trend["plan"]] == [None]
     budget = client.get(f"/api/v1/plans/{plan['id']}/budget").json()
-    assert budget == {"plan_id": plan["id"], "measure": "planned", "year": None,
-                      "columns": [], "rows": [], "total": 0}
+    assert budget == {
+        "plan_id": plan["id"],
+        "measure": "planned",
+        "year": None,
+        "columns": [],
+        "rows": [],
+        "total": 0,
+    }
 
 
 def test_unknown_or_foreign_cut_is_404(client, bogota_cut, make_token, as_token):
@@ -246,8 +316,14 @@ def test_unknown_or_foreign_cut_is_404(client, bogota_cut, make_token, as_token)
     assert "cut" in body["detail"]
     other = client.post("/api/v1/organizations", json={"code": "otra", "name": "Otra"}).json()
     outsider = as_token(make_token(other["id"], "admin"))
-    for path in ("results", "results/by-unit", "results/by-axis/component", "results/by-band",
-                 "results/by-status", "alerts"):
+    for path in (
+        "results",
+        "results/by-unit",
+        "results/by-axis/component",
+        "results/by-band",
+        "results/by-status",
+        "alerts",
+    ):
         assert_problem(outsider.get(f"/api/v1/cuts/{cut.id}/{path}"), 404)
     plan_id = cut.plan_id
     assert_problem(outsider.get(f"/api/v1/plans/{plan_id}/trend"), 404)
@@ -270,8 +346,9 @@ def test_retired_elements_are_left_out(client, bogota_cut):
     r = client.patch(f"/api/v1/indicators/{is546['indicator_id']}", json={"retired": True})
     assert r.status_code == 200, r.text
     obj8 = by_code(before["nodes"])["OBJ8"]
-    assert client.patch(f"/api/v1/nodes/{obj8['node_id']}",
-                        json={"retired": True}).status_code == 200
+    assert (
+        client.patch(f"/api/v1/nodes/{obj8['node_id']}", json={"retired": True}).status_code == 200
+    )
     after = client.get(f"/api/v1/cuts/{cut.id}/results").json()
     assert "IS-546" not in by_code(after["indicators"])
     assert "MG-8.1" not in by_code(after["indicators"])
@@ -291,16 +368,21 @@ def test_cap_weights_and_per_year_weights(client, bogota_cut):
 
     indicators = by_code(client.get(f"{base}/indicators", params={"limit": 100}).json()["items"])
     # Explicit contributions replace the default; a weight for 2023 overrides the default one.
-    r = client.patch(f"/api/v1/indicators/{indicators['IS-545']['id']}", json={
-        "contributions": [{"node_code": "OBJ5", "weight": 1, "weights_by_year": {"2023": 3}}]})
+    r = client.patch(
+        f"/api/v1/indicators/{indicators['IS-545']['id']}",
+        json={
+            "contributions": [{"node_code": "OBJ5", "weight": 1, "weights_by_year": {"2023": 3}}]
+        },
+    )
     assert r.status_code == 200, r.text
     nodes = by_code(client.get(f"/api/v1/cuts/{cut.id}/results").json()["nodes"])
     a545 = Decimal(1474056) * 100 / Decimal(2743434)
     a546 = Decimal(150623) * 100 / Decimal(104220)
     assert nodes["OBJ5"]["advance_pct"] == pytest.approx(float((3 * a545 + a546) / 4))
     # An objective's weight for the year weighs it in the plan's mean.
-    r = client.patch(f"/api/v1/nodes/{nodes['OBJ1']['node_id']}",
-                     json={"weights_by_year": {"2023": 0}})
+    r = client.patch(
+        f"/api/v1/nodes/{nodes['OBJ1']['node_id']}", json={"weights_by_year": {"2023": 0}}
+    )
     assert r.status_code == 200, r.text
     body = client.get(f"/api/v1/cuts/{cut.id}/results").json()
     others = [n["advance_pct"] for n in body["nodes"] if n["code"] != "OBJ1"]
@@ -336,7 +418,12 @@ def test_by_band_and_by_status_list_the_indicators(client, cauca_cut):
     assert bands["red"]["label"] == "0-49%" and bands["red"]["color"] == "#c62828"
     assert [i["code"] for i in bands["yellow"]["indicators"]] == ["M2.2.3-1"]
     assert sorted(i["code"] for i in bands["green"]["indicators"]) == [
-        "M1.1.1-1", "M1.1.1-2", "M1.1.1-3", "M1.1.4-1", "M2.2.1-1"]
+        "M1.1.1-1",
+        "M1.1.1-2",
+        "M1.1.1-3",
+        "M1.1.4-1",
+        "M2.2.1-1",
+    ]
     red = bands["red"]["indicators"][0]
     assert red["unit"]["code"] == "OAP" and red["units"] == [red["unit"]]
     assert red["advance_pct_shown"] == 14.29
@@ -345,13 +432,11 @@ def test_by_band_and_by_status_list_the_indicators(client, cauca_cut):
     assert total == len(cauca.SEED["indicators"])
 
     body = client.get(f"/api/v1/cuts/{cut.id}/results/by-status").json()
-    assert [i["key"] for i in body["items"]] == ["on_track", "lagging", "over_executed",
-                                                 "not_due"]
+    assert [i["key"] for i in body["items"]] == ["on_track", "lagging", "over_executed", "not_due"]
     statuses = {i["key"]: i for i in body["items"]}
     assert statuses["over_executed"]["label"] == "Sobre ejecución"
     assert [i["code"] for i in statuses["over_executed"]["indicators"]] == ["M2.2.1-1"]
-    assert sorted(i["code"] for i in statuses["lagging"]["indicators"]) == [
-        "M1.1.3-1", "M2.2.3-1"]
+    assert sorted(i["code"] for i in statuses["lagging"]["indicators"]) == ["M1.1.3-1", "M2.2.3-1"]
     assert statuses["not_due"]["count"] == len(cauca.SEED["indicators"]) - 7
 
 
@@ -361,37 +446,87 @@ def classified(client, session):
     org = client.post("/api/v1/organizations", json={"code": "gd", "name": "GD"}).json()
     for code in ("TIC", "PLA"):
         client.post(f"/api/v1/organizations/{org['id']}/units", json={"code": code, "name": code})
-    plan = client.post("/api/v1/plans", json={
-        "organization_id": org["id"], "kind": "digital_government", "code": "GD", "name": "GD",
-        "first_year": 2020, "last_year": 2020, "levels": ["Plan"],
-        "axes": [{"code": "component", "name": "Componente", "values": [
-            {"code": "tic_estado", "label": "TIC para el Estado"},
-            {"code": "tic_sociedad", "label": "TIC para la Sociedad"}]},
-                 {"code": "enabler", "name": "Habilitador", "values": [
-                     {"code": "seguridad", "label": "Seguridad y Privacidad"}]}]}).json()
+    plan = client.post(
+        "/api/v1/plans",
+        json={
+            "organization_id": org["id"],
+            "kind": "digital_government",
+            "code": "GD",
+            "name": "GD",
+            "first_year": 2020,
+            "last_year": 2020,
+            "levels": ["Plan"],
+            "axes": [
+                {
+                    "code": "component",
+                    "name": "Componente",
+                    "values": [
+                        {"code": "tic_estado", "label": "TIC para el Estado"},
+                        {"code": "tic_sociedad", "label": "TIC para la Sociedad"},
+                    ],
+                },
+                {
+                    "code": "enabler",
+                    "name": "Habilitador",
+                    "values": [{"code": "seguridad", "label": "Seguridad y Privacidad"}],
+                },
+            ],
+        },
+    ).json()
     base = f"/api/v1/plans/{plan['id']}"
     client.post(f"{base}/nodes", json={"code": "PT", "name": "Plan de trabajo"})
-    client.post(f"{base}/actions", json={
-        "code": "A1", "description": "Compartida", "node_code": "PT", "unit_ids": ["TIC", "PLA"],
-        "axis_values": {"component": "tic_estado"}, "due_date": "2020-06-30"})
-    client.post(f"{base}/actions", json={
-        "code": "A2", "description": "De TIC", "node_code": "PT", "unit_ids": ["TIC"],
-        "due_date": "2020-12-31"})
-    specs = [("I1", "A1", {}, None, "30"), ("I2", "A1", {"component": "tic_sociedad"}, "PLA", "90"),
-             ("I3", "A2", {}, None, "100")]
+    client.post(
+        f"{base}/actions",
+        json={
+            "code": "A1",
+            "description": "Compartida",
+            "node_code": "PT",
+            "unit_ids": ["TIC", "PLA"],
+            "axis_values": {"component": "tic_estado"},
+            "due_date": "2020-06-30",
+        },
+    )
+    client.post(
+        f"{base}/actions",
+        json={
+            "code": "A2",
+            "description": "De TIC",
+            "node_code": "PT",
+            "unit_ids": ["TIC"],
+            "due_date": "2020-12-31",
+        },
+    )
+    specs = [
+        ("I1", "A1", {}, None, "30"),
+        ("I2", "A1", {"component": "tic_sociedad"}, "PLA", "90"),
+        ("I3", "A2", {}, None, "100"),
+    ]
     for code, action, axes, unit, _ in specs:
-        body = {"code": code, "name": f"Indicador {code}", "action_code": action,
-                "unit_of_measure": "percentage", "accumulation": "constant", "axis_values": axes}
+        body = {
+            "code": code,
+            "name": f"Indicador {code}",
+            "action_code": action,
+            "unit_of_measure": "percentage",
+            "accumulation": "constant",
+            "axis_values": axes,
+        }
         if unit:
             body["unit_code"] = unit
         created = client.post(f"{base}/indicators", json=body)
         assert created.status_code == 201, created.text
-        client.put(f"/api/v1/indicators/{created.json()['id']}/programming",
-                   json=[{"period_end": "2020-09-30", "value": 100}])
+        client.put(
+            f"/api/v1/indicators/{created.json()['id']}/programming",
+            json=[{"period_end": "2020-09-30", "value": 100}],
+        )
     cut = add_cut(session, plan["id"], "2020-09-30")
-    add_measurements(session, plan["id"], [
-        {"indicator_code": code, "period_end": "2020-09-30", "value": value}
-        for code, *_, value in specs])
+    add_measurements(
+        session,
+        plan["id"],
+        [
+            {"indicator_code": code, "period_end": "2020-09-30", "value": value}
+            for code, *_, value in specs
+        ],
+    )
     return plan, cut
 
 
@@ -424,7 +559,8 @@ def test_unknown_axis_is_404_naming_the_axes(client, classified, bogota_cut):
     assert "purpose" in body["detail"] and "component, enabler" in body["detail"]
     _, bogota_cut_row = bogota_cut
     body = assert_problem(
-        client.get(f"/api/v1/cuts/{bogota_cut_row.id}/results/by-axis/component"), 404)
+        client.get(f"/api/v1/cuts/{bogota_cut_row.id}/results/by-axis/component"), 404
+    )
     assert "no axes" in body["detail"]
 
 
@@ -438,8 +574,12 @@ def test_by_unit_counts_a_shared_action_for_each_unit(client, classified):
     assert items["PLA"]["count"] == 2 and items["PLA"]["advance_pct"] == 60
     assert items["TIC"]["count"] == 2 and items["TIC"]["advance_pct"] == 65
     assert items["PLA"]["action_count"] == 1 and items["TIC"]["action_count"] == 2
-    assert items["TIC"]["by_execution_state"] == {"not_started": 0, "in_progress": 1,
-                                                  "completed": 1, "not_due": 0}
+    assert items["TIC"]["by_execution_state"] == {
+        "not_started": 0,
+        "in_progress": 1,
+        "completed": 1,
+        "not_due": 0,
+    }
     units = client.get(f"/api/v1/organizations/{plan['organization_id']}/units").json()
     assert items["TIC"]["key"] == next(u["id"] for u in units["items"] if u["code"] == "TIC")
 
@@ -454,8 +594,9 @@ def test_alerts(client, session, classified):
     backed = FollowUp(cut_id=cut.id, indicator_id=ids["I3"], narrative="Con soporte")
     session.add_all([bare, backed])
     session.flush()
-    session.add(Evidence(followup_id=backed.id, kind="link", title="Acta",
-                         url="https://example.org/acta"))
+    session.add(
+        Evidence(followup_id=backed.id, kind="link", title="Acta", url="https://example.org/acta")
+    )
     session.flush()
 
     body = client.get(f"/api/v1/cuts/{cut.id}/alerts").json()
@@ -463,8 +604,11 @@ def test_alerts(client, session, classified):
     kinds = [(a["kind"], a["code"]) for a in body["items"]]
     # A1 (due 30 Jun) is at 60 %: overdue. A2 is due in December.
     # I1 at 30 % lags beyond 10 %; I2 at 90 % does not (90 is not below 90).
-    assert kinds == [("overdue_action", "A1"), ("lagging", "I1"),
-                     ("followup_without_evidence", "I1")]
+    assert kinds == [
+        ("overdue_action", "A1"),
+        ("lagging", "I1"),
+        ("followup_without_evidence", "I1"),
+    ]
     overdue = body["items"][0]
     assert overdue["element"] == "action" and overdue["due_date"] == "2020-06-30"
     assert overdue["name"] == "Compartida" and overdue["advance_pct_shown"] == 60
@@ -476,13 +620,18 @@ def test_alerts(client, session, classified):
     assert lagging["unit"] == lagging["units"][0]
     assert body["items"][2]["followup_id"] == str(bare.id)
     assert body["items"][2]["followup_status"] == "draft"
-    assert body["counts"] == {"overdue_action": 1, "missing_report": 0, "lagging": 1,
-                              "followup_without_evidence": 1}
+    assert body["counts"] == {
+        "overdue_action": 1,
+        "missing_report": 0,
+        "lagging": 1,
+        "followup_without_evidence": 1,
+    }
 
     body = client.get(f"/api/v1/cuts/{cut.id}/alerts", params={"lag_threshold_pct": 5}).json()
     assert [a["code"] for a in body["items"] if a["kind"] == "lagging"] == ["I1", "I2"]
-    assert_problem(client.get(f"/api/v1/cuts/{cut.id}/alerts",
-                              params={"lag_threshold_pct": 101}), 422)
+    assert_problem(
+        client.get(f"/api/v1/cuts/{cut.id}/alerts", params={"lag_threshold_pct": 101}), 422
+    )
 
 
 def test_missing_reports_are_alerts_not_lags(client, session):
@@ -505,29 +654,34 @@ def test_trend_over_the_cuts(client, session):
     plan, june = load_with_cut(client, session, bogota.SEED)
     september = add_cut(session, plan["id"], "2023-09-30")
     march = add_cut(session, plan["id"], "2023-03-31")
-    add_measurements(session, plan["id"], [
-        {"indicator_code": "IS-545", "period_end": "2023-09-30", "value": "1000000"}])
+    add_measurements(
+        session,
+        plan["id"],
+        [{"indicator_code": "IS-545", "period_end": "2023-09-30", "value": "1000000"}],
+    )
     r = client.get(f"/api/v1/plans/{plan['id']}/trend")
     assert r.status_code == 200, r.text
     body = r.json()
-    assert [c["cut_id"] for c in body["cuts"]] == [str(march.id), str(june.id),
-                                                    str(september.id)]
+    assert [c["cut_id"] for c in body["cuts"]] == [str(march.id), str(june.id), str(september.id)]
     # March: nothing programmed yet. June: the report. September: nothing more programmed
     # (the rest of the year is planned for December), one more million done on line 195.
     indicators = by_code(body["indicators"])
-    assert [p["advance_pct_shown"] for p in indicators["IS-545"]["points"]] == [
-        None, 53.73, 90.18]
+    assert [p["advance_pct_shown"] for p in indicators["IS-545"]["points"]] == [None, 53.73, 90.18]
     assert [p["not_due"] for p in indicators["IS-545"]["points"]] == [True, False, False]
     assert indicators["IS-546"]["points"][1]["status"]["label"] == "Sobre ejecución 44.52%"
     nodes = by_code(body["nodes"])
     a545 = Decimal(2474056) * 100 / Decimal(2743434)
     a546 = Decimal(150623) * 100 / Decimal(104220)
     assert [p["advance_pct_shown"] for p in nodes["OBJ5"]["points"]] == [
-        None, 99.13, float(round((a545 + a546) / 2, 2))]
+        None,
+        99.13,
+        float(round((a545 + a546) / 2, 2)),
+    ]
     assert nodes["OBJ7"]["points"][1]["band"]["code"] == "yellow"
     assert [p["advance_pct_shown"] for p in body["plan"]][:2] == [None, 99.49]
     assert body["plan"][2]["advance_pct"] == pytest.approx(
-        sum(n["points"][2]["advance_pct"] for n in body["nodes"]) / 8)
+        sum(n["points"][2]["advance_pct"] for n in body["nodes"]) / 8
+    )
     # The same figures as the results of each cut.
     at_june = client.get(f"/api/v1/cuts/{june.id}/results").json()
     assert body["plan"][1]["advance_pct"] == at_june["plan"]["advance_pct"]
@@ -546,7 +700,11 @@ def test_cali_budget_matrix(client):
     assert [c["code"] for c in body["columns"]] == ["C1", "C2", "C3", "C4"]
     columns = by_code(body["columns"])
     assert {c: columns[c]["total"] for c in columns} == {
-        "C1": 1_931_975_000, "C2": 454_500_000, "C3": 1_036_500_000, "C4": 116_000_000}
+        "C1": 1_931_975_000,
+        "C2": 454_500_000,
+        "C3": 1_036_500_000,
+        "C4": 116_000_000,
+    }
     for code, share in expected["column_share_pct_shown"].items():
         assert columns[code]["share_pct_shown"] == float(share)
         assert columns[code]["name"]
@@ -556,42 +714,60 @@ def test_cali_budget_matrix(client):
         assert rows[unit]["total"] == int(row["total"]), unit
         assert rows[unit]["share_pct_shown"] == float(row["share_pct_shown"]), unit
     dapm = rows["DAPM"]
-    assert dapm["cells"] == {"C1": 1_115_975_000, "C2": 193_000_000, "C3": 710_500_000,
-                             "C4": 116_000_000}
+    assert dapm["cells"] == {
+        "C1": 1_115_975_000,
+        "C2": 193_000_000,
+        "C3": 710_500_000,
+        "C4": 116_000_000,
+    }
     assert dapm["total"] == 2_135_475_000 and dapm["share_pct_shown"] == 60.34
     assert rows["DEPORTE"]["cells"] == {"C1": 0, "C2": 0, "C3": 8_400_000, "C4": 0}
     assert sum(r["total"] for r in body["rows"]) == body["total"]
     assert [r["code"] for r in body["rows"]] == sorted(rows)
 
-    executed = client.get(f"/api/v1/plans/{plan['id']}/budget",
-                          params={"measure": "executed"}).json()
+    executed = client.get(
+        f"/api/v1/plans/{plan['id']}/budget", params={"measure": "executed"}
+    ).json()
     assert executed["measure"] == "executed" and executed["total"] == 0
     assert all(c["share_pct"] is None for c in executed["columns"])
     # The allocations carry no year: a year's matrix is empty but keeps its rows and columns.
     year = client.get(f"/api/v1/plans/{plan['id']}/budget", params={"year": 2017}).json()
     assert year["total"] == 0 and len(year["rows"]) == 16 and len(year["columns"]) == 4
-    assert_problem(client.get(f"/api/v1/plans/{plan['id']}/budget",
-                              params={"measure": "spent"}), 422)
+    assert_problem(
+        client.get(f"/api/v1/plans/{plan['id']}/budget", params={"measure": "spent"}), 422
+    )
 
 
 def test_budget_counts_actions_and_deeper_nodes_for_their_root(client):
     org = client.post("/api/v1/organizations", json={"code": "b", "name": "B"}).json()
     for code in ("U1", "U2"):
         client.post(f"/api/v1/organizations/{org['id']}/units", json={"code": code, "name": code})
-    plan = client.post("/api/v1/plans", json={
-        "organization_id": org["id"], "kind": "pet", "code": "P", "name": "P",
-        "first_year": 2023, "last_year": 2024, "levels": ["Componente", "Objetivo"]}).json()
+    plan = client.post(
+        "/api/v1/plans",
+        json={
+            "organization_id": org["id"],
+            "kind": "pet",
+            "code": "P",
+            "name": "P",
+            "first_year": 2023,
+            "last_year": 2024,
+            "levels": ["Componente", "Objetivo"],
+        },
+    ).json()
     base = f"/api/v1/plans/{plan['id']}"
-    for body in ({"code": "C1", "name": "Uno"}, {"code": "C2", "name": "Dos"},
-                 {"code": "C1-1", "name": "Uno uno", "parent_code": "C1"},
-                 {"code": "C2-1", "name": "Dos uno", "parent_code": "C2"}):
+    for body in (
+        {"code": "C1", "name": "Uno"},
+        {"code": "C2", "name": "Dos"},
+        {"code": "C1-1", "name": "Uno uno", "parent_code": "C1"},
+        {"code": "C2-1", "name": "Dos uno", "parent_code": "C2"},
+    ):
         assert client.post(f"{base}/nodes", json=body).status_code == 201
     client.post(f"{base}/actions", json={"code": "A1", "description": "a", "node_code": "C2-1"})
-    for body in ({"unit_code": "U1", "action_code": "A1", "planned": 300, "executed": 100,
-                  "year": 2023},
-                 {"unit_code": "U1", "node_code": "C1-1", "planned": 100, "year": 2024},
-                 {"unit_code": "U2", "node_code": "C1", "planned": 600, "executed": 50,
-                  "year": 2023}):
+    for body in (
+        {"unit_code": "U1", "action_code": "A1", "planned": 300, "executed": 100, "year": 2023},
+        {"unit_code": "U1", "node_code": "C1-1", "planned": 100, "year": 2024},
+        {"unit_code": "U2", "node_code": "C1", "planned": 600, "executed": 50, "year": 2023},
+    ):
         r = client.post(f"{base}/budget-allocations", json=body)
         assert r.status_code == 201, r.text
     body = client.get(f"{base}/budget").json()

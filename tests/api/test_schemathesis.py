@@ -30,11 +30,20 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", proxy)
 
 
 @schema.parametrize()
-@settings(max_examples=30, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                 HealthCheck.filter_too_much])
+@settings(
+    max_examples=30,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+    ],
+)
 def test_api_conforms(case, app, root_token):
     assert get_session in app.dependency_overrides  # writes stay in the test's transaction
     proxy.target = app
-    case.call_and_validate(headers={"Authorization": f"Bearer {root_token}"},
-                           excluded_checks=[positive_data_acceptance])
+    case.call_and_validate(
+        headers={"Authorization": f"Bearer {root_token}"},
+        excluded_checks=[positive_data_acceptance],
+    )

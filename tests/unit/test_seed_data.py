@@ -12,18 +12,71 @@ from app.demo.seeds import SEEDS, bogota, cali_gd, cali_pet, cauca
 SEED_IDS = [s["plan"]["code"] for s in SEEDS]
 by_seed = pytest.mark.parametrize("seed", SEEDS, ids=SEED_IDS)
 
-TOP_KEYS = {"organization", "units", "plan", "nodes", "actions", "indicators",
-            "budget_allocations", "cuts", "measurements", "followups", "expected", "notes"}
-PLAN_KEYS = {"code", "name", "kind", "first_year", "last_year", "approval_reference",
-             "description", "levels", "axes", "tolerance_pct", "cap_at_100"}
+TOP_KEYS = {
+    "organization",
+    "units",
+    "plan",
+    "nodes",
+    "actions",
+    "indicators",
+    "budget_allocations",
+    "cuts",
+    "measurements",
+    "followups",
+    "expected",
+    "notes",
+}
+PLAN_KEYS = {
+    "code",
+    "name",
+    "kind",
+    "first_year",
+    "last_year",
+    "approval_reference",
+    "description",
+    "levels",
+    "axes",
+    "tolerance_pct",
+    "cap_at_100",
+}
 NODE_KEYS = {"code", "name", "parent_code", "order", "weight"}
-ACTION_KEYS = {"code", "node_code", "description", "unit_codes", "start_date", "due_date",
-               "planned_cost", "axis_values", "weight", "order"}
-INDICATOR_KEYS = {"code", "name", "action_code", "node_code", "source", "source_reference",
-                  "unit_of_measure", "unit_label", "baseline_value", "baseline_year",
-                  "target_value", "accumulation", "unit_code", "contributions", "programming"}
-FOLLOWUP_KEYS = {"cut_code", "indicator_code", "narrative", "observations",
-                 "lag_justification", "evidence"}
+ACTION_KEYS = {
+    "code",
+    "node_code",
+    "description",
+    "unit_codes",
+    "start_date",
+    "due_date",
+    "planned_cost",
+    "axis_values",
+    "weight",
+    "order",
+}
+INDICATOR_KEYS = {
+    "code",
+    "name",
+    "action_code",
+    "node_code",
+    "source",
+    "source_reference",
+    "unit_of_measure",
+    "unit_label",
+    "baseline_value",
+    "baseline_year",
+    "target_value",
+    "accumulation",
+    "unit_code",
+    "contributions",
+    "programming",
+}
+FOLLOWUP_KEYS = {
+    "cut_code",
+    "indicator_code",
+    "narrative",
+    "observations",
+    "lag_justification",
+    "evidence",
+}
 EVIDENCE_KEYS = {"kind", "title", "url", "reference", "date"}
 
 ORG_KINDS = {"gobernacion", "alcaldia", "secretaria", "other"}
@@ -32,8 +85,15 @@ SOURCES = {"sectoral", "investment_project", "management", "other"}
 UNITS_OF_MEASURE = {"number", "percentage", "currency", "other"}
 ACCUMULATIONS = {"sum", "constant", "increasing", "decreasing"}
 PERIOD_KINDS = {"monthly", "quarterly", "semiannual", "annual"}
-EVIDENCE_KINDS = {"acta", "attendance_list", "photo", "official_letter", "document", "link",
-                  "other"}
+EVIDENCE_KINDS = {
+    "acta",
+    "attendance_list",
+    "photo",
+    "official_letter",
+    "document",
+    "link",
+    "other",
+}
 DECIMAL_RE = re.compile(r"^-?\d+(\.\d+)?$")
 CENT = Decimal("0.01")
 
@@ -77,10 +137,12 @@ def _advance(seed, indicator_code, cut_date):
     """DOMAIN.md's advance at a cut: None when nothing was due (not due)."""
     indicator = next(i for i in seed["indicators"] if i["code"] == indicator_code)
     start = date(cut_date.year, 1, 1)
-    planned = sorted((_day(p["period_end"]), Decimal(p["value"]))
-                     for p in indicator["programming"])
-    measured = sorted((_day(m["period_end"]), Decimal(m["value"]))
-                      for m in seed["measurements"] if m["indicator_code"] == indicator_code)
+    planned = sorted((_day(p["period_end"]), Decimal(p["value"])) for p in indicator["programming"])
+    measured = sorted(
+        (_day(m["period_end"]), Decimal(m["value"]))
+        for m in seed["measurements"]
+        if m["indicator_code"] == indicator_code
+    )
     in_year = [(d, v) for d, v in planned if start <= d <= cut_date]
     done = [(d, v) for d, v in measured if start <= d <= cut_date]
     baseline = Decimal(indicator["baseline_value"] or "0")
@@ -111,8 +173,7 @@ def _node_advance(seed, node_code, cut_date):
         ]
         for contribution in contributions:
             if contribution["node_code"] == node_code:
-                parts.append((_advance(seed, indicator["code"], cut_date),
-                              contribution["weight"]))
+                parts.append((_advance(seed, indicator["code"], cut_date), contribution["weight"]))
     parts = [(value, Decimal(weight)) for value, weight in parts if value is not None]
     if not parts:
         return None
@@ -368,8 +429,12 @@ def test_illustrative_values_are_explained(seed):
 
 # --- Cali PET: costs and the investment matrix ----------------------------------------------
 
-CALI_COLUMNS = {"C1": Decimal("1931975000"), "C2": Decimal("454500000"),
-                "C3": Decimal("1036500000"), "C4": Decimal("116000000")}
+CALI_COLUMNS = {
+    "C1": Decimal("1931975000"),
+    "C2": Decimal("454500000"),
+    "C3": Decimal("1036500000"),
+    "C4": Decimal("116000000"),
+}
 CALI_TOTAL = Decimal("3538975000")
 
 
@@ -462,13 +527,20 @@ def test_bogota_546_year_advance():
 def test_bogota_programming_reproduces_the_printed_columns():
     # (Programación 2023, Programación al corte, Magnitud ejecutada al corte) as printed.
     printed = {
-        "IS-321": ("90.00", "73.50", "72.50"), "PI-7871-M4": ("90.00", "66.67", "66.67"),
-        "IS-464": ("1.00", "0.50", "0.50"), "IS-543": ("24.00", "16.00", "16.00"),
-        "IS-554": ("90.00", "80.50", "80.50"), "IS-552": ("80.00", "66.16", "66.16"),
-        "IS-513": ("75.00", "60.00", "60.00"), "IS-514": ("1.00", "1.00", "1.00"),
-        "IS-545": ("5486863", "2743434", "1474056"), "IS-546": ("208446", "104220", "150623"),
-        "IS-551": ("20.00", "9.00", "9.00"), "MG-7.1": ("100.00", "100.00", "95.00"),
-        "MG-7.2": ("100.00", "100.00", "100.00"), "MG-8.1": ("100.00", "100.00", "100.00"),
+        "IS-321": ("90.00", "73.50", "72.50"),
+        "PI-7871-M4": ("90.00", "66.67", "66.67"),
+        "IS-464": ("1.00", "0.50", "0.50"),
+        "IS-543": ("24.00", "16.00", "16.00"),
+        "IS-554": ("90.00", "80.50", "80.50"),
+        "IS-552": ("80.00", "66.16", "66.16"),
+        "IS-513": ("75.00", "60.00", "60.00"),
+        "IS-514": ("1.00", "1.00", "1.00"),
+        "IS-545": ("5486863", "2743434", "1474056"),
+        "IS-546": ("208446", "104220", "150623"),
+        "IS-551": ("20.00", "9.00", "9.00"),
+        "MG-7.1": ("100.00", "100.00", "95.00"),
+        "MG-7.2": ("100.00", "100.00", "100.00"),
+        "MG-8.1": ("100.00", "100.00", "100.00"),
     }
     seed = bogota.SEED
     assert {i["code"] for i in seed["indicators"]} == set(printed)
@@ -559,7 +631,9 @@ def test_cali_gd_axes_bands_and_activities():
     plan = seed["plan"]
     assert [a["code"] for a in plan["axes"]] == ["component", "enabler", "purpose"]
     assert [(b["code"], b["lower_bound"]) for b in plan["bands"]] == [
-        ("critical", "0"), ("in_process", "41"), ("finished", "81")
+        ("critical", "0"),
+        ("in_process", "41"),
+        ("finished", "81"),
     ]
     assert len(seed["actions"]) == 39
     for indicator in seed["indicators"]:

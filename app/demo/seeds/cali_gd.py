@@ -16,77 +16,164 @@ _ARQ = {"enabler": "arquitectura"}
 _SEG = {"enabler": "seguridad_privacidad"}
 _SCD = {"enabler": "servicios_ciudadanos_digitales"}
 _ACTIVITIES = [
-    ("Recibir y revisar las sugerencias e inquietudes que los actores internos y externos "
-     "puedan presentar, relacionadas con el mapa de riesgos de gestión, corrupción, seguridad y "
-     "salud en el trabajo, y seguridad de la información.", {}),
-    ("Dar a conocer los resultados de la gestión de la entidad a los ciudadanos, la sociedad "
-     "civil, otras entidades públicas y a los organismos de control.", {}),
-    ("Identificar inconvenientes técnicos que impedian la remisión de mensajes a los usuarios "
-     "inscritos", {}),
+    (
+        "Recibir y revisar las sugerencias e inquietudes que los actores internos y externos "
+        "puedan presentar, relacionadas con el mapa de riesgos de gestión, corrupción, seguridad y "
+        "salud en el trabajo, y seguridad de la información.",
+        {},
+    ),
+    (
+        "Dar a conocer los resultados de la gestión de la entidad a los ciudadanos, la sociedad "
+        "civil, otras entidades públicas y a los organismos de control.",
+        {},
+    ),
+    (
+        "Identificar inconvenientes técnicos que impedian la remisión de mensajes a los usuarios "
+        "inscritos",
+        {},
+    ),
     ("Generar normativa institucional de AE", _ARQ),
-    ("Mantener el repositorio de Arquietctura Empresarial (MEGA HOPEX) Actualizado y en "
-     "Funcionamiento.", _ARQ),
-    ("Desarrollar los dominios de Planeación y Misional (negocio) de la Arquitectura "
-     "Empresarial en la Alcaldía de Santiago de Cali.", _ARQ),
-    ("Desarrollar el dominio de Arquitectura de Información en la Alcaldía de Santiago de "
-     "Cali.", _ARQ),
-    ("Desarrollar el dominio de Arquitectura de Seguridad en la Alcaldía de Santiago de Cali.",
-     _ARQ),
-    ("Utilizar herramientas virtuales para facilitar la consulta de informacion para el fomento "
-     "del Control Social", {}),
-    ("Gestionar la construcción, diseño e implementación de procedimientos del subproceso "
-     "Gestión de la Seguridad informática en el Departamento Administrativo TIC.", _SEG),
-    ("Promover la toma de decisiones basadas en datos a partir del aumento del uso de "
-     "aprovechamiento de la información.", {"purpose": "decisiones_datos"}),
-    ("Promover el empoderamiento a los ciudadanos a través de la consolidación de un Estado "
-     "abierto.", {"purpose": "empoderamiento_ciudadano"}),
-    ("Brindar información a la comunidad con respecto a las gestiones realizadas por los "
-     "diferentes organismos del municipio Santiago de Cali.", {}),
-    ("Verificar la publicación de información institucional en el portal web de la Alcaldía de "
-     "acuerdo al componente de información de la estrategia de Gobierno Digital.", {}),
-    ("Disponer espacios de interacción entre los organismos de la entidad y los servidores "
-     "públicos.", {}),
-    ("Realizar monitoreo a los avances en Autenticación biométrica, electrónica y carpeta "
-     "ciudadana", _SCD),
-    ("Identificar la información que podría ser generada y analizada por los grupos de interés "
-     "de manera colaborativa.", {}),
-    ("Publicar los resultados de la rendición de cuentas a través de la página web y redes "
-     "sociales de la Entidad", {}),
-    ("Desarrollar el dominio de Arquitectura de Información en la Alcaldía de Santiago de "
-     "Cali.", _ARQ),
-    ("Desarrollar el dominio de Arquitectura de Sistemas de Información en la Alcaldía de "
-     "Santiago de Cali.", _ARQ),
+    (
+        "Mantener el repositorio de Arquietctura Empresarial (MEGA HOPEX) Actualizado y en "
+        "Funcionamiento.",
+        _ARQ,
+    ),
+    (
+        "Desarrollar los dominios de Planeación y Misional (negocio) de la Arquitectura "
+        "Empresarial en la Alcaldía de Santiago de Cali.",
+        _ARQ,
+    ),
+    (
+        "Desarrollar el dominio de Arquitectura de Información en la Alcaldía de Santiago de Cali.",
+        _ARQ,
+    ),
+    (
+        "Desarrollar el dominio de Arquitectura de Seguridad en la Alcaldía de Santiago de Cali.",
+        _ARQ,
+    ),
+    (
+        "Utilizar herramientas virtuales para facilitar la consulta de informacion para el fomento "
+        "del Control Social",
+        {},
+    ),
+    (
+        "Gestionar la construcción, diseño e implementación de procedimientos del subproceso "
+        "Gestión de la Seguridad informática en el Departamento Administrativo TIC.",
+        _SEG,
+    ),
+    (
+        "Promover la toma de decisiones basadas en datos a partir del aumento del uso de "
+        "aprovechamiento de la información.",
+        {"purpose": "decisiones_datos"},
+    ),
+    (
+        "Promover el empoderamiento a los ciudadanos a través de la consolidación de un Estado "
+        "abierto.",
+        {"purpose": "empoderamiento_ciudadano"},
+    ),
+    (
+        "Brindar información a la comunidad con respecto a las gestiones realizadas por los "
+        "diferentes organismos del municipio Santiago de Cali.",
+        {},
+    ),
+    (
+        "Verificar la publicación de información institucional en el portal web de la Alcaldía de "
+        "acuerdo al componente de información de la estrategia de Gobierno Digital.",
+        {},
+    ),
+    (
+        "Disponer espacios de interacción entre los organismos de la entidad y los servidores "
+        "públicos.",
+        {},
+    ),
+    (
+        "Realizar monitoreo a los avances en Autenticación biométrica, electrónica y carpeta "
+        "ciudadana",
+        _SCD,
+    ),
+    (
+        "Identificar la información que podría ser generada y analizada por los grupos de interés "
+        "de manera colaborativa.",
+        {},
+    ),
+    (
+        "Publicar los resultados de la rendición de cuentas a través de la página web y redes "
+        "sociales de la Entidad",
+        {},
+    ),
+    (
+        "Desarrollar el dominio de Arquitectura de Información en la Alcaldía de Santiago de Cali.",
+        _ARQ,
+    ),
+    (
+        "Desarrollar el dominio de Arquitectura de Sistemas de Información en la Alcaldía de "
+        "Santiago de Cali.",
+        _ARQ,
+    ),
     ("Generar capacitaciones virtuales para el fomento de la Planeacion Participativa", {}),
-    ("Generar espacios virtuales que promuevan la participación ciudadana con enfoque "
-     "diferencial", {}),
-    ("Generar capacitaciones virtuales en el conocimiento de la Ley Estatutaria de "
-     "Participacion Ciudadana", {}),
-    ("Publicar y divulgar por parte de los organismos los resultados y acuerdos en la "
-     "implementación del Plan de Acción en el marco del plan Municipal de Participacion "
-     "Ciudadana", {}),
-    ("Publicar los resultados consolidados de las actividades de participación del Plan "
-     "Municipal de Participacion Ciudadana", {}),
+    (
+        "Generar espacios virtuales que promuevan la participación ciudadana con enfoque "
+        "diferencial",
+        {},
+    ),
+    (
+        "Generar capacitaciones virtuales en el conocimiento de la Ley Estatutaria de "
+        "Participacion Ciudadana",
+        {},
+    ),
+    (
+        "Publicar y divulgar por parte de los organismos los resultados y acuerdos en la "
+        "implementación del Plan de Acción en el marco del plan Municipal de Participacion "
+        "Ciudadana",
+        {},
+    ),
+    (
+        "Publicar los resultados consolidados de las actividades de participación del Plan "
+        "Municipal de Participacion Ciudadana",
+        {},
+    ),
     ("Disponer espacios de interacción entre la Alcaldía y la comunidad en general.", {}),
-    ("Ejercer mecanismos de control efectivos que permitan la identificación de las redes "
-     "sociales de la entidad", {}),
+    (
+        "Ejercer mecanismos de control efectivos que permitan la identificación de las redes "
+        "sociales de la entidad",
+        {},
+    ),
     ("Definir estrategia de comunicación en redes para la vigencia 2020", {}),
-    ("Identificar los requerimientos necesarios para la autenticación biométrica y avanzar en "
-     "su desarrollo", _SCD),
-    ("Identificar los requerimientos necesarios para la autenticación electrónica y avanzar en "
-     "su desarrollo", _SCD),
-    ("Identificar los requerimientos necesarios para la carpeta ciudadana y avanzar en su "
-     "desarrollo", _SCD),
+    (
+        "Identificar los requerimientos necesarios para la autenticación biométrica y avanzar en "
+        "su desarrollo",
+        _SCD,
+    ),
+    (
+        "Identificar los requerimientos necesarios para la autenticación electrónica y avanzar en "
+        "su desarrollo",
+        _SCD,
+    ),
+    (
+        "Identificar los requerimientos necesarios para la carpeta ciudadana y avanzar en su "
+        "desarrollo",
+        _SCD,
+    ),
     ("Interiorizar el Modelo de Gestión de Arquitectura Empresarial", _ARQ),
-    ("Uso y apropiación para del Modelo de Arquitectura Empresarial formulado e implementado en "
-     "la Entidad (Dominio de Uso y apropiación de la AE)", _ARQ),
+    (
+        "Uso y apropiación para del Modelo de Arquitectura Empresarial formulado e implementado en "
+        "la Entidad (Dominio de Uso y apropiación de la AE)",
+        _ARQ,
+    ),
     ("Documentar el modelo de AE de la entidad", _ARQ),
     ("Desarrollar el dominio de Uso y Apropiación en la Alcaldía de Santiago de Cali.", _ARQ),
     ("Utilizar herramientas virtuales para propiciar espacios de planeacion participativa", {}),
-    ("Disponer de forma clara y oportuna de informacion para el fomento del control social y la "
-     "planeacion participativa", {}),
+    (
+        "Disponer de forma clara y oportuna de informacion para el fomento del control social y la "
+        "planeacion participativa",
+        {},
+    ),
     ("Generar capacitaciones virtuales para la Promoción del Control Social", {}),
-    ("Generar capacitaciones virtuales con contenidos pertinentes dirigido a veedurias "
-     "ciudadanas en el marco del fomento del control social", {}),
+    (
+        "Generar capacitaciones virtuales con contenidos pertinentes dirigido a veedurias "
+        "ciudadanas en el marco del fomento del control social",
+        {},
+    ),
 ]
 
 
@@ -109,37 +196,44 @@ def _build():
         if axis_values:
             action["illustrative"] = True
         actions.append(action)
-        indicators.append({
-            "code": f"I-{code}",
-            "name": text,
-            "action_code": code,
-            "node_code": None,
-            "source": "management",
-            "source_reference": "Plan de Trabajo de Gobierno Digital 2020",
-            "unit_of_measure": "percentage",
-            "unit_label": None,
-            "baseline_value": None,
-            "baseline_year": None,
-            "target_value": "100",
-            "accumulation": "constant",
-            "unit_code": None,
-            "contributions": [],
-            "programming": [{"period_end": CUT, "value": "100"}],
-            "illustrative": True,
-        })
+        indicators.append(
+            {
+                "code": f"I-{code}",
+                "name": text,
+                "action_code": code,
+                "node_code": None,
+                "source": "management",
+                "source_reference": "Plan de Trabajo de Gobierno Digital 2020",
+                "unit_of_measure": "percentage",
+                "unit_label": None,
+                "baseline_value": None,
+                "baseline_year": None,
+                "target_value": "100",
+                "accumulation": "constant",
+                "unit_code": None,
+                "contributions": [],
+                "programming": [{"period_end": CUT, "value": "100"}],
+                "illustrative": True,
+            }
+        )
     return actions, indicators
 
 
 _ACTIONS, _INDICATORS = _build()
 
 SEED: dict = {
-    "organization": {"code": "alc-cali", "name": "Alcaldía de Santiago de Cali",
-                     "kind": "alcaldia"},
+    "organization": {
+        "code": "alc-cali",
+        "name": "Alcaldía de Santiago de Cali",
+        "kind": "alcaldia",
+    },
     "units": [
-        {"code": "DATIC",
-         "name": "Departamento Administrativo de Tecnologías de la Información y las "
-                 "Comunicaciones",
-         "acronym": "DATIC"},
+        {
+            "code": "DATIC",
+            "name": "Departamento Administrativo de Tecnologías de la Información y las "
+            "Comunicaciones",
+            "acronym": "DATIC",
+        },
     ],
     "plan": {
         "code": "PTGD-2020",
@@ -161,43 +255,66 @@ SEED: dict = {
         ),
         "levels": ["Plan de trabajo"],
         "axes": [
-            {"code": "component", "name": "Componente", "values": [
-                {"code": "tic_estado", "label": "TIC para el Estado"},
-                {"code": "tic_sociedad", "label": "TIC para la Sociedad"},
-            ]},
-            {"code": "enabler", "name": "Habilitador", "values": [
-                {"code": "arquitectura", "label": "Arquitectura"},
-                {"code": "seguridad_privacidad", "label": "Seguridad y Privacidad"},
-                {"code": "servicios_ciudadanos_digitales",
-                 "label": "Servicios Ciudadanos Digitales"},
-            ]},
-            {"code": "purpose", "name": "Propósito", "values": [
-                {"code": "decisiones_datos", "label": "Toma de decisiones basadas en datos"},
-                {"code": "empoderamiento_ciudadano",
-                 "label": "Empoderamiento ciudadano a través de la consolidación de un estado "
-                          "abierto"},
-            ]},
+            {
+                "code": "component",
+                "name": "Componente",
+                "values": [
+                    {"code": "tic_estado", "label": "TIC para el Estado"},
+                    {"code": "tic_sociedad", "label": "TIC para la Sociedad"},
+                ],
+            },
+            {
+                "code": "enabler",
+                "name": "Habilitador",
+                "values": [
+                    {"code": "arquitectura", "label": "Arquitectura"},
+                    {"code": "seguridad_privacidad", "label": "Seguridad y Privacidad"},
+                    {
+                        "code": "servicios_ciudadanos_digitales",
+                        "label": "Servicios Ciudadanos Digitales",
+                    },
+                ],
+            },
+            {
+                "code": "purpose",
+                "name": "Propósito",
+                "values": [
+                    {"code": "decisiones_datos", "label": "Toma de decisiones basadas en datos"},
+                    {
+                        "code": "empoderamiento_ciudadano",
+                        "label": "Empoderamiento ciudadano a través de la consolidación de un estado "
+                        "abierto",
+                    },
+                ],
+            },
         ],
         "bands": [
             {"lower_bound": "0", "code": "critical", "label": "0% - 40%", "color": "#c62828"},
-            {"lower_bound": "41", "code": "in_process", "label": "41% - 80%",
-             "color": "#f9a825"},
-            {"lower_bound": "81", "code": "finished", "label": "81% - 100%",
-             "color": "#2e7d32"},
+            {"lower_bound": "41", "code": "in_process", "label": "41% - 80%", "color": "#f9a825"},
+            {"lower_bound": "81", "code": "finished", "label": "81% - 100%", "color": "#2e7d32"},
         ],
         "tolerance_pct": "0",
         "cap_at_100": False,
     },
     "nodes": [
-        {"code": "PT-2020", "name": "Plan de Trabajo de Gobierno Digital 2020",
-         "parent_code": None, "order": 1, "weight": "1"},
+        {
+            "code": "PT-2020",
+            "name": "Plan de Trabajo de Gobierno Digital 2020",
+            "parent_code": None,
+            "order": 1,
+            "weight": "1",
+        },
     ],
     "actions": _ACTIONS,
     "indicators": _INDICATORS,
     "budget_allocations": [],
     "cuts": [
-        {"code": "2020-09", "cut_date": CUT, "label": "Informe semestral abril a septiembre 2020",
-         "period_kind": "semiannual"},
+        {
+            "code": "2020-09",
+            "cut_date": CUT,
+            "label": "Informe semestral abril a septiembre 2020",
+            "period_kind": "semiannual",
+        },
     ],
     "measurements": [],
     "followups": [],
@@ -209,8 +326,11 @@ SEED: dict = {
             "reproducible": False,
             "plan": "58",
             "component": {"tic_sociedad": "55", "tic_estado": "59"},
-            "enabler": {"arquitectura": "47", "seguridad_privacidad": "36",
-                        "servicios_ciudadanos_digitales": "88"},
+            "enabler": {
+                "arquitectura": "47",
+                "seguridad_privacidad": "36",
+                "servicios_ciudadanos_digitales": "88",
+            },
             "purpose": {"decisiones_datos": "57", "empoderamiento_ciudadano": "50"},
             "share_of_activities_in_process_pct": "40",
             "share_of_activities_finished_or_near_pct": "35",
@@ -230,7 +350,7 @@ SEED: dict = {
         "actividad los nombra (Arquitectura Empresarial / AE / dominios de arquitectura → "
         "Arquitectura; Seguridad informática → Seguridad y Privacidad; autenticación y carpeta "
         "ciudadana → Servicios Ciudadanos Digitales; las dos actividades “Promover…” → su "
-        "propósito). Ningún componente se asigna. Esas acciones llevan \"illustrative\": True.",
+        'propósito). Ningún componente se asigna. Esas acciones llevan "illustrative": True.',
         "Cifras publicadas (todas “aproximadamente”): plan 58%; TIC para la Sociedad 55%, TIC "
         "para el Estado 59%; Arquitectura 47%, Seguridad y Privacidad 36%, Servicios Ciudadanos "
         "Digitales 88%; Toma de decisiones basadas en datos 57%, Empoderamiento ciudadano 50%; "
