@@ -11,7 +11,7 @@ from sqlmodel import Session
 from app.auth.actor import Actor
 from app.changes import service as changes
 from app.core.db import flush_or_conflict
-from app.core.errors import Conflict, Invalid, NotFound
+from app.core.errors import Conflict, NotFound
 from app.core.models import utcnow
 from app.cuts.models import Cut
 from app.cuts.schemas import CutCreate, CutPublic, CutUpdate
@@ -38,11 +38,7 @@ def get_visible(
 
 
 def _check_date(plan: Plan, cut_date: date) -> None:
-    if not plan.first_year <= cut_date.year <= plan.last_year:
-        raise Invalid(
-            ["cut_date"],
-            f"{cut_date} is outside the plan's years {plan.first_year}-{plan.last_year}",
-        )
+    plan.check_in_years(cut_date, ["cut_date"])
 
 
 def _record(session, actor, plan, cut, operation, before, reason=None) -> None:

@@ -125,11 +125,8 @@ def import_batch(
         if indicator.retired_at is not None:
             reject(f"indicator {indicator.code} is retired")
             continue
-        if not plan.first_year <= item.period_end.year <= plan.last_year:
-            reject(
-                f"period_end {item.period_end} is outside the plan's years "
-                f"{plan.first_year}-{plan.last_year}"
-            )
+        if problem := plan.year_problem(item.period_end):
+            reject(f"period_end {problem}")
             continue
         cut = covering(frozen, item.period_end)
         if cut is not None:

@@ -83,10 +83,7 @@ def _units(session: Session, plan: Plan, refs: list, field: str) -> list[uuid.UU
 
 
 def _check_date(plan: Plan, value: date | None, field: str) -> None:
-    if value is not None and not plan.first_year <= value.year <= plan.last_year:
-        raise Invalid(
-            [field], f"{value} is outside the plan's years {plan.first_year}-{plan.last_year}"
-        )
+    plan.check_in_years(value, [field])
 
 
 def _check_axis_values(plan: Plan, values: dict[str, str]) -> None:
@@ -105,8 +102,7 @@ def _check_axis_values(plan: Plan, values: dict[str, str]) -> None:
 
 def _check_weights_years(plan: Plan, weights: dict[int, object], field: str) -> None:
     for year in weights:
-        if not plan.first_year <= year <= plan.last_year:
-            raise Invalid([field, str(year)], f"{year} is outside the plan's years")
+        plan.check_in_years(year, [field, str(year)])
 
 
 def _retire(obj, retired: bool | None) -> None:
@@ -463,11 +459,7 @@ def replace_programming(
     changes.check_writable(plan, reason)
     seen: set[date] = set()
     for i, item in enumerate(items):
-        if not plan.first_year <= item.period_end.year <= plan.last_year:
-            raise Invalid(
-                [i, "period_end"],
-                f"{item.period_end} is outside the plan's years {plan.first_year}-{plan.last_year}",
-            )
+        plan.check_in_years(item.period_end, [i, "period_end"])
         if item.period_end in seen:
             raise Invalid([i, "period_end"], f"{item.period_end} appears twice")
         seen.add(item.period_end)
@@ -513,8 +505,7 @@ def create_allocation(
     node = _ref(session, Node, plan, data.node_id, data.node_code, "node")
     if (action is None) == (node is None):
         raise Invalid(["action_id"], "an allocation is against exactly one action or one node")
-    if data.year is not None and not plan.first_year <= data.year <= plan.last_year:
-        raise Invalid(["year"], f"{data.year} is outside the plan's years")
+    plan.check_in_years(data.year, ["year"])
     row = BudgetAllocation(
         plan_id=plan.id,
         unit_id=unit_id,
@@ -552,8 +543,7 @@ def update_allocation(
     changes.check_writable(plan, reason)
     before = BudgetAllocationPublic.model_validate(row)
     values = data.model_dump(exclude_unset=True)
-    if values.get("year") is not None and not plan.first_year <= values["year"] <= plan.last_year:
-        raise Invalid(["year"], f"{values['year']} is outside the plan's years")
+    plan.check_in_years(values.get("year"), ["year"])
     row.sqlmodel_update(values)
     repository.save(session, row)
     after = BudgetAllocationPublic.model_validate(row)

@@ -9,6 +9,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlmodel import Field
 
+from app.core.errors import Invalid
 from app.core.models import NUMERIC, TableBase, fk, json_field
 
 _RETIRED = {"default": None, "sa_type": sa.DateTime(timezone=True)}
@@ -39,6 +40,22 @@ class Plan(TableBase, table=True):
     bands: list = json_field(list)
     tolerance_pct: Decimal = Field(default=Decimal(0), sa_type=NUMERIC)
     cap_at_100: bool = Field(default=False)
+
+    def covers_year(self, year: int) -> bool:
+        return self.first_year <= year <= self.last_year
+
+    def year_problem(self, value: date | int) -> str | None:
+        """The one wording of "inside the plan's years": None when `value` is inside."""
+        year = value if isinstance(value, int) else value.year
+        if self.covers_year(year):
+            return None
+        return f"{value} is outside the plan's years {self.first_year}-{self.last_year}"
+
+    def check_in_years(self, value: date | int | None, loc: list[str | int]) -> None:
+        """422 located at `loc` when a date or year falls outside the plan's years."""
+        problem = None if value is None else self.year_problem(value)
+        if problem:
+            raise Invalid(loc, problem)
 
 
 class Node(TableBase, table=True):
