@@ -93,3 +93,5 @@ def platform_admin(actor: ActorDep) -> Actor:
 
 AdminDep = Annotated[Actor, Depends(requires("admin"))]
 PlatformAdminDep = Annotated[Actor, Depends(platform_admin)]
+EditorDep = Annotated[Actor, Depends(requires("admin", "coordinator"))]
+WriterDep = Annotated[Actor, Depends(requires("admin", "coordinator", "reporter"))]

@@ -3,30 +3,23 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Response, status
+from fastapi import APIRouter, Header, Query, Response, status
 
-from app.auth.deps import ActorDep, OptionalActorDep
+from app.auth.deps import EditorDep, OptionalActorDep
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.etag import check_if_match, with_etag
 from app.core.pagination import Page, PageDep, paginate
 from app.cuts import service
+from app.cuts.dependencies import CutDep
 from app.cuts.models import Cut
 from app.cuts.schemas import CutCreate, CutPublic, CutReopen, CutStatus, CutUpdate
-from app.plans.models import Plan
-from app.plans.router import EditorDep, PlanDep
+from app.plans.dependencies import PlanDep
 
 router = APIRouter(
     prefix="/api/v1", tags=["cuts"], responses=problem_responses(400, 401, 404, 413, 422)
 )
 WRITE_ERRORS = problem_responses(403, 409, 412)
-
-
-def visible_cut(cut_id: uuid.UUID, session: SessionDep, actor: ActorDep) -> tuple[Cut, Plan]:
-    return service.get_visible(session, actor, cut_id)
-
-
-CutDep = Annotated[tuple[Cut, Plan], Depends(visible_cut)]
 
 
 @router.get("/plans/{plan_id}/cuts", response_model=Page[CutPublic], name="list_cuts")

@@ -12,15 +12,14 @@ from sqlalchemy import select
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from app.auth.actor import Actor
-from app.auth.deps import ActorDep, requires
+from app.auth.deps import ActorDep, EditorDep, WriterDep
 from app.core.db import SessionDep
 from app.core.errors import DomainError, Invalid, NotFound, UnsupportedMediaType, problem_responses
 from app.core.etag import with_etag
 from app.core.pagination import Page, PageDep, paginate
 from app.core.schemas import InputModel, Name, ShortText
+from app.cuts.dependencies import CutDep
 from app.cuts.models import Cut
-from app.cuts.router import CutDep
 from app.evidence import service as evidence
 from app.evidence.models import Evidence
 from app.evidence.schemas import EvidenceKind, EvidenceLink, EvidencePublic
@@ -33,8 +32,6 @@ router = APIRouter(
     prefix="/api/v1", tags=["follow-ups"], responses=problem_responses(400, 401, 404, 413, 422)
 )
 WRITE_ERRORS = problem_responses(403, 409)
-WriterDep = Annotated[Actor, Depends(requires("admin", "coordinator", "reporter"))]
-ReviewerDep = Annotated[Actor, Depends(requires("admin", "coordinator"))]
 
 
 def _one(session: Session, followup: FollowUp) -> FollowUpPublic:
@@ -102,7 +99,7 @@ def submit_followup(found: CutIndicatorDep, actor: WriterDep, session: SessionDe
     name="approve_followup",
     responses=WRITE_ERRORS,
 )
-def approve_followup(found: CutIndicatorDep, actor: ReviewerDep, session: SessionDep):
+def approve_followup(found: CutIndicatorDep, actor: EditorDep, session: SessionDep):
     cut, _, indicator = found
     return _one(session, service.transition(session, actor, cut, indicator, "approve"))
 
@@ -114,7 +111,7 @@ def approve_followup(found: CutIndicatorDep, actor: ReviewerDep, session: Sessio
     responses=WRITE_ERRORS,
 )
 def return_followup(
-    found: CutIndicatorDep, actor: ReviewerDep, data: FollowUpReturn, session: SessionDep
+    found: CutIndicatorDep, actor: EditorDep, data: FollowUpReturn, session: SessionDep
 ):
     cut, _, indicator = found
     return _one(session, service.transition(session, actor, cut, indicator, "return", data.comment))

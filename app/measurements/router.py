@@ -6,20 +6,18 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from app.auth.actor import Actor
-from app.auth.deps import requires
+from app.auth.deps import WriterDep
 from app.core.db import SessionDep
 from app.core.errors import UnsupportedMediaType, problem_responses
 from app.core.idempotency import IdempotencyHeader, body_digest, remember, replay
 from app.core.pagination import Page, PageDep, paginate
 from app.measurements import service
 from app.measurements.schemas import ImportSummary, MeasurementBatch, MeasurementPublic
-from app.plans.router import IndicatorDep, PlanDep
+from app.plans.dependencies import IndicatorDep, PlanDep
 
 router = APIRouter(
     prefix="/api/v1", tags=["measurements"], responses=problem_responses(400, 401, 404, 413, 422)
 )
-ReporterDep = Annotated[Actor, Depends(requires("admin", "coordinator", "reporter"))]
 
 
 async def json_body(request: Request) -> bytes:
@@ -43,7 +41,7 @@ async def json_body(request: Request) -> bytes:
 )
 def import_measurements(
     plan: PlanDep,
-    actor: ReporterDep,
+    actor: WriterDep,
     body: Annotated[bytes, Depends(json_body)],
     session: SessionDep,
     request: Request,

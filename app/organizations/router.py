@@ -1,9 +1,8 @@
 """HTTP routes of organizations."""
 
-import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Response, status
+from fastapi import APIRouter, Header, Query, Response, status
 
 from app.auth.deps import ActorDep, AdminDep, PlatformAdminDep
 from app.core.db import SessionDep
@@ -12,7 +11,7 @@ from app.core.etag import check_if_match, with_etag
 from app.core.pagination import Page, PageDep
 from app.core.schemas import CODE_PATTERN, TEXT_PATTERN
 from app.organizations import service
-from app.organizations.models import Organization
+from app.organizations.dependencies import OrganizationDep
 from app.organizations.schemas import OrganizationCreate, OrganizationPublic, OrganizationUpdate
 
 router = APIRouter(
@@ -20,16 +19,6 @@ router = APIRouter(
     tags=["organizations"],
     responses=problem_responses(400, 401, 413, 422),
 )
-
-
-def valid_organization(
-    organization_id: uuid.UUID, session: SessionDep, actor: ActorDep
-) -> Organization:
-    actor.check_sees(organization_id, "organization", organization_id)
-    return service.get(session, organization_id)
-
-
-OrganizationDep = Annotated[Organization, Depends(valid_organization)]
 
 
 @router.get("", response_model=Page[OrganizationPublic], name="list_organizations")

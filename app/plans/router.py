@@ -6,19 +6,25 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Header, Query, Response, status
+from fastapi import APIRouter, Body, Header, Query, Response, status
 from sqlmodel import Session
 
-from app.auth.actor import Actor
-from app.auth.deps import ActorDep, OptionalActorDep, requires
+from app.auth.deps import ActorDep, EditorDep, OptionalActorDep
 from app.changes import service as changes
 from app.core.db import SessionDep
-from app.core.errors import NotFound, problem_responses
+from app.core.errors import problem_responses
 from app.core.etag import check_if_match, with_etag
 from app.core.pagination import Page, PageDep, paginate
 from app.core.schemas import CODE_PATTERN, LINE_PATTERN
 from app.plans import elements, repository, service
-from app.plans.models import Action, BudgetAllocation, Indicator, Node, Plan
+from app.plans.dependencies import (
+    ActionDep,
+    AllocationDep,
+    IndicatorDep,
+    NodeDep,
+    PlanDep,
+)
+from app.plans.models import Action, Indicator, Node, Plan
 from app.plans.schemas import (
     ActionCreate,
     ActionPublic,
@@ -50,7 +56,6 @@ router = APIRouter(
 )
 WRITE_ERRORS = problem_responses(403, 409, 412)
 
-EditorDep = Annotated[Actor, Depends(requires("admin", "coordinator"))]
 ReasonQuery = Annotated[
     str | None,
     Query(
@@ -61,43 +66,6 @@ ReasonQuery = Annotated[
 ]
 IfMatch = Annotated[str | None, Header()]
 Retired = Annotated[bool, Query(description="Include retired elements")]
-
-
-def visible_plan(plan_id: uuid.UUID, session: SessionDep, actor: ActorDep) -> Plan:
-    return service.get_visible(session, actor, plan_id)
-
-
-PlanDep = Annotated[Plan, Depends(visible_plan)]
-
-
-def _load(session: Session, actor: Actor, model, what: str, obj_id: uuid.UUID):
-    """An element and its plan; another organization's answers 404 like a missing one."""
-    obj, plan = repository.with_plan(session, model, obj_id)
-    if obj is None or not actor.sees(plan.organization_id):
-        raise NotFound(what, obj_id)
-    return obj, plan
-
-
-def visible_node(node_id: uuid.UUID, session: SessionDep, actor: ActorDep):
-    return _load(session, actor, Node, "node", node_id)
-
-
-def visible_action(action_id: uuid.UUID, session: SessionDep, actor: ActorDep):
-    return _load(session, actor, Action, "action", action_id)
-
-
-def visible_indicator(indicator_id: uuid.UUID, session: SessionDep, actor: ActorDep):
-    return _load(session, actor, Indicator, "indicator", indicator_id)
-
-
-def visible_allocation(allocation_id: uuid.UUID, session: SessionDep, actor: ActorDep):
-    return _load(session, actor, BudgetAllocation, "budget allocation", allocation_id)
-
-
-NodeDep = Annotated[tuple[Node, Plan], Depends(visible_node)]
-ActionDep = Annotated[tuple[Action, Plan], Depends(visible_action)]
-IndicatorDep = Annotated[tuple[Indicator, Plan], Depends(visible_indicator)]
-AllocationDep = Annotated[tuple[BudgetAllocation, Plan], Depends(visible_allocation)]
 
 
 def _indicator(session: Session, plan: Plan, indicator: Indicator) -> IndicatorPublic:

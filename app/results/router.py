@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import uuid
 from decimal import Decimal
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Path, Query
 
-from app.auth.deps import ActorDep, OptionalActorDep
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.schemas import CODE_PATTERN
-from app.cuts import service as cuts_service
-from app.cuts.models import Cut
-from app.plans.models import Plan
-from app.plans.router import PlanDep
+from app.cuts.dependencies import CutDep, PublicCutDep
+from app.plans.dependencies import PlanDep
 from app.results import service
 from app.results.schemas import (
     Alerts,
@@ -30,18 +26,6 @@ from app.results.schemas import (
 router = APIRouter(prefix="/api/v1", tags=["results"], responses=problem_responses(401, 404, 422))
 
 
-def visible_cut(cut_id: uuid.UUID, session: SessionDep, actor: ActorDep) -> tuple[Cut, Plan]:
-    """A cut and its plan; another organization's answers 404 like a missing one."""
-    return cuts_service.get_visible(session, actor, cut_id)
-
-
-def public_cut(cut_id: uuid.UUID, session: SessionDep, actor: OptionalActorDep) -> tuple[Cut, Plan]:
-    """As `visible_cut`, and anonymously a published cut (what portals show)."""
-    return cuts_service.get_visible(session, actor, cut_id, public_ok=True)
-
-
-CutDep = Annotated[tuple[Cut, Plan], Depends(visible_cut)]
-PublicCutDep = Annotated[tuple[Cut, Plan], Depends(public_cut)]
 LagThreshold = Annotated[
     Decimal,
     Query(

@@ -11,7 +11,7 @@ from app.core.errors import problem_responses
 from app.core.etag import check_if_match, with_etag
 from app.core.pagination import Page, PageDep
 from app.core.schemas import CODE_PATTERN, TEXT_PATTERN
-from app.organizations.router import OrganizationDep
+from app.organizations.dependencies import OrganizationDep
 from app.units import service
 from app.units.models import Unit
 from app.units.schemas import UnitCreate, UnitPublic, UnitUpdate

@@ -11,7 +11,7 @@ from app.core.db import SessionDep
 from app.core.errors import problem, problem_responses
 from app.core.etag import check_if_match, with_etag
 from app.core.pagination import Page, PageDep
-from app.organizations.router import OrganizationDep
+from app.organizations.dependencies import OrganizationDep
 from app.users import service
 from app.users.models import User
 from app.users.schemas import (
