@@ -8,8 +8,6 @@ from sqlmodel import Field
 
 from app.core.models import TableBase, fk
 
-KINDS = ("acta", "attendance_list", "photo", "official_letter", "document", "link", "other")
-
 
 class Evidence(TableBase, table=True):
     __tablename__ = "evidence"

@@ -240,10 +240,6 @@ def budget_stmt(plan_id: uuid.UUID, **filters) -> Select:
     return stmt.order_by(BudgetAllocation.created_at, BudgetAllocation.id)
 
 
-def budget_of(session: Session, plan_id: uuid.UUID) -> list[BudgetAllocation]:
-    return list(session.execute(budget_stmt(plan_id)).scalars())
-
-
 def responsible_units(session: Session, indicators: list[Indicator]) -> dict:
     """The units answering for each indicator: its own, else its action's."""
     action_ids = {i.action_id for i in indicators if i.action_id and not i.unit_id}
