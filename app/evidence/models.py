@@ -20,7 +20,7 @@ class Evidence(TableBase, table=True):
         ),
     )
 
-    followup_id: uuid.UUID = fk("followups.id")
+    followup_id: uuid.UUID = fk("followups.id", ondelete="CASCADE")
     kind: str = Field(max_length=30)
     title: str = Field(max_length=300)
     evidence_date: date | None = None

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
+from datetime import date, datetime
 
 from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql import Select
 from sqlmodel import Session
 
@@ -15,6 +17,7 @@ from app.plans.models import (
     Action,
     ActionUnit,
     BudgetAllocation,
+    ChangeRecord,
     Contribution,
     Indicator,
     Node,
@@ -252,3 +255,81 @@ def responsible_units(session: Session, indicators: list[Indicator]) -> dict:
         ):
             units.setdefault(action_id, set()).add(unit_id)
     return {i.id: ({i.unit_id} if i.unit_id else units.get(i.action_id, set())) for i in indicators}
+
+
+# --- checks before a change --------------------------------------------------------------
+
+
+def count_in(session: Session, column: InstrumentedAttribute, ids: Collection) -> int:
+    """How many rows of the column's table have the column in `ids` (0 for no ids)."""
+    if not ids:
+        return 0
+    return session.execute(
+        select(func.count()).select_from(column.class_).where(column.in_(ids))
+    ).scalar_one()
+
+
+def deepest_level(session: Session, plan_id: uuid.UUID) -> int | None:
+    return session.execute(select(func.max(Node.level)).where(Node.plan_id == plan_id)).scalar_one()
+
+
+def actions_outside(session: Session, plan_id: uuid.UUID, lo: date, hi: date) -> int:
+    """Actions of the plan starting before `lo` or due after `hi`."""
+    return session.execute(
+        select(func.count())
+        .select_from(Action)
+        .where(Action.plan_id == plan_id, or_(Action.start_date < lo, Action.due_date > hi))
+    ).scalar_one()
+
+
+def classified(session: Session, model, plan_id: uuid.UUID) -> list[tuple[str, dict]]:
+    """(code, axis_values) of the plan's actions or indicators that have axis values."""
+    return [
+        (code, values)
+        for code, values in session.execute(
+            select(model.code, model.axis_values).where(
+                model.plan_id == plan_id, model.axis_values != {}
+            )
+        )
+    ]
+
+
+def ids_where_in(session: Session, column: InstrumentedAttribute, ids: Collection) -> set:
+    """Ids of the rows of the column's table whose column is in `ids`."""
+    if not ids:
+        return set()
+    model = column.class_
+    return set(session.execute(select(model.id).where(column.in_(ids))).scalars())
+
+
+# --- deletion ----------------------------------------------------------------------------
+
+
+def delete_by_id(session: Session, model, obj_id: uuid.UUID) -> None:
+    """Delete one row; the foreign keys' ON DELETE CASCADE take along what hangs from it."""
+    session.execute(delete(model).where(model.id == obj_id))
+    # Objects of deleted rows may sit in the session: forget them all.
+    session.expire_all()
+
+
+# --- the change log ----------------------------------------------------------------------
+
+
+def changes_stmt(
+    plan_id: uuid.UUID,
+    *,
+    entity: str | None,
+    entity_id: uuid.UUID | None,
+    since: datetime | None,
+    until: datetime | None,
+) -> Select:
+    stmt = select(ChangeRecord).where(ChangeRecord.plan_id == plan_id)
+    if entity is not None:
+        stmt = stmt.where(ChangeRecord.entity == entity)
+    if entity_id is not None:
+        stmt = stmt.where(ChangeRecord.entity_id == entity_id)
+    if since is not None:
+        stmt = stmt.where(ChangeRecord.at >= since)
+    if until is not None:
+        stmt = stmt.where(ChangeRecord.at < until)
+    return stmt.order_by(ChangeRecord.at, ChangeRecord.id)

@@ -10,13 +10,12 @@ from fastapi import APIRouter, Body, Header, Query, Response, status
 from sqlmodel import Session
 
 from app.auth.deps import ActorDep, EditorDep, OptionalActorDep
-from app.changes import service as changes
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.etag import check_if_match, with_etag
 from app.core.pagination import Page, PageDep, paginate
 from app.core.schemas import CODE_PATTERN, LINE_PATTERN
-from app.plans import elements, repository, service
+from app.plans import elements, public, repository, service
 from app.plans.dependencies import (
     ActionDep,
     AllocationDep,
@@ -69,11 +68,11 @@ Retired = Annotated[bool, Query(description="Include retired elements")]
 
 
 def _indicator(session: Session, plan: Plan, indicator: Indicator) -> IndicatorPublic:
-    return service.indicators_public(session, plan, [indicator])[0]
+    return public.indicators_public(session, plan, [indicator])[0]
 
 
 def _action(session: Session, action: Action) -> ActionPublic:
-    return service.actions_public(session, [action])[0]
+    return public.actions_public(session, [action])[0]
 
 
 # --- plans -------------------------------------------------------------------------------
@@ -181,7 +180,9 @@ def list_plan_changes(
     since: Annotated[datetime | None, Query(description="From this instant (inclusive)")] = None,
     until: Annotated[datetime | None, Query(description="Before this instant")] = None,
 ):
-    stmt = changes.list_stmt(plan.id, entity=entity, entity_id=entity_id, since=since, until=until)
+    stmt = repository.changes_stmt(
+        plan.id, entity=entity, entity_id=entity_id, since=since, until=until
+    )
     items, total = paginate(session, stmt, page)
     return Page(items=[ChangePublic.model_validate(c) for c in items], total=total)
 
@@ -202,7 +203,7 @@ def list_nodes(
         Node, plan.id, include_retired=include_retired, parent_id=parent_id, level=level
     )
     items, total = paginate(session, stmt, page)
-    return Page(items=[service.node_public(n, plan) for n in items], total=total)
+    return Page(items=[public.node_public(n, plan) for n in items], total=total)
 
 
 @router.post(
@@ -222,13 +223,13 @@ def create_node(
 ):
     node = elements.create_node(session, actor, plan, data, reason)
     response.headers["Location"] = f"/api/v1/nodes/{node.id}"
-    return with_etag(response, service.node_public(node, plan))
+    return with_etag(response, public.node_public(node, plan))
 
 
 @router.get("/nodes/{node_id}", response_model=NodePublic, name="get_node")
 def get_node(found: NodeDep, response: Response):
     node, plan = found
-    return with_etag(response, service.node_public(node, plan))
+    return with_etag(response, public.node_public(node, plan))
 
 
 @router.patch(
@@ -244,9 +245,9 @@ def update_node(
     if_match: IfMatch = None,
 ):
     node, plan = found
-    check_if_match(if_match, service.node_public(node, plan))
+    check_if_match(if_match, public.node_public(node, plan))
     node = elements.update_node(session, actor, plan, node, data, reason)
-    return with_etag(response, service.node_public(node, plan))
+    return with_etag(response, public.node_public(node, plan))
 
 
 @router.delete(
@@ -260,7 +261,7 @@ def delete_node(
     if_match: IfMatch = None,
 ):
     node, plan = found
-    before = service.node_public(node, plan)
+    before = public.node_public(node, plan)
     check_if_match(if_match, before)
     return DeletionSummary(
         deleted=elements.delete_element(session, actor, plan, "node", node, before, reason)
@@ -282,7 +283,7 @@ def list_actions(
         Action, plan.id, include_retired=include_retired, node_id=node_id
     )
     items, total = paginate(session, stmt, page)
-    return Page(items=service.actions_public(session, items), total=total)
+    return Page(items=public.actions_public(session, items), total=total)
 
 
 @router.post(
@@ -378,7 +379,7 @@ def list_indicators(
         code=code,
     )
     items, total = paginate(session, stmt, page)
-    return Page(items=service.indicators_public(session, plan, items), total=total)
+    return Page(items=public.indicators_public(session, plan, items), total=total)
 
 
 @router.post(
@@ -456,7 +457,7 @@ def _programming(session: Session, plan: Plan, indicator: Indicator) -> Programm
     return ProgrammingPublic(
         indicator_id=indicator.id,
         items=[ProgrammingOut.model_validate(p) for p in items],
-        annual=service.annual(indicator.accumulation, items, plan.first_year, plan.last_year),
+        annual=public.annual(indicator.accumulation, items, plan.first_year, plan.last_year),
     )
 
 
