@@ -70,3 +70,11 @@ def indicators_public(
         )
         for i in indicators
     ]
+
+
+def action_public(session: Session, action: Action) -> ActionPublic:
+    return actions_public(session, [action])[0]
+
+
+def indicator_public(session: Session, plan: Plan, indicator: Indicator) -> IndicatorPublic:
+    return indicators_public(session, plan, [indicator])[0]

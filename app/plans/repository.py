@@ -13,6 +13,7 @@ from sqlalchemy.sql import Select
 from sqlmodel import Session
 
 from app.core.db import flush_or_conflict
+from app.core.pagination import PageParams, paginate
 from app.plans.models import (
     Action,
     ActionUnit,
@@ -74,6 +75,10 @@ def plans_stmt(
     return stmt
 
 
+def page_of_plans(session: Session, page: PageParams, **filters) -> tuple[list[Plan], int]:
+    return paginate(session, plans_stmt(**filters), page)
+
+
 def elements_stmt(model, plan_id: uuid.UUID, *, include_retired: bool, **filters) -> Select:
     stmt = select(model).where(model.plan_id == plan_id)
     if not include_retired:
@@ -82,6 +87,20 @@ def elements_stmt(model, plan_id: uuid.UUID, *, include_retired: bool, **filters
         if value is not None:
             stmt = stmt.where(getattr(model, name) == value)
     return stmt.order_by(model.order, model.code, model.id)
+
+
+def page_of_elements(
+    session: Session,
+    model,
+    plan_id: uuid.UUID,
+    page: PageParams,
+    *,
+    include_retired: bool,
+    **filters,
+) -> tuple[list, int]:
+    """One page of the plan's nodes, actions or indicators, filtered by equal columns."""
+    stmt = elements_stmt(model, plan_id, include_retired=include_retired, **filters)
+    return paginate(session, stmt, page)
 
 
 def by_code(session: Session, model, plan_id: uuid.UUID, code: str):
@@ -243,6 +262,12 @@ def budget_stmt(plan_id: uuid.UUID, **filters) -> Select:
     return stmt.order_by(BudgetAllocation.created_at, BudgetAllocation.id)
 
 
+def page_of_allocations(
+    session: Session, plan_id: uuid.UUID, page: PageParams, **filters
+) -> tuple[list[BudgetAllocation], int]:
+    return paginate(session, budget_stmt(plan_id, **filters), page)
+
+
 def responsible_units(session: Session, indicators: list[Indicator]) -> dict:
     """The units answering for each indicator: its own, else its action's."""
     action_ids = {i.action_id for i in indicators if i.action_id and not i.unit_id}
@@ -333,3 +358,9 @@ def changes_stmt(
     if until is not None:
         stmt = stmt.where(ChangeRecord.at < until)
     return stmt.order_by(ChangeRecord.at, ChangeRecord.id)
+
+
+def page_of_changes(
+    session: Session, plan_id: uuid.UUID, page: PageParams, **filters
+) -> tuple[list[ChangeRecord], int]:
+    return paginate(session, changes_stmt(plan_id, **filters), page)

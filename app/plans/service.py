@@ -11,17 +11,24 @@ from sqlmodel import Session
 from app.auth.actor import Actor
 from app.compute.retirement import without_retired
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
-from app.core.pagination import PageParams, paginate
+from app.core.pagination import PageParams
 from app.cuts import repository as cuts
 from app.plans import changes, repository
 from app.plans.models import Action, Indicator, Node, Plan
-from app.plans.public import actions_public, indicators_public, node_public
+from app.plans.public import actions_public, annual, indicators_public, node_public
 from app.plans.schemas import (
     DEFAULT_BAND_BODIES,
+    ActionPublic,
+    BudgetAllocationPublic,
+    ChangePublic,
+    IndicatorPublic,
+    NodePublic,
     PlanCreate,
     PlanPublic,
     PlanTree,
     PlanUpdate,
+    ProgrammingOut,
+    ProgrammingPublic,
     TreeAction,
     TreeIndicator,
     TreeNode,
@@ -55,10 +62,15 @@ def list_(
         if organization_id not in (None, actor.organization_id):
             return [], 0
         organization_id = actor.organization_id
-    stmt = repository.plans_stmt(
-        organization_id=organization_id, kind=kind, status=status, year=year, code=code
+    return repository.page_of_plans(
+        session,
+        page,
+        organization_id=organization_id,
+        kind=kind,
+        status=status,
+        year=year,
+        code=code,
     )
-    return paginate(session, stmt, page)
 
 
 def create(session: Session, actor: Actor, data: PlanCreate) -> Plan:
@@ -178,6 +190,59 @@ def delete_plan(session: Session, actor: Actor, plan: Plan) -> dict[str, int]:
     }
     repository.delete_by_id(session, Plan, plan.id)
     return counts
+
+
+# --- lists of a plan's elements -----------------------------------------------------------
+
+
+def list_changes(
+    session: Session, plan: Plan, page: PageParams, **filters
+) -> tuple[list[ChangePublic], int]:
+    items, total = repository.page_of_changes(session, plan.id, page, **filters)
+    return [ChangePublic.model_validate(c) for c in items], total
+
+
+def list_nodes(
+    session: Session, plan: Plan, page: PageParams, *, include_retired: bool, **filters
+) -> tuple[list[NodePublic], int]:
+    items, total = repository.page_of_elements(
+        session, Node, plan.id, page, include_retired=include_retired, **filters
+    )
+    return [node_public(n, plan) for n in items], total
+
+
+def list_actions(
+    session: Session, plan: Plan, page: PageParams, *, include_retired: bool, **filters
+) -> tuple[list[ActionPublic], int]:
+    items, total = repository.page_of_elements(
+        session, Action, plan.id, page, include_retired=include_retired, **filters
+    )
+    return actions_public(session, items), total
+
+
+def list_indicators(
+    session: Session, plan: Plan, page: PageParams, *, include_retired: bool, **filters
+) -> tuple[list[IndicatorPublic], int]:
+    items, total = repository.page_of_elements(
+        session, Indicator, plan.id, page, include_retired=include_retired, **filters
+    )
+    return indicators_public(session, plan, items), total
+
+
+def list_allocations(
+    session: Session, plan: Plan, page: PageParams, **filters
+) -> tuple[list[BudgetAllocationPublic], int]:
+    items, total = repository.page_of_allocations(session, plan.id, page, **filters)
+    return [BudgetAllocationPublic.model_validate(b) for b in items], total
+
+
+def programming_public(session: Session, plan: Plan, indicator: Indicator) -> ProgrammingPublic:
+    items = repository.programming(session, [indicator.id]).get(indicator.id, [])
+    return ProgrammingPublic(
+        indicator_id=indicator.id,
+        items=[ProgrammingOut.model_validate(p) for p in items],
+        annual=annual(indicator.accumulation, items, plan.first_year, plan.last_year),
+    )
 
 
 # --- the nested tree ---------------------------------------------------------------------
