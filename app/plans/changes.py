@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from app.auth.actor import Actor
 from app.core.errors import Conflict, Invalid
+from app.plans import repository
 from app.plans.models import ChangeRecord, Plan
 
 _VOLATILE = {"created_at", "updated_at"}
@@ -51,7 +52,7 @@ def record(
     """Log one change; after approval each recorded change raises the plan's version."""
     if plan.status != "draft" if bump is None else bump:
         plan.version += 1
-        session.add(plan)
+        repository.add(session, plan)
     row = ChangeRecord(
         plan_id=plan.id,
         actor_id=actor.user_id,
@@ -65,5 +66,5 @@ def record(
         reason=reason.strip() if reason else None,
         plan_version=plan.version,
     )
-    session.add(row)
+    repository.add(session, row)
     return row

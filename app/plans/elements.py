@@ -552,7 +552,7 @@ def delete_allocation(
 ) -> None:
     changes.check_writable(plan, reason)
     before = BudgetAllocationPublic.model_validate(row)
-    session.delete(row)
+    repository.delete(session, row)
     repository.save(session, plan)
     changes.record(
         session,

@@ -7,7 +7,8 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from datetime import date, datetime
 
-from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy import delete as delete_stmt
+from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql import Select
 from sqlmodel import Session
@@ -39,6 +40,15 @@ def save(session: Session, obj):
     session.add(obj)
     flush_or_conflict(session, CONFLICTS)
     return obj
+
+
+def add(session: Session, obj) -> None:
+    """Add to the unit of work, flushed with the next statement (no constraint to report)."""
+    session.add(obj)
+
+
+def delete(session: Session, obj) -> None:
+    session.delete(obj)
 
 
 def get(session: Session, model, obj_id: uuid.UUID):
@@ -171,7 +181,7 @@ def action_units(
 
 
 def set_action_units(session: Session, action: Action, unit_ids: list[uuid.UUID]) -> None:
-    session.execute(delete(ActionUnit).where(ActionUnit.action_id == action.id))
+    session.execute(delete_stmt(ActionUnit).where(ActionUnit.action_id == action.id))
     if unit_ids:
         session.execute(
             insert(ActionUnit),
@@ -213,7 +223,7 @@ def contributions(
 
 
 def set_contributions(session: Session, indicator: Indicator, rows: list[dict]) -> None:
-    session.execute(delete(Contribution).where(Contribution.indicator_id == indicator.id))
+    session.execute(delete_stmt(Contribution).where(Contribution.indicator_id == indicator.id))
     if rows:
         session.execute(
             insert(Contribution),
@@ -231,7 +241,7 @@ def programming(
 
 
 def replace_programming(session: Session, indicator: Indicator, items: list[dict]) -> None:
-    session.execute(delete(Programming).where(Programming.indicator_id == indicator.id))
+    session.execute(delete_stmt(Programming).where(Programming.indicator_id == indicator.id))
     if items:
         session.execute(
             insert(Programming),
@@ -332,7 +342,7 @@ def ids_where_in(session: Session, column: InstrumentedAttribute, ids: Collectio
 
 def delete_by_id(session: Session, model, obj_id: uuid.UUID) -> None:
     """Delete one row; the foreign keys' ON DELETE CASCADE take along what hangs from it."""
-    session.execute(delete(model).where(model.id == obj_id))
+    session.execute(delete_stmt(model).where(model.id == obj_id))
     # Objects of deleted rows may sit in the session: forget them all.
     session.expire_all()
 
