@@ -194,9 +194,9 @@ class ChangeRecord(TableBase, table=True):
     __table_args__ = (sa.Index("ix_change_records_plan_at", "plan_id", "at"),)
 
     plan_id: uuid.UUID = fk("plans.id", ondelete="CASCADE", index=False)
+    at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
     actor_id: uuid.UUID | None = fk("users.id", nullable=True, ondelete="SET NULL", index=False)
     actor_username: str = Field(max_length=80)
-    at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
     entity: str = Field(max_length=40)
     entity_id: uuid.UUID = Field(sa_type=sa.Uuid)
     entity_code: str | None = Field(default=None, max_length=40)
