@@ -21,7 +21,6 @@ from app.plans import changes, repository
 from app.plans.models import (
     Action,
     BudgetAllocation,
-    Contribution,
     Indicator,
     Node,
     Plan,
@@ -614,12 +613,11 @@ def delete_element(
     changes.check_writable(plan, reason)
     node_ids, action_ids, indicator_ids = _subtree(session, plan, kind, obj.id)
     count = repository.count_in
-    to_nodes = count(session, Contribution.node_id, node_ids)
     counts = {
         "nodes": len(node_ids),
         "actions": len(action_ids),
         "indicators": len(indicator_ids),
-        "contributions": count(session, Contribution.indicator_id, indicator_ids) + to_nodes,
+        "contributions": repository.count_contributions(session, indicator_ids, node_ids),
         "programming": count(session, Programming.indicator_id, indicator_ids),
         "budget_allocations": count(session, BudgetAllocation.node_id, node_ids)
         + count(session, BudgetAllocation.action_id, action_ids),
@@ -630,9 +628,8 @@ def delete_element(
         own = {"node": "nodes", "action": "actions", "indicator": "indicators"}[kind]
         others = {k: v - (1 if k == own else 0) for k, v in counts.items()}
         if kind == "indicator":
-            # Its own default contribution and programming belong to it.
-            others["contributions"] = to_nodes
-            others["programming"] = 0
+            # Its own contributions and programming belong to it.
+            others["contributions"] = others["programming"] = 0
         blocking = {k: v for k, v in others.items() if v}
         if blocking:
             detail = ", ".join(f"{v} {k}" for k, v in blocking.items())

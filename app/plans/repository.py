@@ -304,6 +304,24 @@ def count_in(session: Session, column: InstrumentedAttribute, ids: Collection) -
     ).scalar_one()
 
 
+def count_contributions(
+    session: Session, indicator_ids: Collection[uuid.UUID], node_ids: Collection[uuid.UUID]
+) -> int:
+    """Contributions of the indicators or to the nodes (each counted once)."""
+    if not indicator_ids and not node_ids:
+        return 0
+    return session.execute(
+        select(func.count())
+        .select_from(Contribution)
+        .where(
+            or_(
+                Contribution.indicator_id.in_(indicator_ids),
+                Contribution.node_id.in_(node_ids),
+            )
+        )
+    ).scalar_one()
+
+
 def deepest_level(session: Session, plan_id: uuid.UUID) -> int | None:
     return session.execute(select(func.max(Node.level)).where(Node.plan_id == plan_id)).scalar_one()
 

@@ -499,3 +499,31 @@ def test_an_approved_plans_indicator_with_measurements_is_not_deleted(client, pl
         "it is not deleted. Retire it instead (PATCH with retired: true)."
     )
     assert count(session, Indicator) == 1
+
+
+def test_a_deleted_contribution_is_counted_once(client, plan):
+    base = f"/api/v1/plans/{plan['id']}"
+    oe1 = client.post(f"{base}/nodes", json={"code": "OE1", "name": "O"}).json()
+    client.post(f"{base}/nodes", json={"code": "OE2", "name": "O"})
+    r = client.post(
+        f"{base}/indicators",
+        json={
+            "code": "M1",
+            "name": "m",
+            "node_code": "OE1",
+            "contributions": [{"node_code": "OE1"}, {"node_code": "OE2", "weight": 2}],
+        },
+    )
+    assert r.status_code == 201, r.text
+    r = client.delete(f"/api/v1/nodes/{oe1['id']}")
+    assert r.json()["deleted"] == {
+        "nodes": 1,
+        "actions": 0,
+        "indicators": 1,
+        "contributions": 2,
+        "programming": 0,
+        "budget_allocations": 0,
+        "measurements": 0,
+        "followups": 0,
+    }
+    assert client.get(f"{base}/tree").json()["nodes"][0]["code"] == "OE2"
