@@ -85,6 +85,7 @@ class Structure:
 
 
 def tree_order(nodes: list[Row]) -> list[Row]:
+    """Depth first: each node right before its subtree, siblings in their given order."""
     children: dict[uuid.UUID | None, list[Row]] = defaultdict(list)
     for node in nodes:
         children[node.parent_id].append(node)
