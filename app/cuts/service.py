@@ -9,12 +9,12 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from app.auth.actor import Actor
-from app.changes import service as changes
 from app.core.db import flush_or_conflict
 from app.core.errors import Conflict, NotFound
 from app.core.models import utcnow
 from app.cuts.models import Cut
 from app.cuts.schemas import CutCreate, CutPublic, CutUpdate
+from app.plans import changes
 from app.plans.models import Plan
 
 CONFLICTS = {"uq_cuts_plan_id_code": "A cut with this code already exists in the plan."}
