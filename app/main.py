@@ -27,6 +27,7 @@ from app.results.router import router as results_router
 from app.units.router import router as units_router
 from app.users.router import auth_router
 from app.users.router import router as users_router
+from app.users.service import actor_for_token
 
 ROUTERS = [
     health_router,
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.actor_for_token = actor_for_token  # for app.auth.deps, which cannot import users
     app.state.storage = LocalStorage(settings.evidence_dir or settings.data_dir / "evidence")
     app.state.owns_engine = engine is None
     if engine is None and settings.database_url:
