@@ -17,6 +17,7 @@ from app.core.logging import configure_logging
 from app.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from app.core.query import forbid_unknown_query_params
 from app.cuts.router import router as cuts_router
+from app.evidence.router import router as evidence_router
 from app.evidence.storage import LocalStorage
 from app.followups.router import router as followups_router
 from app.health.router import router as health_router
@@ -39,6 +40,7 @@ ROUTERS = [
     cuts_router,
     measurements_router,
     followups_router,
+    evidence_router,
     results_router,
 ]
 
