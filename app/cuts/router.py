@@ -1,17 +1,16 @@
 """HTTP routes of cuts: listed and created under their plan, then closed, reopened, published."""
 
-import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response, status
 
-from app.auth.deps import EditorDep, OptionalActorDep
+from app.auth.deps import EditorDep
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.etag import check_if_match, with_etag
 from app.core.pagination import Page, PageDep
 from app.cuts import service
-from app.cuts.dependencies import CutDep
+from app.cuts.dependencies import CutDep, PublicCutDep
 from app.cuts.schemas import CutCreate, CutPublic, CutReopen, CutStatus, CutUpdate
 from app.plans.dependencies import PlanDep
 
@@ -54,9 +53,8 @@ def create_cut(
     name="get_cut",
     description="Public (no token) once the cut is published.",
 )
-def get_cut(cut_id: uuid.UUID, session: SessionDep, actor: OptionalActorDep, response: Response):
-    cut, _ = service.get_visible(session, actor, cut_id, public_ok=True)
-    return with_etag(response, CutPublic.model_validate(cut))
+def get_cut(found: PublicCutDep, response: Response):
+    return with_etag(response, CutPublic.model_validate(found[0]))
 
 
 @router.patch("/cuts/{cut_id}", response_model=CutPublic, name="update_cut", responses=WRITE_ERRORS)
