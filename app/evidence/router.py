@@ -119,7 +119,7 @@ def add_evidence(
     found: CutIndicatorDep,
     actor: WriterDep,
     followup: FollowUpDep,
-    _: Annotated[None, Depends(multipart_only)],
+    _multipart: Annotated[None, Depends(multipart_only)],  # after the 401/403/404 checks
     form: Annotated[EvidenceFileForm, Form(media_type="multipart/form-data")],
     session: SessionDep,
     storage: StorageDep,
@@ -191,5 +191,4 @@ def download_evidence(found: EvidenceDep, storage: StorageDep):
     responses=WRITE_ERRORS,
 )
 def delete_evidence(found: EvidenceDep, actor: WriterDep, session: SessionDep, storage: StorageDep):
-    row, followup, cut, _, indicator = found
-    service.delete(session, storage, actor, cut, indicator, followup, row)
+    service.delete(session, storage, actor, found)

@@ -55,9 +55,10 @@ class Located(NamedTuple):
 def get_visible(session: Session, actor: Actor, evidence_id: uuid.UUID) -> Located:
     """Evidence and its context; another organization's answers 404 like a missing one."""
     row = repository.with_context(session, evidence_id)
-    if row is None or not actor.sees(row[3].organization_id):
+    found = Located(*row) if row else None
+    if found is None or not actor.sees(found.plan.organization_id):
         raise NotFound("evidence", evidence_id)
-    return Located(*row)
+    return found
 
 
 def list_(session: Session, followup: FollowUp, page: PageParams) -> tuple[list[Evidence], int]:
@@ -175,15 +176,9 @@ def _forget(session: Session, storage: Storage, sha: str) -> None:
         storage.delete(sha)
 
 
-def delete(
-    session: Session,
-    storage: Storage,
-    actor: Actor,
-    cut: Cut,
-    indicator: Indicator,
-    followup: FollowUp,
-    row: Evidence,
-) -> None:
+def delete(session: Session, storage: Storage, actor: Actor, found: Located) -> None:
+    """Remove evidence while its follow-up is editable; its file goes when no row holds it."""
+    row, followup, cut, _, indicator = found
     check_open(cut)
     check_may_write(session, actor, indicator)
     if followup.status == "approved":

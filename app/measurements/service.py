@@ -43,8 +43,8 @@ def import_batch(
     valid, rejected = rules.judge(plan, batch.items, indicators, cuts.frozen_cuts(session, plan.id))
     rejected = sorted(batch.rejected + rejected, key=lambda r: r.index)
     if not actor.writes_for_every_unit:
-        indicators = list({v.indicator.id: v.indicator for v in valid}.values())
-        units = responsible_units(session, indicators)
+        used = list({v.indicator.id: v.indicator for v in valid}.values())
+        units = responsible_units(session, used)
         foreign = rules.foreign_codes(actor, valid, units)
         if foreign:
             raise Forbidden(
