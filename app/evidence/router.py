@@ -67,7 +67,7 @@ def multipart_only(request: Request) -> None:
         raise UnsupportedMediaType("Send multipart/form-data with a file, or JSON with a url.")
 
 
-def _created(response: Response, row: Evidence) -> EvidencePublic:
+def _created(response: Response, row: Evidence):
     response.headers["Location"] = f"/api/v1/evidence/{row.id}"
     return with_etag(response, EvidencePublic.model_validate(row))
 

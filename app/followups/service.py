@@ -73,11 +73,10 @@ def write(
 ) -> tuple[FollowUp, bool]:
     check_open(cut)
     check_may_write(session, actor, indicator)
-    followup = find(session, cut, indicator)
-    created = followup is None
-    if created:
-        followup = FollowUp(cut_id=cut.id, indicator_id=indicator.id)
-    elif followup.status not in EDITABLE:
+    found = find(session, cut, indicator)
+    created = found is None
+    followup = found or FollowUp(cut_id=cut.id, indicator_id=indicator.id)
+    if not created and followup.status not in EDITABLE:
         raise Conflict(
             f"The follow-up is {followup.status}: it can no longer be edited"
             + (" (ask for it to be returned)." if followup.status == "submitted" else ".")

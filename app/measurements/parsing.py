@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 
 from pydantic import TypeAdapter, ValidationError
+from pydantic_core import ErrorDetails
 
 from app.core.errors import BadRequest, DomainError
 from app.measurements.schemas import MAX_BATCH, MeasurementItem, RejectedItem, ValidBatch
@@ -59,9 +60,9 @@ def _parse(raw_items: list, rejected: list[RejectedItem]) -> list[tuple[int, Mea
     try:
         return list(enumerate(_ITEMS.validate_python(raw_items)))
     except ValidationError as exc:
-        first_error: dict[int, dict] = {}
+        first_error: dict[int, ErrorDetails] = {}
         for err in exc.errors():
-            first_error.setdefault(err["loc"][0], err)
+            first_error.setdefault(int(err["loc"][0]), err)  # loc[0]: the item's index
     for index, err in sorted(first_error.items()):
         raw = raw_items[index]
         where = ".".join(str(p) for p in err["loc"][1:]) or "item"

@@ -44,6 +44,8 @@ def judge(
             by_code.get(item.indicator_code)
             if item.indicator_code
             else by_id.get(item.indicator_id)
+            if item.indicator_id
+            else None
         )
         if indicator is None:
             ref = item.indicator_code or item.indicator_id
