@@ -122,7 +122,6 @@ def cmd_demo(args: argparse.Namespace) -> None:
     """Load the four seed plans through the HTTP API (in-process) into the service's database."""
     import secrets
 
-    from sqlalchemy import select, update
     from sqlmodel import Session
 
     from app.core.db import make_engine
@@ -134,7 +133,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     from app.main import create_app
     from app.users import repository as users
     from app.users import service as users_service
-    from app.users.models import ApiToken, User
+    from app.users.models import User
     from app.users.schemas import ApiTokenCreate
 
     url = _database_url()
@@ -143,9 +142,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     engine = make_engine(url, settings)
     with Session(engine) as session:
         # A platform user nobody can log in as (no password); its token lives for this run.
-        loader = session.execute(
-            select(User).where(User.username == "demo-loader")
-        ).scalar_one_or_none()
+        loader = users.by_username(session, "demo-loader")
         if loader is None:
             loader = users.save(
                 session,
@@ -175,9 +172,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     finally:
         client.close()
         with Session(engine) as session:
-            session.execute(
-                update(ApiToken).where(ApiToken.id == token_id).values(revoked_at=utcnow())
-            )
+            users.revoke_token(session, token_id, utcnow())
             session.commit()
         engine.dispose()
 

@@ -15,8 +15,6 @@ from sqlmodel import Session
 from app.auth.actor import Actor
 from app.core.errors import Conflict, Invalid
 from app.core.models import utcnow
-from app.followups import repository as followups
-from app.measurements import repository as measurements
 from app.plans import changes, repository
 from app.plans.models import (
     Action,
@@ -621,8 +619,7 @@ def delete_element(
         "programming": count(session, Programming.indicator_id, indicator_ids),
         "budget_allocations": count(session, BudgetAllocation.node_id, node_ids)
         + count(session, BudgetAllocation.action_id, action_ids),
-        "measurements": measurements.count_by_indicators(session, indicator_ids),
-        "followups": followups.count_by_indicators(session, indicator_ids),
+        **repository.indicator_dependents(session, indicator_ids),
     }
     if plan.status != "draft":
         own = {"node": "nodes", "action": "actions", "indicator": "indicators"}[kind]

@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from datetime import date, datetime
 
+import sqlalchemy as sa
 from sqlalchemy import delete as delete_stmt
 from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import InstrumentedAttribute
@@ -392,3 +393,36 @@ def page_of_changes(
     session: Session, plan_id: uuid.UUID, page: PageParams, **filters
 ) -> tuple[list[ChangeRecord], int]:
     return paginate(session, changes_stmt(plan_id, **filters), page)
+
+
+# The domains built on plans (cuts, measurements, follow-ups) import plans; plans reads the
+# few facts it needs of their tables through bare table clauses, so that no arrow points back.
+_cuts = sa.table("cuts", sa.column("plan_id", sa.Uuid), sa.column("status", sa.String))
+_measurements = sa.table("measurements", sa.column("indicator_id", sa.Uuid))
+_followups = sa.table("followups", sa.column("indicator_id", sa.Uuid))
+
+
+def has_published_cut(session: Session, plan_id: uuid.UUID) -> bool:
+    """Whether the plan has a published cut (what makes it visible without a token)."""
+    stmt = select(_cuts.c.plan_id).where(_cuts.c.plan_id == plan_id, _cuts.c.status == "published")
+    return session.execute(stmt.limit(1)).first() is not None
+
+
+def indicator_dependents(session: Session, indicator_ids: Collection[uuid.UUID]) -> dict[str, int]:
+    """Measurements and follow-ups of the indicators (what deleting them would take along)."""
+    if not indicator_ids:
+        return {"measurements": 0, "followups": 0}
+    ids = list(indicator_ids)
+    row = session.execute(
+        select(
+            select(func.count())
+            .select_from(_measurements)
+            .where(_measurements.c.indicator_id.in_(ids))
+            .scalar_subquery(),
+            select(func.count())
+            .select_from(_followups)
+            .where(_followups.c.indicator_id.in_(ids))
+            .scalar_subquery(),
+        )
+    ).one()
+    return {"measurements": row[0], "followups": row[1]}

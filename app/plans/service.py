@@ -12,7 +12,6 @@ from app.auth.actor import Actor
 from app.compute.retirement import without_retired
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
 from app.core.pagination import PageParams
-from app.cuts import repository as cuts
 from app.plans import changes, repository
 from app.plans.models import Action, Indicator, Node, Plan
 from app.plans.public import actions_public, annual, indicators_public, node_public
@@ -50,7 +49,12 @@ def get_visible(
     plan = repository.get(session, Plan, plan_id)
     if plan is not None and actor is not None and actor.sees(plan.organization_id):
         return plan
-    if plan is not None and actor is None and public_ok and cuts.has_published(session, plan.id):
+    if (
+        plan is not None
+        and actor is None
+        and public_ok
+        and repository.has_published_cut(session, plan.id)
+    ):
         return plan
     raise NotFound("plan", plan_id)
 
