@@ -51,7 +51,6 @@ from app.results.schemas import (
     ActionResult,
     Alert,
     Alerts,
-    BandOut,
     BudgetColumn,
     BudgetMatrixOut,
     BudgetRow,
@@ -71,6 +70,7 @@ from app.results.schemas import (
     NodeTrend,
     PlanResult,
     PlanTrend,
+    ResultBand,
     StatusOut,
     TrendPoint,
     UnitRef,
@@ -289,7 +289,7 @@ class _Shaper:
         self.bands = structure.bands
         self.tolerance = structure.tolerance_pct
         self._band_out = {
-            b.code: BandOut(code=b.code, label=b.label, color=b.color) for b in self.bands
+            b.code: ResultBand(code=b.code, label=b.label, color=b.color) for b in self.bands
         }
         self._status_out: dict[tuple[str, str], StatusOut] = {}
 
@@ -303,7 +303,7 @@ class _Shaper:
             out = self._status_out[key] = StatusOut(code=key[0], label=key[1])
         return out
 
-    def band(self, advance: Decimal | None) -> BandOut | None:
+    def band(self, advance: Decimal | None) -> ResultBand | None:
         band = band_for(advance, self.bands)
         return None if band is None else self._band_out[band.code]
 
