@@ -301,9 +301,11 @@ class Flaky:
                 if step == "drop":  # the connection closes with no answer
                     self.close_connection = True
                     return
-                status, headers = (step, {}) if isinstance(step, int) else step
+                status, headers, *problem = (step, {}) if isinstance(step, int) else step
                 if status != 200:
-                    return self.answer(status, {"title": "busy"}, headers)
+                    return self.answer(
+                        status, problem[0] if problem else {"title": "busy"}, headers
+                    )
                 n = len(json.loads(body)["items"])
                 self.answer(
                     200,
@@ -394,3 +396,42 @@ def test_a_server_that_stays_busy_is_exit_3(tmp_path):
     assert code == 3
     assert waits == [push.RETRY_AFTER_CAP] * (push.ATTEMPTS - 1)  # Retry-After, capped
     assert server.posts("atomic") == []
+
+
+def test_a_batch_refused_after_a_clean_dry_run(tmp_path):
+    """The plan changed between the dry run and the send: atomic=true wrote nothing of it."""
+    problem = {
+        "title": "Validation failed",
+        "errors": [{"loc": ["body", "items", 3], "msg": "indicator IS-543 is retired"}],
+    }
+    path = write_csv(tmp_path / "a.csv", seed_rows())
+    with Flaky([200, (422, {}, problem)]) as server:
+        code, err = push_to(server.url, path, [])
+    assert code == 1
+    assert err == [
+        "row 5: IS-543 2023-06-30: indicator IS-543 is retired",
+        "Batch 1 of 1 was refused after a clean dry run (the plan changed meanwhile): "
+        "nothing of it was written.",
+    ]
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_progress_bar_on_large_files_at_a_terminal(tmp_path):
+    rows = [["IS-321", f"2023-06-{1 + i % 28:02d}", str(i), ""] for i in range(2_500)]
+    path = write_csv(tmp_path / "big.csv", rows)
+    shown = {}
+    for err in (Terminal(), io.StringIO()):
+        with Flaky([]) as server, httpx.Client(base_url=server.url) as http:
+            out = io.StringIO()
+            code = push.push_measurements(path, plan="PEI", client=http, out=out, err=err)
+        assert code == 0
+        assert out.getvalue().startswith("PEI: 2500 measurements in 1 batch: 2500 created")
+        shown[err.isatty()] = err.getvalue()
+    # tqdm redraws at most every 0.1 s: what it drew depends on timing, not that it drew.
+    assert "checking:   0%" in shown[True] and "sending:   0%" in shown[True], shown[True]
+    assert "/2500 [" in shown[True]
+    assert shown[False] == ""  # cron's log gets no bar
