@@ -377,6 +377,8 @@ def _located(rows: list[Row], start: int, index: int, reason: str) -> str:
     row = rows[start + index] if 0 <= start + index < len(rows) else None
     where = row.where if row else f"item {start + index + 1}"
     source = row.item if row and isinstance(row.item, dict) else {}
+    if "JSON number" in reason and row and row.where.startswith("row"):
+        reason = f"value {source['value']!r} is not a number"  # a cell, not JSON, to the reader
     ref = " ".join(
         str(source.get(k)) for k in ("indicator_code", "period_end") if source.get(k) is not None
     )

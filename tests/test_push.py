@@ -173,7 +173,7 @@ def test_rejected_rows_are_located_and_nothing_is_sent(run, session, tmp_path):
     assert err == [
         "row 4: NOPE 2023-06-30: unknown indicator NOPE in this plan",
         "row 7: IS-545 2031-06-30: period_end 2031-06-30 is outside the plan's years 2020-2024",
-        "row 10: IS-546 2023-05-31: value: Value error, must be a JSON number",
+        "row 10: IS-546 2023-05-31: value 'abc' is not a number",
         "row 19: IS-321 2023-06-30: duplicate of row 2 (same indicator and period_end)",
         "4 of 18 items rejected by the dry run: nothing was sent.",
     ]
