@@ -4,8 +4,8 @@ Python: openapi-python-client with --fail-on-warning (it once dropped the respon
 results operations over two schemas named `BandOut`), then the generated client reads the real
 app's results into its typed models. TypeScript: openapi-typescript, then `tsc --noEmit --strict`
 on tests/clients/results_usage.ts. The npm tools (pinned in tests/clients/package-lock.json) are
-installed once under .venv/node-clients/<hash of the lock>/ and reused; without node and npm on
-the machine the TypeScript half is skipped, saying so.
+installed once under .venv/node-clients/<hash of package.json and the lock>/ and reused; without
+node and npm on the machine the TypeScript half is skipped, saying so.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import typing
 from pathlib import Path
 
@@ -68,7 +69,9 @@ def generated(tmp_path_factory):
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     done = _run(
         [
-            str(Path(sys.executable).parent / "openapi-python-client"),
+            sys.executable,
+            "-m",
+            "openapi_python_client",
             "generate",
             "--path",
             str(OPENAPI),
@@ -143,24 +146,33 @@ def test_generated_client_reads_real_results(generated, client):
 
 
 @pytest.fixture(scope="module")
-def node_tools() -> Path:
+def node_tools(request) -> Path:
     """node_modules/.bin with the pinned openapi-typescript and typescript (installed once)."""
     npm, node = shutil.which("npm"), shutil.which("node")
     if npm is None or node is None:
         pytest.skip("TypeScript half skipped: node and npm are not installed on this machine")
     lock = (CLIENTS / "package-lock.json").read_bytes()
     key = hashlib.sha256((CLIENTS / "package.json").read_bytes() + lock).hexdigest()[:16]
-    home = PROJECT_ROOT / ".venv" / "node-clients" / key
+    # Kept with the virtualenv (`make clean` drops it), else in pytest's cache.
+    in_venv = sys.prefix != sys.base_prefix
+    cache = Path(sys.prefix) / "node-clients" if in_venv else request.config.cache.mkdir("node")
+    home = cache / key
     bin_dir = home / "node_modules" / ".bin"
     if not (bin_dir / "tsc").exists() or not (bin_dir / "openapi-typescript").exists():
-        home.mkdir(parents=True, exist_ok=True)
+        cache.mkdir(parents=True, exist_ok=True)
+        # Installed aside, then renamed into place: two runs at once never see half a tree.
+        work = Path(tempfile.mkdtemp(prefix=f"{key}-", dir=cache))
         for name in ("package.json", "package-lock.json"):
-            shutil.copy(CLIENTS / name, home / name)
+            shutil.copy(CLIENTS / name, work / name)
         done = _run(
             [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error", "--ignore-scripts"],
-            cwd=home,
+            cwd=work,
         )
         assert done.returncode == 0, done.stdout + done.stderr
+        try:
+            work.rename(home)
+        except OSError:  # another run got there first
+            shutil.rmtree(work, ignore_errors=True)
     return bin_dir
 
 
