@@ -62,6 +62,7 @@ class Stop(Exception):
 class Row:
     where: str  # "row 7" (CSV and XLSX, the header being row 1) or "item 3" (JSON, from 1)
     item: dict[str, Any]
+    problem: str | None = None  # found while reading: the row is not sent, whatever else
 
 
 # --- reading the file ---------------------------------------------------------------------
@@ -128,6 +129,19 @@ def _number(value: Any) -> Any:
     return number if number.is_finite() else value
 
 
+def _row(where: str, header: list[str], cells: list[Any]) -> Row | None:
+    """One row of cells as a Row; None for an empty row."""
+    item = _item(header, cells)
+    if item is None:
+        return None
+    extra = [c for c in cells[len(header) :] if c is not None and str(c).strip() != ""]
+    # Say so rather than drop them: `1,5` unquoted in a comma-separated file is 1 and 5.
+    problem = (
+        f"{len(extra)} more cells than columns (a decimal comma in a ,-file?)" if extra else None
+    )
+    return Row(where, item, problem)
+
+
 def _item(header: list[str], cells: list[Any]) -> dict[str, Any] | None:
     """One row as an API item; None for an empty row."""
     values = dict(zip(header, cells, strict=False))
@@ -169,9 +183,8 @@ def _csv_rows(path: Path, data: bytes) -> list[Row]:
     rows = []
     try:
         for number, cells in enumerate(reader, start=2):
-            item = _item(header, cells)
-            if item is not None:
-                rows.append(Row(f"row {number}", item))
+            if row := _row(f"row {number}", header, cells):
+                rows.append(row)
     except csv.Error as exc:
         raise Stop(USAGE, f"{path}: row {reader.line_num}: {exc}") from None
     return rows
@@ -195,9 +208,8 @@ def _xlsx_rows(path: Path, data: bytes) -> list[Row]:
         header = _header(path, list(first))
         rows = []
         for number, cells in enumerate(lines, start=2):
-            item = _item(header, list(cells))
-            if item is not None:
-                rows.append(Row(f"row {number}", item))
+            if row := _row(f"row {number}", header, list(cells)):
+                rows.append(row)
         return rows
     finally:
         book.close()
@@ -452,6 +464,7 @@ def push_measurements(
         bodies = [to_json({"items": [r.item for r in part]}) for _, part in parts]
 
         errors = _duplicates_across_batches(rows, batch_size)
+        errors += [(i, _located(rows, 0, i, r.problem)) for i, r in enumerate(rows) if r.problem]
         with _bar(len(rows), "checking", err) as bar:
             for (start, part), body in zip(parts, bodies, strict=True):
                 response = service.post_batch(plan_id, body, dry_run=True, key=None)

@@ -167,6 +167,7 @@ def test_rejected_rows_are_located_and_nothing_is_sent(run, session, tmp_path):
     rows.insert(5, ["IS-545", "2031-06-30", "1", ""])  # row 7: after the plan's years
     rows.insert(8, ["IS-546", "2023-05-31", "abc", ""])  # row 10: not a number
     rows.append([ITEMS[0]["indicator_code"], ITEMS[0]["period_end"], "3", ""])  # row 19
+    rows.append(["IS-546", "2023-05-30", "1", "", "5"])  # row 20: one cell too many
     path = write_csv(tmp_path / "avance.csv", rows)
     code, out, err, requests = run(path, batch_size=10)
     assert (code, out) == (1, "")
@@ -175,7 +176,8 @@ def test_rejected_rows_are_located_and_nothing_is_sent(run, session, tmp_path):
         "row 7: IS-545 2031-06-30: period_end 2031-06-30 is outside the plan's years 2020-2024",
         "row 10: IS-546 2023-05-31: value 'abc' is not a number",
         "row 19: IS-321 2023-06-30: duplicate of row 2 (same indicator and period_end)",
-        "4 of 18 items rejected by the dry run: nothing was sent.",
+        "row 20: IS-546 2023-05-30: 1 more cells than columns (a decimal comma in a ,-file?)",
+        "5 of 19 items rejected by the dry run: nothing was sent.",
     ]
     assert not [r for r in requests if r.url.params.get("atomic")]
     assert count(session) == 0
