@@ -137,7 +137,9 @@ def _row(where: str, header: list[str], cells: list[Any]) -> Row | None:
     extra = [c for c in cells[len(header) :] if c is not None and str(c).strip() != ""]
     # Say so rather than drop them: `1,5` unquoted in a comma-separated file is 1 and 5.
     problem = (
-        f"{len(extra)} more cells than columns (a decimal comma in a ,-file?)" if extra else None
+        f"more cells than columns ({', '.join(map(str, extra))}): a decimal comma unquoted?"
+        if extra
+        else None
     )
     return Row(where, item, problem)
 

@@ -176,7 +176,7 @@ def test_rejected_rows_are_located_and_nothing_is_sent(run, session, tmp_path):
         "row 7: IS-545 2031-06-30: period_end 2031-06-30 is outside the plan's years 2020-2024",
         "row 10: IS-546 2023-05-31: value 'abc' is not a number",
         "row 19: IS-321 2023-06-30: duplicate of row 2 (same indicator and period_end)",
-        "row 20: IS-546 2023-05-30: 1 more cells than columns (a decimal comma in a ,-file?)",
+        "row 20: IS-546 2023-05-30: more cells than columns (5): a decimal comma unquoted?",
         "5 of 19 items rejected by the dry run: nothing was sent.",
     ]
     assert not [r for r in requests if r.url.params.get("atomic")]
