@@ -177,6 +177,21 @@ def cmd_demo(args: argparse.Namespace) -> None:
         engine.dispose()
 
 
+def cmd_push(args: argparse.Namespace) -> None:
+    from app import push
+
+    sys.exit(
+        push.command(
+            args.kind,
+            args.file,
+            plan=args.plan,
+            url=args.url,
+            token=os.environ.get(push.TOKEN_ENV),
+            organization=args.organization,
+        )
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="plan-followup", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -206,6 +221,24 @@ def main(argv: list[str] | None = None) -> None:
     admin.add_argument("--username", required=True)
     admin.add_argument("--full-name", default="Platform administrator")
     admin.set_defaults(func=cmd_create_admin)
+
+    push = sub.add_parser(
+        "push",
+        help="post a file of measurements to a service (for cron; see README)",
+        description="Dry-run, then send a CSV, XLSX or JSON file with the token in "
+        "PLAN_FOLLOWUP_TOKEN. Exit codes: 0 ok, 1 rejected items, 2 usage, 3 unreachable "
+        "or token refused.",
+    )
+    push.add_argument("kind", choices=["measurements"])
+    push.add_argument(
+        "file", help="CSV (; or ,), XLSX or JSON: indicator_code, period_end, value, note"
+    )
+    push.add_argument("--plan", required=True, help="the plan's code")
+    push.add_argument("--url", default=os.environ.get("PLAN_FOLLOWUP_URL", "http://127.0.0.1:8000"))
+    push.add_argument(
+        "--organization", help="the organization's code, if several have the plan code"
+    )
+    push.set_defaults(func=cmd_push)
 
     args = parser.parse_args(argv)
     args.func(args)

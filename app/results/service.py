@@ -39,7 +39,6 @@ from app.results.schemas import (
     ActionResult,
     Alert,
     Alerts,
-    BandOut,
     CutRef,
     CutResults,
     ExecutionStateOut,
@@ -55,6 +54,7 @@ from app.results.schemas import (
     NodeTrend,
     PlanResult,
     PlanTrend,
+    ResultBand,
     StatusOut,
     TrendPoint,
 )
@@ -106,7 +106,7 @@ class _Shaper:
         self.bands = structure.bands
         self.tolerance = structure.tolerance_pct
         self._band_out = {
-            b.code: BandOut(code=b.code, label=b.label, color=b.color) for b in self.bands
+            b.code: ResultBand(code=b.code, label=b.label, color=b.color) for b in self.bands
         }
         self._status_out: dict[tuple[str, str], StatusOut] = {}
 
@@ -120,7 +120,7 @@ class _Shaper:
             out = self._status_out[key] = StatusOut(code=key[0], label=key[1])
         return out
 
-    def band(self, advance: Decimal | None) -> BandOut | None:
+    def band(self, advance: Decimal | None) -> ResultBand | None:
         band = band_for(advance, self.bands)
         return None if band is None else self._band_out[band.code]
 
