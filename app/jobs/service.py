@@ -109,11 +109,15 @@ def enqueue(
     kind: str,
     payload: dict[str, Any] | None = None,
     organization_id: uuid.UUID | None = None,
+    links: dict[str, str] | None = None,
 ) -> Job:
-    """A new queued job of `kind`, for the actor's organization unless another is given."""
+    """A new queued job of `kind`, for the actor's organization unless another is given.
+
+    `links` (e.g. {"report": "/api/v1/reports/…"}) are shown with the job from the start.
+    """
     job = Job(
         kind=kind,
-        payload=payload or {},
+        payload={**(payload or {}), **({"links": links} if links else {})},
         organization_id=organization_id or (actor.organization_id if actor else None),
         created_by=actor.user_id if actor else None,
     )
@@ -153,6 +157,7 @@ def public(job: Job) -> JobPublic:
     links = {"self": f"/api/v1/jobs/{job.id}"}
     if job.status == "failed":
         links["retry"] = f"/api/v1/jobs/{job.id}/retry"
+    links.update(job.payload.get("links") or {})
     if job.result:
         links.update(job.result.get("links") or {})
     return JobPublic(

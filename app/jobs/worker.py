@@ -9,6 +9,7 @@ found by importing HANDLER_MODULES: a feature that adds a job kind adds its modu
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib
 import logging
 import uuid
@@ -152,3 +153,30 @@ async def run_async(
 def run_pending(settings: Settings, engine: Engine) -> None:
     """Run every queued job now, then return (tests, scripts)."""
     asyncio.run(run_async(settings, engine, wait=False))
+
+
+class InProcessWorker:
+    """A worker running as a task of the service's event loop (`make run`)."""
+
+    def __init__(self, task: asyncio.Task) -> None:
+        self.task = task
+
+    async def stop(self) -> None:
+        # procrastinate stops taking jobs and lets the running one finish.
+        self.task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self.task
+
+
+def start_in_process(settings: Settings, engine: Engine) -> InProcessWorker:
+    async def run() -> None:
+        try:
+            await run_async(settings, engine, concurrency=settings.jobs_worker_concurrency)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            # The API stays up without its worker; jobs wait for one.
+            log.exception("the in-process job worker stopped")
+
+    log.info("job worker started inside the service")
+    return InProcessWorker(asyncio.get_running_loop().create_task(run(), name="job-worker"))

@@ -15,7 +15,7 @@ class Report(TableBase, table=True):
     __tablename__ = "reports"
     __table_args__ = (
         sa.CheckConstraint("format IN ('pdf', 'xlsx')", name="format"),
-        sa.CheckConstraint("status IN ('pending', 'ready', 'failed')", name="status"),
+        sa.CheckConstraint("status IN ('pending', 'ready')", name="status"),
         sa.CheckConstraint("(status = 'ready') = (sha256 IS NOT NULL)", name="ready_has_file"),
         sa.Index("ix_reports_cut_id_format_inputs_hash", "cut_id", "format", "inputs_hash"),
     )
@@ -24,6 +24,7 @@ class Report(TableBase, table=True):
     plan_id: uuid.UUID = fk("plans.id", ondelete="CASCADE")
     cut_id: uuid.UUID = fk("cuts.id", ondelete="CASCADE", index=False)
     format: str = Field(max_length=10)
+    # pending until its file is stored; clients see "failed" while its job is failed.
     status: str = Field(default="pending", max_length=20)
     # SHA-256 of what the document shows (the ReportData's figures), the format and the
     # renderer's version: the same inputs are answered with the same report.

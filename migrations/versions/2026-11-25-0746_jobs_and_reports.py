@@ -97,7 +97,7 @@ def upgrade() -> None:
         ),
         sa.CheckConstraint("format IN ('pdf', 'xlsx')", name=op.f("ck_reports_format")),
         sa.CheckConstraint(
-            "status IN ('pending', 'ready', 'failed')", name=op.f("ck_reports_status")
+            "status IN ('pending', 'ready')", name=op.f("ck_reports_status")
         ),
         sa.ForeignKeyConstraint(
             ["created_by"],
