@@ -30,7 +30,9 @@ class ReportPublic(OutputModel):
     media_type: str
     size_bytes: int | None
     sha256: str | None = Field(description="Of the file, once ready")
-    inputs_hash: str = Field(description="SHA-256 of the figures, format and renderer version")
+    inputs_hash: str | None = Field(
+        description="SHA-256 of the figures shown, format and renderer version (once rendered)"
+    )
     renderer_version: str
     job_id: uuid.UUID | None
     error: JobProblem | None = Field(description="Why its job failed")

@@ -125,15 +125,11 @@ def build_report_data(session: Session, cut: Cut, plan: Plan) -> ReportData:
     )
 
 
-def _canonical(value: Any) -> Any:
-    if isinstance(value, BaseModel):
-        return value.model_dump(mode="json")
+def _plain(value: Any) -> Any:
     if dataclasses.is_dataclass(value):
-        return {f.name: _canonical(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, dict):
-        return {str(k): _canonical(v) for k, v in value.items()}
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, list | tuple):
-        return [_canonical(v) for v in value]
+        return [_plain(v) for v in value]
     if isinstance(value, uuid.UUID | Decimal):
         return str(value)
     if hasattr(value, "isoformat"):
@@ -143,18 +139,32 @@ def _canonical(value: Any) -> Any:
 
 def inputs_hash(data: ReportData, fmt: str, renderer_version: str) -> str:
     """SHA-256 of what the document shows (not when it was made), its format and renderer."""
-    shown = {
-        f.name: _canonical(getattr(data, f.name))
-        for f in dataclasses.fields(data)
-        if f.name != "generated_at"
-    }
-    text = json.dumps(
-        {"format": fmt, "renderer": renderer_version, "data": shown},
-        sort_keys=True,
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(f"{fmt}|{renderer_version}".encode())
+    for f in dataclasses.fields(data):
+        if f.name == "generated_at":
+            continue
+        value = getattr(data, f.name)
+        digest.update(f"|{f.name}=".encode())
+        if isinstance(value, BaseModel):
+            digest.update(value.model_dump_json().encode())
+        elif isinstance(value, dict):
+            for key in sorted(value):
+                digest.update(f"{key}:".encode())
+                item = value[key]
+                digest.update(
+                    item.model_dump_json().encode()
+                    if isinstance(item, BaseModel)
+                    else json.dumps(_plain(item), sort_keys=True).encode()
+                )
+        else:
+            digest.update(json.dumps(_plain(value), sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def source_key(session: Session, cut: Cut, plan: Plan, fmt: str) -> str:
+    """What a request compares: the state of the report's source rows, format and renderer."""
+    state = repository.source_state(session, plan.organization_id, plan.id, cut.id)
+    return hashlib.sha256(f"{fmt}|{renderer_version(fmt)}|{state}".encode()).hexdigest()
 
 
 # --- rendering -------------------------------------------------------------------------------
@@ -244,10 +254,13 @@ def public(report: Report, job: Job | None) -> ReportPublic:
 def request(
     session: Session, actor: Actor, cut: Cut, plan: Plan, fmt: str
 ) -> tuple[Report, Job | None, bool]:
-    """The report of the cut as it is now: (report, its job, whether it was just queued)."""
-    version = renderer_version(fmt)
-    key = inputs_hash(build_report_data(session, cut, plan), fmt, version)
-    existing = repository.same_inputs(session, cut.id, fmt, key)
+    """The report of the cut as it is now: (report, its job, whether it was just queued).
+
+    Nothing is computed here: while the rows the report is made from are unchanged, the
+    report already made (or on its way) is the answer.
+    """
+    key = source_key(session, cut, plan, fmt)
+    existing = repository.same_sources(session, cut.id, fmt, key)
     if existing is not None:
         return existing[0], existing[1], False
     report = repository.save(
@@ -257,8 +270,8 @@ def request(
             plan_id=plan.id,
             cut_id=cut.id,
             format=fmt,
-            inputs_hash=key,
-            renderer_version=version,
+            source_key=key,
+            renderer_version=renderer_version(fmt),
             file_name=file_name(plan, cut, fmt),
             media_type=MEDIA_TYPES[fmt],
             created_by=actor.user_id,

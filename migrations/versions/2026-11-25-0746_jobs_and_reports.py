@@ -83,7 +83,8 @@ def upgrade() -> None:
         sa.Column("cut_id", sa.Uuid(), nullable=False),
         sa.Column("format", sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
         sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
-        sa.Column("inputs_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("source_key", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("inputs_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
         sa.Column("renderer_version", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
         sa.Column("job_id", sa.Uuid(), nullable=True),
         sa.Column("file_name", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
@@ -128,6 +129,12 @@ def upgrade() -> None:
         ["cut_id", "format", "inputs_hash"],
         unique=False,
     )
+    op.create_index(
+        "ix_reports_cut_id_format_source_key",
+        "reports",
+        ["cut_id", "format", "source_key"],
+        unique=False,
+    )
     op.create_index(op.f("ix_reports_job_id"), "reports", ["job_id"], unique=False)
     op.create_index(
         op.f("ix_reports_organization_id"), "reports", ["organization_id"], unique=False
@@ -141,6 +148,7 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_reports_plan_id"), table_name="reports")
     op.drop_index(op.f("ix_reports_organization_id"), table_name="reports")
     op.drop_index(op.f("ix_reports_job_id"), table_name="reports")
+    op.drop_index("ix_reports_cut_id_format_source_key", table_name="reports")
     op.drop_index("ix_reports_cut_id_format_inputs_hash", table_name="reports")
     op.drop_table("reports")
     op.drop_index(op.f("ix_jobs_organization_id"), table_name="jobs")

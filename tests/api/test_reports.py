@@ -212,6 +212,20 @@ def test_a_changed_cut_gets_a_new_report(world, root, demo):  # noqa: F811
         root.post(f"/api/v1/cuts/{cut['id']}/publish")
 
 
+def test_rows_that_moved_without_changing_the_figures_reuse_the_file(world, root, demo):  # noqa: F811
+    plan_id, cut_id = demo["PTGD-2020"]["plan"]["id"], demo["PTGD-2020"]["cut"]["id"]
+    first = _render(world, root, cut_id)
+    before = root.get(first["links"]["report"]).json()
+    # The plan's description is not in the report: a new job, the same figures and file.
+    changed = root.patch(f"/api/v1/plans/{plan_id}", json={"description": "Otra descripción"})
+    assert changed.status_code == 200, changed.text
+    second = _render(world, root, cut_id)
+    assert second["id"] != first["id"] and second["status"] == "done"
+    after = root.get(second["links"]["report"]).json()
+    assert after["id"] != before["id"]
+    assert (after["inputs_hash"], after["sha256"]) == (before["inputs_hash"], before["sha256"])
+
+
 def test_who_reads_a_report(world, root, demo):  # noqa: F811
     cut_id = demo["PEI"]["cut"]["id"]
     job = _render(world, root, cut_id)
