@@ -20,7 +20,7 @@ from app.compute import EXECUTION_STATE_LABELS
 from app.reports.data import BandInfo, ReportData
 from app.results.schemas import BandOut, GroupedResults, NodeResult
 
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"
 
 ALERT_LABELS = {
     "overdue_action": "Acción vencida",
@@ -44,6 +44,7 @@ FOLLOWUP_LABELS = {
     "returned": "Devuelto",
 }
 ELEMENT_LABELS = {"action": "Acción", "indicator": "Indicador"}
+CUT_STATUS_LABELS = {"open": "Abierto", "closed": "Cerrado", "published": "Publicado"}
 _SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\']")
 
 
@@ -200,7 +201,7 @@ def _summary(lay: _Layout, ws: Worksheet, name: str) -> None:
         ("Plan", f"{data.plan_name} ({data.plan_code})"),
         ("Vigencia", f"{data.first_year} - {data.last_year}"),
         ("Corte", f"{res.cut.label} ({res.cut.cut_date.isoformat()})"),
-        ("Estado del corte", res.cut.status),
+        ("Estado del corte", CUT_STATUS_LABELS.get(res.cut.status, res.cut.status)),
         ("Fecha de generación", data.generated_at.strftime("%Y-%m-%d %H:%M UTC")),
     ]
     for i, (label, value) in enumerate(rows, start=2):
