@@ -19,6 +19,7 @@ with problem details, after rolling back whatever the handler wrote.
 
 from __future__ import annotations
 
+import importlib
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -76,6 +77,13 @@ class Registered:
 
 
 HANDLERS: dict[str, Registered] = {}
+# Modules whose import registers handlers: a feature that adds a job kind adds its module here.
+HANDLER_MODULES = ("app.reports.jobs",)
+
+
+def load_handlers() -> None:
+    for module in HANDLER_MODULES:
+        importlib.import_module(module)
 
 
 def handler(kind: str, *, queue: str = DEFAULT_QUEUE) -> Callable[[Handler], Handler]:
@@ -91,6 +99,8 @@ def handler(kind: str, *, queue: str = DEFAULT_QUEUE) -> Callable[[Handler], Han
 
 
 def _queue_for(kind: str) -> str:
+    if kind not in HANDLERS:
+        load_handlers()
     registered = HANDLERS.get(kind)
     return registered.queue if registered else DEFAULT_QUEUE
 

@@ -3,14 +3,14 @@
 One procrastinate task (`plan_followup.run_job`) carries our job's id; it marks the job
 running, calls the handler of its kind with a session, and commits the handler's writes
 together with the job's result (or rolls them back and records the failure). Handlers are
-found by importing HANDLER_MODULES: a feature that adds a job kind adds its module there.
+found by importing service.HANDLER_MODULES: a feature that adds a job kind adds its module
+there.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import logging
 import uuid
 from dataclasses import dataclass
@@ -26,8 +26,6 @@ from app.jobs import repository, service
 
 log = logging.getLogger(__name__)
 
-HANDLER_MODULES = ("app.reports.jobs",)
-
 
 @dataclass
 class _Runtime:
@@ -42,8 +40,7 @@ def configure(settings: Settings, engine: Engine) -> None:
     """Which database and settings the handlers of this process use."""
     global _runtime
     _runtime = _Runtime(settings, engine)
-    for module in HANDLER_MODULES:
-        importlib.import_module(module)
+    service.load_handlers()
 
 
 def _current() -> _Runtime:

@@ -15,7 +15,9 @@ from app.jobs.schemas import JobPublic
 from app.reports import service
 from app.reports.schemas import ReportCreate, ReportPublic
 
-router = APIRouter(prefix="/api/v1", tags=["reports"], responses=problem_responses(401, 404, 422))
+router = APIRouter(
+    prefix="/api/v1", tags=["reports"], responses=problem_responses(400, 401, 404, 413, 422)
+)
 
 
 @router.post(
