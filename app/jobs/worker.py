@@ -144,6 +144,9 @@ async def run_async(
             concurrency=concurrency,
             install_signal_handlers=install_signal_handlers,
             name="plan-followup",
+            # Our `jobs` table keeps the record; the queue keeps only what is still to do
+            # (run_job records failures itself, so every queue entry ends successful).
+            delete_jobs="successful",
         )
 
 

@@ -158,6 +158,35 @@ def test_queued_jobs_survive_a_restart(world, orgs, tmp_path_factory):  # noqa: 
         fresh.engine.dispose()
 
 
+def test_a_job_left_running_by_a_dead_worker_runs_again(world, orgs):  # noqa: F811
+    token = world.token(orgs[0])
+    job_id = _enqueue(world, token, "test.echo")
+    # A worker took it, started it, and died: no heartbeat for an hour.
+    with world.engine.begin() as conn:
+        dead = conn.execute(
+            text(
+                "INSERT INTO procrastinate_workers (last_heartbeat) "
+                "VALUES (now() - interval '1 hour') RETURNING id"
+            )
+        ).scalar_one()
+        conn.execute(
+            text(
+                "UPDATE procrastinate_jobs SET status = 'doing', worker_id = :w "
+                "WHERE id = (SELECT queue_job_id FROM jobs WHERE id = :id)"
+            ),
+            {"w": dead, "id": job_id},
+        )
+        conn.execute(
+            text("UPDATE jobs SET status = 'running', attempts = 1 WHERE id = :id"),
+            {"id": job_id},
+        )
+    client = world.client(token)
+    assert client.get(f"/api/v1/jobs/{job_id}").json()["status"] == "running"
+    world.run_jobs()  # a new worker starts: the stalled job goes back to the queue and runs
+    body = client.get(f"/api/v1/jobs/{job_id}").json()
+    assert (body["status"], body["attempts"]) == ("done", 2)
+
+
 def test_jobs_are_seen_only_by_their_organization(world, orgs):  # noqa: F811
     token_a = world.token(orgs[0])
     job_id = _enqueue(world, token_a, "test.crash")
