@@ -10,14 +10,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from app.results.schemas import (
-    Alerts,
-    BudgetMatrixOut,
-    CutResults,
-    GroupedResults,
-    ListedResults,
-    PlanTrend,
-)
+from app.results.schemas import Alerts, BudgetMatrixOut, CutResults, GroupedResults, PlanTrend
 
 
 @dataclass(frozen=True)
@@ -88,10 +81,6 @@ class ReportData:
     budget: BudgetMatrixOut | None = None
     followups: list[FollowUpEntry] = field(default_factory=list)
     evidence: list[EvidenceEntry] = field(default_factory=list)
-    # Indicators counted by status and by band (the summary's tables); added after the first
-    # contract, hence optional.
-    by_status: ListedResults | None = None
-    by_band: ListedResults | None = None
 
     @property
     def cut_date(self) -> date:

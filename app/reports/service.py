@@ -91,8 +91,6 @@ def build_report_data(session: Session, cut: Cut, plan: Plan) -> ReportData:
         generated_at=utcnow(),
         results=cut_results,
         by_unit=results.by_unit(session, cut, plan),
-        by_status=results.by_status(session, cut, plan),
-        by_band=results.by_band(session, cut, plan),
         by_axis={a.code: results.by_axis(session, cut, plan, a.code) for a in axes},
         trend=results.trend(session, plan),
         alerts=results.alerts(session, cut, plan, LAG_THRESHOLD_PCT),

@@ -17,6 +17,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from app.compute import EXECUTION_STATE_LABELS
+from app.compute.status import NOT_DUE_LABEL
 from app.reports.data import BandInfo, ReportData
 from app.results.schemas import BandOut, GroupedResults, NodeResult
 
@@ -44,6 +45,13 @@ FOLLOWUP_LABELS = {
     "returned": "Devuelto",
 }
 ELEMENT_LABELS = {"action": "Acción", "indicator": "Indicador"}
+# Tallies of the summary, in the results' status order.
+STATUS_LABELS = {
+    "on_track": "En cumplimiento",
+    "over_executed": "Sobre ejecución",
+    "lagging": "Rezago",
+    "not_due": NOT_DUE_LABEL,
+}
 CUT_STATUS_LABELS = {"open": "Abierto", "closed": "Cerrado", "published": "Publicado"}
 _SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\']")
 
@@ -216,34 +224,37 @@ def _summary(lay: _Layout, ws: Worksheet, name: str) -> None:
     ws.write_string(row + 2, 0, "Indicadores considerados", lay.label)
     ws.write_number(row + 2, 1, res.plan.counted, lay.integer)
 
+    # How many indicators fall in each band and status (a tally of the rows shown).
+    by_band: dict[str | None, int] = defaultdict(int)
+    by_status: dict[str, int] = defaultdict(int)
+    for ind in res.indicators:
+        by_band[ind.band.code if ind.band else None] += 1
+        by_status[ind.status.code] += 1
+
     row += 4
     ws.write_string(row, 0, "Semáforo del plan", lay.subtitle)
     ws.write_string(row + 1, 0, "Banda", lay.header)
     ws.write_string(row + 1, 1, "Desde (%)", lay.header)
     ws.write_string(row + 1, 2, "Indicadores", lay.header)
-    counts = {i.key: i.count for i in data.by_band.items} if data.by_band else {}
     for i, band in enumerate(reversed(lay.bands), start=row + 2):
         ws.write_string(i, 0, band.label, lay.band_cell[band.code])
         ws.write_number(i, 1, band.min_pct, lay.pct)
-        if band.code in counts:
-            ws.write_number(i, 2, counts[band.code], lay.integer)
+        ws.write_number(i, 2, by_band.get(band.code, 0), lay.integer)
     row += 2 + len(lay.bands)
-    if data.by_band:
-        not_due = next((i for i in data.by_band.items if i.key is None), None)
-        if not_due is not None:
-            ws.write_string(row, 0, not_due.label, lay.text)
-            ws.write_number(row, 2, not_due.count, lay.integer)
-            row += 1
+    ws.write_string(row, 0, NOT_DUE_LABEL, lay.text)
+    ws.write_number(row, 2, by_band.get(None, 0), lay.integer)
+    row += 2
 
-    if data.by_status:
-        row += 1
-        ws.write_string(row, 0, "Indicadores por estado", lay.subtitle)
-        ws.write_string(row + 1, 0, "Estado", lay.header)
-        ws.write_string(row + 1, 1, "Indicadores", lay.header)
-        for i, item in enumerate(data.by_status.items, start=row + 2):
-            ws.write_string(i, 0, item.label, lay.text)
-            ws.write_number(i, 1, item.count, lay.integer)
-        row += 2 + len(data.by_status.items)
+    ws.write_string(row, 0, "Indicadores por estado", lay.subtitle)
+    ws.write_string(row + 1, 0, "Estado", lay.header)
+    ws.write_string(row + 1, 1, "Indicadores", lay.header)
+    codes = [c for c in STATUS_LABELS if c in by_status] + sorted(
+        c for c in by_status if c not in STATUS_LABELS
+    )
+    for i, code in enumerate(codes, start=row + 2):
+        ws.write_string(i, 0, STATUS_LABELS.get(code, code), lay.text)
+        ws.write_number(i, 1, by_status[code], lay.integer)
+    row += 2 + len(codes)
 
     roots = [n for n in res.nodes if n.parent_id is None]
     row += 1

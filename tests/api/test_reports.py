@@ -87,6 +87,21 @@ def _row_with(ws, column: int, value) -> tuple:
 def test_bogota_objectives_as_published(world, root, demo):  # noqa: F811
     wb, response = _workbook(world, root, demo["PEI"]["cut"]["id"])
     summary = wb["Resumen"]
+    rows = _rows(summary)
+    assert _row_with(summary, 0, "Avance del plan (%)")[1:3] == (99.49, "50-99%")
+    # The traffic-light legend with its tallies, and the tallies by status.
+    assert [r[:3] for r in rows if r[0] in ("100%", "50-99%", "0-49%")] == [
+        ("100%", 100, 11),
+        ("50-99%", 50, 3),
+        ("0-49%", 0, 0),
+    ]
+    assert {
+        r[0]: r[1] for r in rows if r[0] in ("En cumplimiento", "Rezago", "Sobre ejecución")
+    } == {
+        "En cumplimiento": 10,
+        "Rezago": 3,
+        "Sobre ejecución": 1,
+    }
     obj5 = _row_with(summary, 0, "OBJ5")
     assert obj5[2] == 99.13
     assert summary.cell(row=_rows(summary).index(obj5) + 1, column=3).number_format == "0.00"
