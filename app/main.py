@@ -21,9 +21,12 @@ from app.evidence.router import router as evidence_router
 from app.evidence.storage import LocalStorage
 from app.followups.router import router as followups_router
 from app.health.router import router as health_router
+from app.jobs.router import router as jobs_router
 from app.measurements.router import router as measurements_router
 from app.organizations.router import router as organizations_router
 from app.plans.router import router as plans_router
+from app.reports.router import router as reports_router
+from app.reports.storage import report_storage
 from app.results.router import router as results_router
 from app.units.router import router as units_router
 from app.users.router import auth_router
@@ -42,6 +45,8 @@ ROUTERS = [
     followups_router,
     evidence_router,
     results_router,
+    jobs_router,
+    reports_router,
 ]
 
 
@@ -82,7 +87,14 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        worker = None
+        if settings.jobs_worker_in_process and app.state.engine is not None:
+            from app.jobs.worker import start_in_process
+
+            worker = start_in_process(settings, app.state.engine)
         yield
+        if worker is not None:
+            await worker.stop()
         if app.state.owns_engine and app.state.engine is not None:
             app.state.engine.dispose()
 
@@ -98,6 +110,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.settings = settings
     app.state.actor_for_token = actor_for_token  # for app.auth.deps, which cannot import users
     app.state.storage = LocalStorage(settings.evidence_dir or settings.data_dir / "evidence")
+    app.state.report_storage = report_storage(settings)
     app.state.owns_engine = engine is None
     if engine is None and settings.database_url:
         engine = make_engine(settings.database_url, settings)

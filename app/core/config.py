@@ -34,6 +34,12 @@ class Settings(BaseSettings):
     max_batch_body_bytes: int = Field(default=8 * 1_048_576, ge=1024)
     evidence_dir: Path | None = None  # default: DATA_DIR/evidence
     evidence_max_bytes: int = Field(default=20 * 1_048_576, ge=1024)
+    # Background jobs (reports, long imports): a worker runs inside the service unless turned
+    # off (then run `plan-followup worker` apart).
+    jobs_worker_in_process: bool = True
+    jobs_worker_concurrency: int = Field(default=1, ge=1, le=32)
+    reports_dir: Path | None = None  # default: DATA_DIR/reports
+    reports_max_bytes: int = Field(default=200 * 1_048_576, ge=1024)
     log_level: str = "INFO"
     log_json: bool = True
 
