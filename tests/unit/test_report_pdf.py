@@ -1,0 +1,197 @@
+"""The PDF report lays out the figures it is given: read back with pypdf, exactly as published."""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+
+import pypdf
+import pytest
+
+from app.reports.data import EvidenceEntry
+from app.reports.pdf import money, pct, quantity, render_pdf
+from tests.unit.report_builders import ReportBuilder, sample_report
+
+
+def read(pdf: bytes) -> tuple[str, list[str]]:
+    """The PDF's text with whitespace collapsed, and its bookmark titles (flattened)."""
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    text = " ".join(page.extract_text() for page in reader.pages)
+
+    def titles(outline) -> list[str]:
+        out: list[str] = []
+        for item in outline:
+            out.extend(titles(item) if isinstance(item, list) else [item.title])
+        return out
+
+    return " ".join(text.split()), titles(reader.outline)
+
+
+def squash(text: str) -> str:
+    """Without any whitespace: line breaks and hyphenation may split long text anywhere."""
+    return re.sub(r"\s+|-", "", text)
+
+
+@pytest.fixture(scope="module")
+def sample() -> tuple[str, list[str]]:
+    return read(render_pdf(sample_report()))
+
+
+def test_number_formats():
+    assert pct(Decimal("99.13")) == "99.13%"
+    assert pct(Decimal("100")) == "100.00%"
+    assert pct(None) == "—"
+    assert quantity(Decimal("5486863")) == "5.486.863"
+    assert quantity(Decimal("73.50")) == "73,50"
+    assert quantity(Decimal("0.5")) == "0,50"
+    assert quantity(Decimal("1474056.125")) == "1.474.056,125"
+    assert money(Decimal("3538975000")) == "$3.538.975.000"
+
+
+def test_cover_and_headings(sample):
+    text, bookmarks = sample
+    assert text.startswith("Gobernación del Cauca Informe de seguimiento")
+    assert "Corte 30 de septiembre de 2023" in text
+    assert "Fecha de generación 25 de noviembre de 2026, 09:30" in text
+    assert bookmarks == [
+        "1 Resumen",
+        "1.1 Semáforo del plan",
+        "2 Avance por objetivo específico",
+        "3 Avance de acciones e indicadores",
+        "3.1 OE1 Consolidar las capacidades institucionales",
+        "3.2 OBJ5 Fortalecer la prestación del servicio a la ciudadanía",
+        "4 Avance por dependencia responsable",
+        "5 Gestión por responsable",
+        "6 Avance por eje de clasificación",
+        "6.1 Avance por Componente",
+        "7 Tendencia del avance",
+        "8 Alertas",
+        "9 Evidencias",
+        "10 Matriz de inversión",
+        "11 Observaciones y recomendaciones",
+    ]
+
+
+def test_published_figures_appear_as_given(sample):
+    text, _ = sample
+    # Bogotá objective 5 and its two indicators, as the PEI report prints them.
+    assert "OBJ5 Fortalecer la prestación del servicio a la ciudadanía 99.13% Rezago 0.87%" in text
+    assert (
+        "IS-546 Número de PQRS recibidas por otros canales Número 104.220 150.623 144.52%" in text
+    )
+    assert "Sobre ejecución 44.52%" in text
+    assert "2.743.434 1.474.056 53.73% Rezago 46.27%" in text
+    # The plan's figure and its traffic light legend.
+    assert "Avance del plan al corte 99.13%" in text
+    assert "0-49% Desde 0.00% y menos de 50.00%" in text
+    assert "50-99% Desde 50.00% y menos de 100.00%" in text
+    assert "100% Desde 100.00%" in text
+    # Cali's investment matrix: the grand total and a unit's share.
+    assert "$3.538.975.000" in text
+    assert "Departamento Administrativo de Planeación $1.115.975.000 $1.019.500.000" in text
+    assert "$2.135.475.000 60.34%" in text
+
+
+def test_followups_evidence_alerts_and_observations(sample):
+    text, _ = sample
+    assert "Seguimiento (Aprobado): 1 PET aprobado y divulgado (100%)" in text
+    assert "Justificación: Preferencia por otros canales" in text
+    assert "I1 Enlace Tángara — https://tangara.gov.co" in text
+    assert "Rezago IS-545 Número de orientaciones" in text
+    assert "Observación I1 Acta 002" in text
+    # Not due: no figure, its own label.
+    assert "I-ND Inicia en octubre de 2023 Número — — — Sin programación al corte" in text
+
+
+def test_user_text_is_shown_literally():
+    hostile = 'Plan #set text(red) $x^2$ [*bold*] \\ `raw` <label> @ref "quotes" _em_ 🚀 #{1+1}'
+    b = ReportBuilder(plan_name=hostile, organization='Org ] ) } #import "x.typ"')
+    unit = b.unit("Unidad <b>&amp;</b> #unidad")
+    node = b.node("N1", hostile, "50.00")
+    ind = b.indicator("I-1", hostile, node=node, advance="50.00", units=[unit])
+    b.followup(ind, narrative="= No es un título", observations="- no es una lista\n+ tampoco")
+    b.evidence.append(
+        EvidenceEntry(
+            ind.indicator_id, "I-1", "link", '#link("x")', date(2023, 9, 1), url="javascript:x"
+        )
+    )
+    text, bookmarks = read(render_pdf(b.build()))
+    assert 'Plan #set text(red) $x^2$ [*bold*] \\ `raw` <label> @ref "quotes" _em_' in text
+    assert "#{1+1}" in text
+    assert 'Org ] ) } #import "x.typ"' in text
+    assert "Unidad <b>&amp;</b> #unidad" in text
+    assert "Seguimiento (Aprobado): = No es un título" in text
+    assert "- no es una lista + tampoco" in text
+    assert '#link("x") 01/09/2023 javascript:x' in text
+    assert "3.1 N1 Plan #set text(red)" in bookmarks[4]
+
+
+def test_plan_without_indicators():
+    b = ReportBuilder(plan_advance=None)
+    b.node("OE1", "Objetivo sin indicadores", None)
+    text, _ = read(render_pdf(b.build()))
+    assert "Avance del plan al corte Sin programación al corte" in text
+    assert "Sin acciones ni indicadores." in text
+    assert "Sin dependencias responsables." in text
+    assert "Sin alertas al corte." in text
+    assert "Sin evidencias registradas en el corte." in text
+    assert "Matriz de inversión" not in text
+
+
+def test_plan_with_no_nodes_at_all():
+    text, _ = read(render_pdf(ReportBuilder(plan_advance=None).build()))
+    assert "El plan no tiene nodos." in text
+    assert "Sin cortes con resultados." in text
+
+
+def test_cut_where_nothing_is_due():
+    b = ReportBuilder(plan_advance=None, trend_dates=[date(2023, 3, 31), date(2023, 9, 30)])
+    unit = b.unit("Planeación")
+    node = b.node("OE1", "Objetivo", None)
+    action = b.action("A1", "Acción que inicia en 2024", node, None, [unit])
+    b.indicator("I1", "Meta de 2024", action=action, units=[unit])
+    text, _ = read(render_pdf(b.build()))
+    assert "OE1 Objetivo — Sin programación al corte" in text
+    assert "Ningún corte tiene avance calculado." in text
+
+
+def test_names_of_500_characters():
+    word = "Fortalecimiento institucional de la gestión estadística territorial "
+    long_name = (word * 8)[:500]
+    unbroken = "X" * 500
+    b = ReportBuilder(plan_name=long_name, organization=long_name)
+    unit = b.unit(unbroken)
+    node = b.node("OE1", long_name, "75.00")
+    action = b.action("A1", long_name, node, "75.00", [unit])
+    b.indicator("I1", unbroken, action=action, advance="75.00", programmed="4", executed="3")
+    b.axis("c", long_name, [("c1", long_name, "75.00")])
+    pdf = render_pdf(b.build())
+    text, _ = read(pdf)
+    assert squash(long_name) in squash(text)
+    assert unbroken in squash(text)
+    for page in pypdf.PdfReader(io.BytesIO(pdf)).pages:
+        assert page.mediabox.width > page.mediabox.height  # A4 landscape throughout
+
+
+def test_forty_units_no_axes_no_budget_no_trend():
+    b = ReportBuilder()
+    units = [b.unit(f"Dependencia número {n} de la administración", f"D{n:02d}") for n in range(40)]
+    node = b.node("OE1", "Objetivo", "80.00")
+    for n, unit in enumerate(units):
+        action = b.action(f"A{n}", f"Acción {n}", node, "80.00", [unit])
+        b.indicator(f"I{n}", f"Indicador {n}", action=action, advance="80.00", units=[unit])
+    data = b.build()
+    assert data.budget is None and not data.axes and not data.trend.cuts
+    text, bookmarks = read(render_pdf(data))
+    assert "D39 Dependencia número 39 de la administración 75.50%" in text
+    assert "Dependencia número 39 de la administración 1 2 0 0 3" in text
+    assert "Matriz de inversión" not in text
+    assert not any("eje" in title for title in bookmarks)
+
+
+def test_same_data_same_pdf():
+    data = sample_report()
+    assert render_pdf(data) == render_pdf(replace(data))
