@@ -18,6 +18,8 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
 
 matplotlib.rcParams.update(
     {
@@ -96,23 +98,27 @@ def advance_bars(bars: Sequence[Bar], thresholds: Sequence[Threshold], xlabel: s
             zorder=3,
         )
     for threshold in thresholds:
-        if threshold.value <= 0:
-            continue
-        ax.axvline(
-            float(threshold.value),
-            color=threshold.color,
-            linestyle="--",
-            linewidth=1,
-            zorder=1,
-            label=f"{threshold.label} (desde {_pct(threshold.value)})",
-        )
+        if threshold.value > 0:
+            ax.axvline(
+                float(threshold.value), color="#37474f", linestyle="--", linewidth=1, zorder=4
+            )
     ax.set_yticks(positions, labels)
     ax.invert_yaxis()
     ax.set_xlim(0, top * 1.15)
     ax.set_xlabel(xlabel)
     ax.grid(axis="x", color="#e0e0e0", zorder=0)
-    if any(t.value > 0 for t in thresholds):
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.5 / count - 0.12), ncol=3, fontsize=7)
+    handles = [
+        Patch(color=t.color, label=f"{short(t.label, 30)} (desde {_pct(t.value)})")
+        for t in thresholds
+    ]
+    handles.append(Line2D([], [], color="#37474f", linestyle="--", label="Umbral de banda"))
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.5 / count - 0.12),
+        ncol=min(len(handles), 4),
+        fontsize=7,
+    )
     return _svg(fig)
 
 

@@ -93,6 +93,13 @@ FOLLOWUP_STATUS = {
     "returned": "Devuelto",
 }
 
+UNITS_OF_MEASURE = {
+    "number": "Número",
+    "percentage": "Porcentaje",
+    "currency": "Pesos",
+    "other": "Otra unidad",
+}
+
 CUT_STATUS = {"draft": "Borrador", "published": "Publicado", "closed": "Cerrado"}
 
 TEMPLATE = "report.typ"
@@ -157,8 +164,8 @@ class _Doc:
         return file_name
 
     def unit_names(self, unit_ids: list[uuid.UUID]) -> str:
-        names = {u.unit_id: u.name for u in self.data.units}
-        return "; ".join(names.get(unit_id, str(unit_id)) for unit_id in unit_ids) or NO_VALUE
+        names = {str(u.unit_id): u.name for u in self.data.units}
+        return "; ".join(names.get(str(i), str(i)) for i in unit_ids) or NO_VALUE
 
     def thresholds(self) -> list[charts.Threshold]:
         return [charts.Threshold(b.min_pct, b.label, b.color) for b in self.data.bands]
@@ -245,7 +252,7 @@ def _notes(entries: list[FollowUpEntry]) -> list[dict[str, str]]:
 
 
 def _indicator_row(
-    doc: _Doc, ind: IndicatorResult, followups: dict[uuid.UUID, list[FollowUpEntry]]
+    doc: _Doc, ind: IndicatorResult, followups: dict[str, list[FollowUpEntry]]
 ) -> dict[str, Any]:
     status = ind.status.label
     if ind.missing_report:
@@ -254,14 +261,14 @@ def _indicator_row(
         "kind": "indicator",
         "code": ind.code,
         "name": ind.name,
-        "measure": ind.unit_of_measure,
+        "measure": UNITS_OF_MEASURE.get(ind.unit_of_measure, ind.unit_of_measure),
         "programmed": quantity(ind.programmed_to_date),
         "executed": quantity(ind.executed_to_date),
         "advance": pct(ind.advance_pct_shown),
         "band": _band(ind.band),
         "status": status,
         "units": doc.unit_names(ind.unit_ids),
-        "notes": _notes(followups.get(ind.indicator_id, [])),
+        "notes": _notes(followups.get(str(ind.indicator_id), [])),
     }
 
 
@@ -274,6 +281,7 @@ def _action_row(doc: _Doc, action: ActionResult) -> dict[str, Any]:
     state = action.execution_state.label
     if action.overdue:
         state += " · Vencida"
+    status = state if action.status.label == state else f"{state}. {action.status.label}"
     return {
         "kind": "action",
         "code": action.code,
@@ -281,7 +289,7 @@ def _action_row(doc: _Doc, action: ActionResult) -> dict[str, Any]:
         "dates": " · ".join(dates),
         "advance": pct(action.advance_pct_shown),
         "band": _band(action.band),
-        "status": f"{state}. {action.status.label}",
+        "status": status,
         "units": doc.unit_names(action.unit_ids),
     }
 
@@ -289,9 +297,9 @@ def _action_row(doc: _Doc, action: ActionResult) -> dict[str, Any]:
 def _detail(doc: _Doc) -> list[dict[str, Any]]:
     """Per root node its rows in tree order: sub-node, its actions, their indicators."""
     results = doc.data.results
-    followups: dict[uuid.UUID, list[FollowUpEntry]] = defaultdict(list)
+    followups: dict[str, list[FollowUpEntry]] = defaultdict(list)
     for entry in doc.data.followups:
-        followups[entry.indicator_id].append(entry)
+        followups[str(entry.indicator_id)].append(entry)
     actions_of: dict[uuid.UUID | None, list[ActionResult]] = defaultdict(list)
     for action in results.actions:
         actions_of[action.node_id].append(action)
