@@ -24,9 +24,8 @@ from pathlib import Path
 from typing import Any
 
 import matplotlib
-import typst
 
-from app.reports import charts
+from app.reports import charts, typeset
 from app.reports.data import FollowUpEntry, ReportData
 from app.results.schemas import (
     ActionResult,
@@ -103,6 +102,8 @@ UNITS_OF_MEASURE = {
 CUT_STATUS = {"draft": "Borrador", "published": "Publicado", "closed": "Cerrado"}
 
 TEMPLATE = "report.typ"
+TABLE_ROWS = 60
+PART_ROWS = 1500
 
 
 # --- number and date formats ------------------------------------------------------------------
@@ -294,6 +295,19 @@ def _action_row(doc: _Doc, action: ActionResult) -> dict[str, Any]:
     }
 
 
+def _groups(node: dict[str, Any] | None, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A node's rows as tables of at most TABLE_ROWS rows: typst lays out small tables fast."""
+    chunks = [rows[i : i + TABLE_ROWS] for i in range(0, len(rows), TABLE_ROWS)] or [[]]
+    return [{"node": node if i == 0 else None, "rows": chunk} for i, chunk in enumerate(chunks)]
+
+
+def _drop_empty_lead(section: dict[str, Any]) -> None:
+    """A root node with nothing of its own but children: no "nothing here" line before them."""
+    groups = section["groups"]
+    if len(groups) > 1 and groups[0]["node"] is None and not groups[0]["rows"]:
+        del groups[0]
+
+
 def _detail(doc: _Doc) -> list[dict[str, Any]]:
     """Per root node its rows in tree order: sub-node, its actions, their indicators."""
     results = doc.data.results
@@ -324,11 +338,15 @@ def _detail(doc: _Doc) -> list[dict[str, Any]]:
 
     sections: list[dict[str, Any]] = []
     for node in results.nodes:
+        if node.parent_id is None and sections:
+            _drop_empty_lead(sections[-1])
         if node.parent_id is None:
-            sections.append({**_node_row(node), "rows": rows_of(node.node_id)})
+            sections.append({**_node_row(node), "groups": []})
+            sections[-1]["groups"] += _groups(None, rows_of(node.node_id))
         elif sections:
-            sections[-1]["rows"].append({"kind": "node", **_node_row(node)})
-            sections[-1]["rows"].extend(rows_of(node.node_id))
+            sections[-1]["groups"] += _groups(_node_row(node), rows_of(node.node_id))
+    if sections:
+        _drop_empty_lead(sections[-1])
     orphan_rows = rows_of(None)
     if orphan_rows:
         sections.append(
@@ -340,7 +358,7 @@ def _detail(doc: _Doc) -> list[dict[str, Any]]:
                 "band": None,
                 "status": "",
                 "counted": 0,
-                "rows": orphan_rows,
+                "groups": _groups(None, orphan_rows),
             }
         )
     return sections
@@ -568,27 +586,134 @@ def document(data: ReportData) -> tuple[dict[str, Any], dict[str, str]]:
     return body, doc.charts
 
 
+def _weight(rows: list[dict[str, Any]]) -> int:
+    return sum(1 + len(row.get("notes", ())) for row in rows)
+
+
+def _chunks(items: list[Any], size: int = 60) -> list[list[Any]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def blocks(body: dict[str, Any]) -> list[dict[str, Any]]:
+    """The document as a sequence of blocks the template draws one by one, each with the
+    number of table rows it weighs (what typst's time and memory grow with)."""
+    out: list[dict[str, Any]] = [{"kind": "cover"}, {"kind": "summary", "h2": 1}]
+
+    def h1(title: str) -> None:
+        out.append({"kind": "h1", "title": title})
+
+    def text(value: str) -> None:
+        out.append({"kind": "text", "text": value})
+
+    h1(f"Avance por {body['meta']['root_level'].lower()}")
+    out.append({"kind": "roots", **body["roots"], "weight": len(body["roots"]["rows"])})
+    h1("Avance de acciones e indicadores")
+    for sec in body["detail"]:
+        head = {k: v for k, v in sec.items() if k != "groups"}
+        for index, group in enumerate(sec["groups"]):
+            out.append(
+                {
+                    "kind": "section",
+                    "head": head if index == 0 else None,
+                    "h2": 1 if index == 0 else 0,
+                    "groups": [group],
+                    "weight": _weight(group["rows"]) + 1,
+                }
+            )
+    h1("Avance por dependencia responsable")
+    out.append({"kind": "units", **body["units"], "weight": len(body["units"]["rows"])})
+    h1("Gestión por responsable")
+    execution = body["execution"]
+    out.append({"kind": "execution", **execution, "weight": len(execution["rows"])})
+    if body["axes"]:
+        h1("Avance por eje de clasificación")
+        for axis in body["axes"]:
+            out.append({"kind": "axis", **axis, "h2": 1, "weight": len(axis["rows"])})
+    h1("Tendencia del avance")
+    out.append({"kind": "trend", **body["trend"], "weight": len(body["trend"]["rows"])})
+    h1("Alertas")
+    alerts = body["alerts"]
+    if not alerts["items"]:
+        text("Sin alertas al corte.")
+    else:
+        out.append({"kind": "alert-counts", **{k: v for k, v in alerts.items() if k != "items"}})
+        out += [{"kind": "alerts", "items": c, "weight": len(c)} for c in _chunks(alerts["items"])]
+    h1("Evidencias")
+    if not body["evidence"]:
+        text("Sin evidencias registradas en el corte.")
+    out += [{"kind": "evidence", "items": c, "weight": len(c)} for c in _chunks(body["evidence"])]
+    if body["budget"] is not None:
+        h1("Matriz de inversión")
+        out.append({"kind": "budget", **body["budget"], "weight": len(body["budget"]["rows"])})
+    h1("Observaciones y recomendaciones")
+    if not body["observations"]:
+        text("Los seguimientos del corte no registran observaciones.")
+    out += [
+        {"kind": "observations", "items": c, "weight": len(c)}
+        for c in _chunks(body["observations"])
+    ]
+    return out
+
+
+def parts(body: dict[str, Any], part_rows: int = PART_ROWS) -> list[dict[str, Any]]:
+    """The blocks packed into parts of about `part_rows` table rows, each typeset apart (a
+    typst compilation keeps all its layout in memory until it ends), with the heading numbers
+    each part starts from."""
+    packed: list[list[dict[str, Any]]] = [[]]
+    weight = 0
+    for block in blocks(body):
+        size = block.get("weight", 0)
+        if packed[-1] and weight + size > part_rows:
+            # A heading or a line of text goes on with what follows it.
+            carried = []
+            while packed[-1] and packed[-1][-1]["kind"] in ("h1", "text"):
+                carried.insert(0, packed[-1].pop())
+            packed.append(carried)
+            weight = 0
+        packed[-1].append(block)
+        weight += size
+    single = len(packed) == 1
+    if single:
+        packed[0].insert(1, {"kind": "toc"})
+    shared = {"meta": body["meta"], "summary": body["summary"], "single": single}
+    out, level1, level2 = [], 0, 0
+    for part_blocks in packed:
+        out.append({**shared, "heading_start": [level1, level2], "blocks": part_blocks})
+        for block in part_blocks:
+            if block["kind"] == "h1" or block["kind"] == "summary":
+                level1, level2 = level1 + 1, 0
+            level2 += block.get("h2", 0)
+    return out
+
+
 def _font_dir() -> str:
     # matplotlib ships DejaVu Sans: the same font in text and charts, from pip alone.
     return str(Path(matplotlib.get_data_path()) / "fonts" / "ttf")
 
 
-def render_pdf(data: ReportData) -> bytes:
-    """The report of one cut as PDF bytes (selectable text, headings as bookmarks)."""
+def render_pdf(data: ReportData, *, part_rows: int = PART_ROWS) -> bytes:
+    """The report of one cut as PDF bytes (selectable text, headings as bookmarks).
+
+    Typst runs in a child process (`app.reports.typeset`): its memoized layout stays in the
+    process that made it, so the caller's memory does not grow report after report. A report
+    of more than `part_rows` table rows is typeset in parts joined by pypdf."""
     body, chart_files = document(data)
     template = resources.files("app.reports").joinpath("templates", TEMPLATE).read_bytes()
     with tempfile.TemporaryDirectory(prefix="report-") as tmp:
         root = Path(tmp)
         (root / TEMPLATE).write_bytes(template)
-        (root / "data.json").write_text(json.dumps(body, ensure_ascii=False), encoding="utf-8")
         for name, svg in chart_files.items():
             (root / name).write_text(svg, encoding="utf-8")
-        generated = data.generated_at
-        return typst.compile(
-            str(root / TEMPLATE),
-            root=str(root),
-            font_paths=[_font_dir()],
-            ignore_system_fonts=True,
-            format="pdf",
-            timestamp=generated if generated.tzinfo is not None else None,
-        )
+        files = []
+        for index, part in enumerate(parts(body, part_rows)):
+            name = f"part-{index}.json"
+            (root / name).write_text(json.dumps(part, ensure_ascii=False), encoding="utf-8")
+            files.append(name)
+        job = {
+            "root": str(root),
+            "template": TEMPLATE,
+            "parts": files,
+            "font_dir": _font_dir(),
+            "timestamp": data.generated_at.timestamp() if data.generated_at.tzinfo else None,
+        }
+        return typeset.run(job)

@@ -195,3 +195,35 @@ def test_forty_units_no_axes_no_budget_no_trend():
 def test_same_data_same_pdf():
     data = sample_report()
     assert render_pdf(data) == render_pdf(replace(data))
+
+
+def test_a_report_typeset_in_parts_reads_the_same():
+    """Large reports are typeset a few hundred rows at a time and joined: same text, same
+    bookmarks (nested across parts), pages numbered on."""
+    data = sample_report()
+    whole_text, whole_marks = read(render_pdf(data))
+    parts_pdf = render_pdf(data, part_rows=3)
+    parts_text, parts_marks = read(parts_pdf)
+    assert parts_marks == whole_marks
+    reader = pypdf.PdfReader(io.BytesIO(parts_pdf))
+    assert [len(item) for item in reader.outline if isinstance(item, list)] == [1, 2, 1]
+    for figure in ("99.13%", "Sobre ejecución 44.52%", "$3.538.975.000", "$2.135.475.000 60.34%"):
+        assert figure in parts_text
+    assert f"Página {len(reader.pages)} " in parts_text + " "
+    assert "Contenido" in whole_text and "Contenido" not in parts_text
+
+
+def test_a_typst_failure_is_reported_with_its_reason(tmp_path):
+    from app.reports import typeset
+
+    (tmp_path / "broken.typ").write_text("#let d = json(sys.inputs.data)\n#nothing_here")
+    (tmp_path / "part-0.json").write_text("{}")
+    job = {
+        "root": str(tmp_path),
+        "template": "broken.typ",
+        "parts": ["part-0.json"],
+        "font_dir": str(tmp_path),
+        "timestamp": None,
+    }
+    with pytest.raises(typeset.TypesetError, match="unknown variable: nothing_here"):
+        typeset.run(job)
