@@ -88,7 +88,7 @@ def advance_bars(bars: Sequence[Bar], thresholds: Sequence[Threshold], xlabel: s
     ax.barh(positions, values, color=colors, height=0.65, zorder=2)
     top = max([100.0, *values])
     for pos, bar in zip(positions, bars, strict=True):
-        text = _pct(bar.value) if bar.value is not None else "No programado"
+        text = _pct(bar.value) if bar.value is not None else "Sin programación"
         ax.text(
             (float(bar.value) if bar.value is not None else 0.0) + top * 0.01,
             pos,

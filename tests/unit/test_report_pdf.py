@@ -86,6 +86,7 @@ def test_published_figures_appear_as_given(sample):
     assert "2.743.434 1.474.056 53.73% Rezago 46.27%" in text
     # The plan's figure and its traffic light legend.
     assert "Avance del plan al corte 99.13%" in text
+    assert "3 de 4 indicadores con programación al corte. Acciones: 1. Nodos: 3." in text
     assert "0-49% Desde 0.00% y menos de 50.00%" in text
     assert "50-99% Desde 50.00% y menos de 100.00%" in text
     assert "100% Desde 100.00%" in text
