@@ -13,6 +13,7 @@ in Colombian style, dots between thousands and a decimal comma ("5.486.863", "73
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 import uuid
 from collections import defaultdict
@@ -103,6 +104,8 @@ CUT_STATUS = {"draft": "Borrador", "published": "Publicado", "closed": "Cerrado"
 
 TEMPLATE = "report.typ"
 TABLE_ROWS = 60
+WORD_CHARS = 16
+ZWSP = "\u200b"
 PART_ROWS = 1500
 
 
@@ -552,6 +555,8 @@ def document(data: ReportData) -> tuple[dict[str, Any], dict[str, str]]:
     body = {
         "meta": {
             "organization": data.organization_name,
+            "organization_short": charts.short(data.organization_name, 90),
+            "long_names": len(data.organization_name) + len(data.plan_name) > 240,
             "plan_code": data.plan_code,
             "plan_name": data.plan_name,
             "plan_kind": data.plan_kind,
@@ -583,7 +588,7 @@ def document(data: ReportData) -> tuple[dict[str, Any], dict[str, str]]:
         "budget": _budget(doc),
         "observations": _observations(data),
     }
-    return body, doc.charts
+    return breakable(body), doc.charts
 
 
 def _weight(rows: list[dict[str, Any]]) -> int:
@@ -653,6 +658,31 @@ def blocks(body: dict[str, Any]) -> list[dict[str, Any]]:
         for c in _chunks(body["observations"])
     ]
     return out
+
+
+_LONG_WORD = re.compile(rf"\S{{{WORD_CHARS + 1},}}")
+_NOT_TEXT = {"url", "chart", "charts", "color"}
+
+
+def _breakable(text: str) -> str:
+    """Long runs without spaces (URLs, codes, "XXXX…") get a zero-width space every
+    WORD_CHARS characters: typst breaks lines only between words and would let them overflow
+    a table cell or the page."""
+    return _LONG_WORD.sub(
+        lambda m: ZWSP.join(m[0][i : i + WORD_CHARS] for i in range(0, len(m[0]), WORD_CHARS)),
+        text,
+    )
+
+
+def breakable(value: Any, key: str | None = None) -> Any:
+    """Every string shown in `value` (a JSON-like tree) made breakable; link targets kept."""
+    if isinstance(value, str):
+        return value if key in _NOT_TEXT else _breakable(value)
+    if isinstance(value, list):
+        return [breakable(item, key) for item in value]
+    if isinstance(value, dict):
+        return {k: breakable(v, k) for k, v in value.items()}
+    return value
 
 
 def parts(body: dict[str, Any], part_rows: int = PART_ROWS) -> list[dict[str, Any]]:
