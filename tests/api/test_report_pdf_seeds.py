@@ -22,6 +22,7 @@ from app.demo.seeds import SEEDS
 from app.reports.data import AxisInfo, BandInfo, EvidenceEntry, FollowUpEntry, ReportData, UnitInfo
 from app.reports.pdf import render_pdf
 from app.results.schemas import Alerts, BudgetMatrixOut, CutResults, GroupedResults, PlanTrend
+from tests.unit.test_report_pdf import dot_after
 
 
 def _ok(response) -> dict:
@@ -116,28 +117,42 @@ def pdf_text(pdf: bytes) -> str:
 
 
 @pytest.fixture
-def reports(client) -> dict[str, bytes]:
+def seeds_data(client) -> dict[str, ReportData]:
     plans = {seed["plan"]["code"]: load(client, seed)["plan"]["id"] for seed in SEEDS}
-    rendered = {code: render_pdf(report_data(client, plan_id)) for code, plan_id in plans.items()}
+    return {code: report_data(client, plan_id) for code, plan_id in plans.items()}
+
+
+@pytest.fixture
+def seeds_bands(seeds_data) -> dict[str, list[BandInfo]]:
+    return {code: data.bands for code, data in seeds_data.items()}
+
+
+@pytest.fixture
+def reports(seeds_data) -> dict[str, bytes]:
+    rendered = {code: render_pdf(data) for code, data in seeds_data.items()}
     if out := os.environ.get("REPORT_PDF_DIR"):  # to look at them: REPORT_PDF_DIR=/tmp/x
         for code, pdf in rendered.items():
             (Path(out) / f"{code}.pdf").write_bytes(pdf)
     return rendered
 
 
-def test_seed_reports_print_the_published_figures(reports):
+def test_seed_reports_print_the_published_figures(reports, seeds_bands):
     bogota = pdf_text(reports["PEI"])
-    assert re.search(r"OBJ5 .{0,300}? 99\.13% ", bogota)
+    assert re.search(
+        r"OBJ5 Fortalecer la prestación del servicio .{0,200}? ● 99\.13% Rezago 0\.87%", bogota
+    )
     assert "Sobre ejecución 44.52%" in bogota
-    assert "104.220 150.623 144.52%" in bogota
-    assert "2.743.434 1.474.056 53.73% Rezago 46.27%" in bogota
+    assert "104.220 150.623 ● 144.52%" in bogota
+    assert "2.743.434 1.474.056 ● 53.73% Rezago 46.27%" in bogota
 
     cali = pdf_text(reports["PET-CALI"])
     assert "$3.538.975.000" in cali
     assert re.search(r"\$2\.135\.475\.000 60\.34%", cali)
 
+    green = next(b.color for b in seeds_bands["PET-2023-2024"] if b.code == "green")
+    assert dot_after(reports["PET-2023-2024"], "Mínimo 50 indicadores de la LBI") == green
     cauca = pdf_text(reports["PET-2023-2024"])
-    assert re.search(r"Mínimo 50 indicadores .{0,120}? 50 65 130\.00% Sobre ejecución 30%", cauca)
+    assert re.search(r"Mínimo 50 indicadores .{0,120}? 50 65 ● 130\.00% Sobre ejecución 30%", cauca)
     assert "65 indicadores adaptados en el sistema de información socioeconómica" in cauca
     assert "www.Tangara.gov.co" in cauca or "tangara.gov.co" in cauca.lower()
     assert "Sin programación al corte" in cauca

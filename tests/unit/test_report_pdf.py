@@ -30,14 +30,51 @@ def read(pdf: bytes) -> tuple[str, list[str]]:
     return " ".join(text.split()), titles(reader.outline)
 
 
+def dots(pdf: bytes) -> list[tuple[str, str | None]]:
+    """Each traffic-light glyph "●" with the text just before it and its fill colour."""
+    found: list[tuple[str, str | None]] = []
+    for page in pypdf.PdfReader(io.BytesIO(pdf)).pages:
+        color: list[str | None] = [None]
+        before: list[str] = []
+
+        def operand(op, args, cm, tm, color=color):
+            if op in (b"sc", b"scn", b"rg") and len(args) == 3:
+                color[0] = "#" + "".join(f"{round(float(a) * 255):02x}" for a in args)
+
+        def text(t, cm, tm, font, size, before=before, color=color):
+            if "●" in t:
+                found.append((" ".join(before), color[0]))
+            elif t.strip():
+                before.append(t.strip())
+                del before[:-12]
+
+        page.extract_text(visitor_operand_before=operand, visitor_text=text)
+    return found
+
+
+def dot_after(pdf: bytes, text: str) -> str | None:
+    return next(color for before, color in dots(pdf) if text in before)
+
+
 def squash(text: str) -> str:
     """Without any whitespace: line breaks and hyphenation may split long text anywhere."""
     return re.sub(r"\s+|-", "", text)
 
 
 @pytest.fixture(scope="module")
-def sample() -> tuple[str, list[str]]:
-    return read(render_pdf(sample_report()))
+def sample_pdf() -> bytes:
+    return render_pdf(sample_report())
+
+
+@pytest.fixture(scope="module")
+def sample(sample_pdf) -> tuple[str, list[str]]:
+    return read(sample_pdf)
+
+
+def test_traffic_lights_in_their_band_colours(sample_pdf):
+    assert dot_after(sample_pdf, "Número de PQRS recibidas por otros canales") == "#2e7d32"
+    assert dot_after(sample_pdf, "recibidas a través de la línea 195") == "#f9a825"
+    assert dot_after(sample_pdf, "Avance del plan") == "#f9a825"
 
 
 def test_number_formats():
@@ -78,16 +115,18 @@ def test_cover_and_headings(sample):
 def test_published_figures_appear_as_given(sample):
     text, _ = sample
     # Bogotá objective 5 and its two indicators, as the PEI report prints them.
-    assert "OBJ5 Fortalecer la prestación del servicio a la ciudadanía 99.13% Rezago 0.87%" in text
     assert (
-        "IS-546 Número de PQRS recibidas por otros canales Número 104.220 150.623 144.52%" in text
+        "OBJ5 Fortalecer la prestación del servicio a la ciudadanía ● 99.13% Rezago 0.87%" in text
+    )
+    assert (
+        "IS-546 Número de PQRS recibidas por otros canales Número 104.220 150.623 ● 144.52%" in text
     )
     assert "Sobre ejecución 44.52%" in text
-    assert "2.743.434 1.474.056 53.73% Rezago 46.27%" in text
+    assert "2.743.434 1.474.056 ● 53.73% Rezago 46.27%" in text
     # The plan's figure and its traffic light legend.
-    assert "Avance del plan al corte 99.13%" in text
+    assert "Avance del plan al corte ● 99.13%" in text
     assert "3 de 4 indicadores con programación al corte. Acciones: 1. Nodos: 3." in text
-    assert "0-49% Desde 0.00% y menos de 50.00%" in text
+    assert "● 0-49% Desde 0.00% y menos de 50.00%" in text
     assert "50-99% Desde 50.00% y menos de 100.00%" in text
     assert "100% Desde 100.00%" in text
     # Cali's investment matrix: the grand total and a unit's share.
@@ -104,7 +143,7 @@ def test_followups_evidence_alerts_and_observations(sample):
     assert "Rezago IS-545 Número de orientaciones" in text
     assert "Observación I1 Acta 002" in text
     # Not due: no figure, its own label.
-    assert "I-ND Inicia en octubre de 2023 Número — — — Sin programación al corte" in text
+    assert "I-ND Inicia en octubre de 2023 Número — — ○ — Sin programación al corte" in text
 
 
 def test_user_text_is_shown_literally():
@@ -134,7 +173,7 @@ def test_plan_without_indicators():
     b = ReportBuilder(plan_advance=None)
     b.node("OE1", "Objetivo sin indicadores", None)
     text, _ = read(render_pdf(b.build()))
-    assert "Avance del plan al corte Sin programación al corte" in text
+    assert "Avance del plan al corte ○ Sin programación al corte" in text
     assert "Sin acciones ni indicadores." in text
     assert "Sin dependencias responsables." in text
     assert "Sin alertas al corte." in text
@@ -155,7 +194,7 @@ def test_cut_where_nothing_is_due():
     action = b.action("A1", "Acción que inicia en 2024", node, None, [unit])
     b.indicator("I1", "Meta de 2024", action=action, units=[unit])
     text, _ = read(render_pdf(b.build()))
-    assert "OE1 Objetivo — Sin programación al corte" in text
+    assert "OE1 Objetivo ○ — Sin programación al corte" in text
     assert "Ningún corte tiene avance calculado." in text
 
 
@@ -187,7 +226,7 @@ def test_forty_units_no_axes_no_budget_no_trend():
     data = b.build()
     assert data.budget is None and not data.axes and not data.trend.cuts
     text, bookmarks = read(render_pdf(data))
-    assert "D39 Dependencia número 39 de la administración 75.50%" in text
+    assert "D39 Dependencia número 39 de la administración ● 75.50%" in text
     assert "Dependencia número 39 de la administración 1 2 0 0 3" in text
     assert "Matriz de inversión" not in text
     assert not any("eje" in title for title in bookmarks)
