@@ -2,6 +2,8 @@
 
 Nothing here computes a figure: bars are the `*_shown` values, counts are the service's
 counts. Text in the SVG is drawn as paths, so the charts look the same on every machine.
+Figures are made without pyplot (no display, no global figure registry): safe in a worker's
+threads.
 """
 
 from __future__ import annotations
@@ -13,13 +15,9 @@ from datetime import date
 from decimal import Decimal
 
 import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
 matplotlib.rcParams.update(
     {
@@ -66,10 +64,14 @@ def short(text: str, limit: int = LABEL_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def _figure(figsize: tuple[float, float]):
+    fig = Figure(figsize=figsize)
+    return fig, fig.subplots()
+
+
 def _svg(fig: Figure) -> str:
     out = io.StringIO()
     fig.savefig(out, format="svg", bbox_inches="tight", metadata={"Date": None})
-    plt.close(fig)
     return out.getvalue()
 
 
@@ -80,7 +82,7 @@ def _pct(value: Decimal) -> str:
 def advance_bars(bars: Sequence[Bar], thresholds: Sequence[Threshold], xlabel: str) -> str:
     """Horizontal bars of advance, coloured by band, with the bands' thresholds drawn."""
     count = max(len(bars), 1)
-    fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.9 + 0.28 * count))
+    fig, ax = _figure(figsize=(WIDTH_IN, 0.9 + 0.28 * count))
     labels = [short(bar.label) for bar in bars]
     positions = list(range(len(bars)))
     values = [float(bar.value) if bar.value is not None else 0.0 for bar in bars]
@@ -127,7 +129,7 @@ def stacked_counts(
 ) -> str:
     """Horizontal stacked bars of counts: `series` is (label, colour, count per row)."""
     count = max(len(labels), 1)
-    fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.9 + 0.28 * count))
+    fig, ax = _figure(figsize=(WIDTH_IN, 0.9 + 0.28 * count))
     positions = list(range(len(labels)))
     left = [0] * len(labels)
     for name, color, counts in series:
@@ -147,7 +149,7 @@ def stacked_counts(
 
 def trend_lines(dates: Sequence[date], series: Sequence[Series], ylabel: str) -> str:
     """One line per series across the cuts; gaps where a cut had nothing due."""
-    fig, ax = plt.subplots(figsize=(WIDTH_IN, 3.4))
+    fig, ax = _figure(figsize=(WIDTH_IN, 3.4))
     for index, line in enumerate(series):
         values = [float(v) if v is not None else float("nan") for v in line.values]
         ax.plot(
