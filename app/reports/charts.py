@@ -25,6 +25,7 @@ matplotlib.rcParams.update(
         "svg.hashsalt": "plan-followup",  # stable ids: the same data gives the same SVG
         "font.family": "DejaVu Sans",
         "font.size": 8,
+        "text.parse_math": False,  # a "$" in a name is a peso sign, not TeX
         "axes.spines.top": False,
         "axes.spines.right": False,
     }

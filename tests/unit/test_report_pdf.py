@@ -147,7 +147,9 @@ def test_followups_evidence_alerts_and_observations(sample):
 
 
 def test_user_text_is_shown_literally():
-    hostile = 'Plan #set text(red) $x^2$ [*bold*] \\ `raw` <label> @ref "quotes" _em_ 🚀 #{1+1}'
+    hostile = (
+        'Plan #set text(red) $x^2$ $\\frac{$ [*bold*] \\ `raw` <label> @ref "quotes" _em_ 🚀 #{1+1}'
+    )
     b = ReportBuilder(plan_name=hostile, organization='Org ] ) } #import "x.typ"')
     unit = b.unit("Unidad <b>&amp;</b> #unidad")
     node = b.node("N1", hostile, "50.00")
@@ -159,7 +161,9 @@ def test_user_text_is_shown_literally():
         )
     )
     text, bookmarks = read(render_pdf(b.build()))
-    assert 'Plan #set text(red) $x^2$ [*bold*] \\ `raw` <label> @ref "quotes" _em_' in text
+    assert (
+        'Plan #set text(red) $x^2$ $\\frac{$ [*bold*] \\ `raw` <label> @ref "quotes" _em_' in text
+    )
     assert "#{1+1}" in text
     assert 'Org ] ) } #import "x.typ"' in text
     assert "Unidad <b>&amp;</b> #unidad" in text
