@@ -9,6 +9,7 @@ threads.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -60,8 +61,16 @@ class Series:
     values: list[Decimal | None]
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def clean(text: str) -> str:
+    """Without control characters (SVG, XML and PDF text have no place for them)."""
+    return _CONTROL.sub("", text)
+
+
 def short(text: str, limit: int = LABEL_CHARS) -> str:
-    text = " ".join(text.split())
+    text = " ".join(clean(text).split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 

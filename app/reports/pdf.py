@@ -677,7 +677,7 @@ def _breakable(text: str) -> str:
 def breakable(value: Any, key: str | None = None) -> Any:
     """Every string shown in `value` (a JSON-like tree) made breakable; link targets kept."""
     if isinstance(value, str):
-        return value if key in _NOT_TEXT else _breakable(value)
+        return value if key in _NOT_TEXT else _breakable(charts.clean(value))
     if isinstance(value, list):
         return [breakable(item, key) for item in value]
     if isinstance(value, dict):

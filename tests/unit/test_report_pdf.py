@@ -271,3 +271,14 @@ def test_a_typst_failure_is_reported_with_its_reason(tmp_path):
     }
     with pytest.raises(typeset.TypesetError, match="unknown variable: nothing_here"):
         typeset.run(job)
+
+
+def test_control_characters_and_xml_in_names_are_dropped_or_shown():
+    b = ReportBuilder(plan_name="Plan\x00 con\x07 controles -- <!-- x --> ]]> &amp;")
+    unit = b.unit("Unidad \x1b[31m <x>")
+    node = b.node("N1", "Nodo\x00 --> fin", "10.00")
+    b.indicator("I1", "Indicador\x0b", node=node, advance="10.00", units=[unit])
+    b.axis("e", "Eje\x01 --", [("v", "Valor -- -->\x02", "5.00")])
+    text, _ = read(render_pdf(b.build()))
+    assert "Plan con controles -- <!-- x --> ]]> &amp;" in text
+    assert "N1 Nodo --> fin" in text
