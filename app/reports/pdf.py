@@ -1,13 +1,20 @@
 """The follow-up report as a PDF: ReportData laid out by a typst template, charts by matplotlib.
 
-The data reaches typst as a JSON file the template reads, never as markup built from strings,
+    render_pdf(data: ReportData) -> bytes
+
+The data reaches typst as JSON files the template reads, never as markup built from strings,
 so whatever officials typed (quotes, #, $, brackets, backslashes) is shown as typed. This
-module only formats: every figure is a `*_shown` value or a count from the results service.
+module only formats: every figure is a `*_shown` value or a count from the results service
+(the summary's counts by status and band are tallies of the indicator rows it lists).
 
 Number formats (the seeds' own): percentages with two decimals and a decimal point, as the
 service's status labels print them ("99.13%", "Sobre ejecución 44.52%"); quantities and money
 in Colombian style, dots between thousands and a decimal comma ("5.486.863", "73,50",
-"$3.538.975.000").
+"$3.538.975.000"). The traffic light is a "●" in the band's colour ("○": nothing due).
+
+A report is cut into parts of about PART_ROWS table rows; each part is typeset in a child
+process (`app.reports.typeset`) and the parts are joined, so memory stays bounded whatever the
+plan's size. A report of one part keeps a printed table of contents and "Página N de M".
 """
 
 from __future__ import annotations
