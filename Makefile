@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint docker-lint admin demo openapi migrate migration bench worker clean
+.PHONY: run test fuzz lint docker-lint admin demo openapi migrate migration bench worker clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
@@ -24,8 +24,14 @@ $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
 run: $(VENV)/.run-installed  ## install, migrate and serve on http://127.0.0.1:8000
 	$(BIN)/plan-followup serve --host $(HOST) --port $(PORT)
 
+# Tests run in parallel (pytest-xdist, one migrated database per worker, a test file per worker
+# at a time so that module fixtures are built once).
 test: $(VENV)/.dev-installed lint docker-lint  ## install, lint, then the whole test suite
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadfile
+
+fuzz: $(VENV)/.dev-installed  ## deep schemathesis run: make fuzz [examples=200]
+	FUZZ=1 SCHEMATHESIS_EXAMPLES=$(or $(examples),200) \
+		$(BIN)/python -m pytest -q -n auto --dist load tests/api/test_schemathesis.py
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
@@ -58,7 +64,9 @@ migration: $(VENV)/.dev-installed  ## make migration m="add plans"
 bench: $(VENV)/.dev-installed  ## benchmarks (embedded PostgreSQL unless DATABASE_URL is set)
 	$(BIN)/python -m bench.measurements
 	$(BIN)/python -m bench.results
+	$(BIN)/python -m bench.rollup
 	$(BIN)/python -m bench.reports
+	$(BIN)/python -m bench.report_pdf
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
