@@ -24,17 +24,42 @@ def _database_url() -> str:
     return url
 
 
+def _wait_for_database(url: str) -> None:
+    """Wait for a late database (DB_WAIT_TIMEOUT_S); past it, exit with one line, no traceback."""
+    from app.core.lifecycle import DatabaseUnavailable, wait_for_database
+    from app.core.logging import configure_logging
+
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_json)
+    try:
+        wait_for_database(url, settings.db_wait_timeout_s)
+    except DatabaseUnavailable as exc:
+        sys.exit(f"plan-followup: {exc}")
+
+
+def _exit_zero_on_sigterm() -> None:
+    # uvicorn drains on SIGTERM, then raises the signal again with the handler it found: with
+    # Python's default one the process would die "killed by SIGTERM" (143) after a clean stop.
+    import signal
+
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
+
+
 def cmd_serve(args: argparse.Namespace) -> None:
     import uvicorn
 
     from app.core.migrations import upgrade_head
 
     url = _database_url()
-    upgrade_head(url)
+    _wait_for_database(url)
+    settings = get_settings()
+    if settings.migrate_on_start:
+        upgrade_head(url)
     print(
         f"Serving on http://{args.host}:{args.port}  (docs: /docs, readiness: /health/ready)",
         file=sys.stderr,
     )
+    _exit_zero_on_sigterm()
     uvicorn.run(
         "app.main:create_app",
         factory=True,
@@ -44,13 +69,16 @@ def cmd_serve(args: argparse.Namespace) -> None:
         reload=args.reload,
         proxy_headers=True,
         log_config=None,
+        timeout_graceful_shutdown=settings.shutdown_timeout_s,
     )
 
 
 def cmd_migrate(args: argparse.Namespace) -> None:
     from app.core.migrations import upgrade_head
 
-    upgrade_head(_database_url())
+    url = _database_url()
+    _wait_for_database(url)
+    upgrade_head(url)
 
 
 def cmd_openapi(args: argparse.Namespace) -> None:
@@ -186,16 +214,18 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="plan-followup", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    serve = sub.add_parser("serve", help="migrate the database, then serve the API")
+    serve = sub.add_parser(
+        "serve", help="wait for the database, migrate it (MIGRATE_ON_START), serve the API"
+    )
     serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     serve.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "1")))
     serve.add_argument("--reload", action="store_true")
     serve.set_defaults(func=cmd_serve)
 
-    sub.add_parser("migrate", help="apply every migration (alembic upgrade head)").set_defaults(
-        func=cmd_migrate
-    )
+    sub.add_parser(
+        "migrate", help="apply every migration once, whoever else runs it at the same time"
+    ).set_defaults(func=cmd_migrate)
 
     openapi = sub.add_parser("openapi", help="write openapi/openapi.json from the app")
     openapi.add_argument("--check", action="store_true", help="fail if the file is stale")

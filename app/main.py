@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from app.core.config import Settings, get_settings
 from app.core.db import make_engine
 from app.core.errors import install_error_handlers
+from app.core.lifecycle import install as install_lifecycle
 from app.core.logging import configure_logging
 from app.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from app.core.query import forbid_unknown_query_params
@@ -79,7 +80,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        await app.state.lifecycle.startup()
         yield
+        await app.state.lifecycle.shutdown()
         if app.state.owns_engine and app.state.engine is not None:
             app.state.engine.dispose()
 
@@ -93,6 +96,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         lifespan=lifespan,
     )
     app.state.settings = settings
+    install_lifecycle(app, settings)
     app.state.storage = LocalStorage(settings.evidence_dir or settings.data_dir / "evidence")
     app.state.owns_engine = engine is None
     if engine is None and settings.database_url:

@@ -4,10 +4,11 @@ import os
 from logging.config import fileConfig
 
 from alembic import context
-from sqlalchemy import engine_from_config, pool
+from sqlalchemy import engine_from_config, pool, text
 
 import app.models  # noqa: F401  (registers every table on the metadata)
 from app.core.db import metadata, sqlalchemy_url
+from app.core.migrations import MIGRATION_LOCK_KEY
 
 config = context.config
 if config.config_file_name is not None and not config.attributes.get("skip_logging"):
@@ -54,6 +55,10 @@ def _run(connection) -> None:
         compare_server_default=True,
     )
     with context.begin_transaction():
+        # One migrator at a time (replicas starting together, a deploy step and a `serve`):
+        # the others wait here, and read the version table only once the first has committed,
+        # so they find the schema at head. Released at commit.
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
         context.run_migrations()
 
 

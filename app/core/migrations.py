@@ -21,6 +21,12 @@ def alembic_config(database_url: str | None = None) -> Config:
     return cfg
 
 
+# The key of the PostgreSQL advisory lock every migration run takes (migrations/env.py): any
+# number of processes may migrate at once; one applies the scripts, the others wait, then find
+# the schema at head and do nothing. (A fixed 63-bit number: b"plan-fup" read as an integer.)
+MIGRATION_LOCK_KEY = int.from_bytes(b"plan-fup", "big") & (2**63 - 1)
+
+
 def upgrade_head(database_url: str) -> None:
     command.upgrade(alembic_config(database_url), "head")
 
