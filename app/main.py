@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 
 from app.core.config import Settings, get_settings
 from app.core.db import make_engine
+from app.core.docs import API_DESCRIPTION, OPENAPI_TAGS, install_docs
 from app.core.errors import install_error_handlers
 from app.core.lifecycle import install as install_lifecycle
 from app.core.logging import configure_logging
@@ -89,8 +90,13 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app = FastAPI(
         title="Plan follow-up service",
         version="0.1.0",
-        summary="Plans, indicators, cuts, evidence and the follow-up results of Colombian "
-        "public entities.",
+        summary="Planes, indicadores, cortes, evidencias y resultados del seguimiento a los "
+        "planes de las entidades públicas colombianas.",
+        description=API_DESCRIPTION,
+        openapi_tags=OPENAPI_TAGS,
+        # Served from local assets by install_docs().
+        docs_url=None,
+        redoc_url=None,
         generate_unique_id_function=_operation_id,
         dependencies=[Depends(forbid_unknown_query_params)],
         lifespan=lifespan,
@@ -119,5 +125,6 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             expose_headers=["ETag", "Location", "X-Request-ID"],
         )
     app.add_middleware(RequestContextMiddleware)
+    install_docs(app)  # /docs, /redoc; its CSP middleware is the outermost
 
     return app

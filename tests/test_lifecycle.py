@@ -6,16 +6,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import os
-import queue
 import signal
 import socket
 import subprocess
-import sys
 import threading
-import time
 from datetime import date, timedelta
-from pathlib import Path
 
 import httpx
 import psycopg
@@ -27,111 +22,20 @@ from app.core.lifecycle import DatabaseUnavailable, Lifecycle, wait_for_database
 from app.core.migrations import head_revisions
 from app.demo.client import AsgiClient
 from app.main import create_app
-
-# Safety nets so a broken service fails the test instead of hanging it; never asserted on.
-PATIENCE_S = 120
-
-CLI = Path(sys.executable).with_name("plan-followup")
-
-
-def _cli(*args: str) -> list[str]:
-    # The console script the package installs; `python -m app.cli` where it is not on disk.
-    return [str(CLI), *args] if CLI.exists() else [sys.executable, "-m", "app.cli", *args]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _env(database_url: str, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"PORT", "HOST", "WEB_CONCURRENCY"}}
-    env.update(DATABASE_URL=database_url, LOG_JSON="false", LOG_LEVEL="INFO", **extra)
-    return env
-
-
-def _dsn(url: str) -> str:
-    return sqlalchemy_url(url).replace("postgresql+psycopg://", "postgresql://", 1)
-
-
-def _with_port(url: str, port: int) -> str:
-    return make_url(sqlalchemy_url(url)).set(port=port).render_as_string(hide_password=False)
-
-
-class Service:
-    """`plan-followup serve` in a subprocess, its log lines collected as they come."""
-
-    def __init__(self, database_url: str, **env: str) -> None:
-        self.port = _free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.proc = subprocess.Popen(  # noqa: S603 (our own command line)
-            _cli("serve", "--host", "127.0.0.1", "--port", str(self.port)),
-            env=_env(database_url, **env),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        self.lines: list[str] = []
-        self._new: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        for line in self.proc.stderr:
-            self.lines.append(line)
-            self._new.put(line)
-
-    def wait_for_line(self, text: str) -> str:
-        deadline = time.monotonic() + PATIENCE_S
-        for line in self.lines:
-            if text in line:
-                return line
-        while time.monotonic() < deadline:
-            try:
-                line = self._new.get(timeout=1)
-            except queue.Empty:
-                if self.proc.poll() is not None and self._new.empty():
-                    break
-                continue
-            if text in line:
-                return line
-        raise AssertionError(f"no log line with {text!r}:\n{''.join(self.lines)}")
-
-    def wait_ready(self) -> None:
-        deadline = time.monotonic() + PATIENCE_S
-        while time.monotonic() < deadline:
-            assert self.proc.poll() is None, "".join(self.lines)
-            try:
-                if httpx.get(self.base + "/health/ready", timeout=5).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.2)
-        raise AssertionError("never ready:\n" + "".join(self.lines))
-
-    def stop(self) -> int:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-        return self.proc.wait(timeout=PATIENCE_S)
-
-    def kill(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
+from tests.processes import (
+    PATIENCE_S,
+    cli,
+    dsn,
+    env_for,
+    free_port,
+    running_services,
+    with_port,
+)
 
 
 @pytest.fixture
 def services():
-    started: list[Service] = []
-
-    def start(database_url: str, **env: str) -> Service:
-        service = Service(database_url, **env)
-        started.append(service)
-        return service
-
-    yield start
-    for service in started:
-        service.kill()
+    yield from running_services()
 
 
 # --- migrations once ---------------------------------------------------------------------
@@ -141,8 +45,8 @@ def test_four_migrators_at_once_on_a_fresh_database(fresh_database):
     url = fresh_database()
     procs = [
         subprocess.Popen(  # noqa: S603
-            _cli("migrate"),
-            env=_env(url),
+            cli("migrate"),
+            env=env_for(url),
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
@@ -151,7 +55,7 @@ def test_four_migrators_at_once_on_a_fresh_database(fresh_database):
     ]
     outputs = [p.communicate(timeout=PATIENCE_S)[0] for p in procs]
     assert [p.returncode for p in procs] == [0, 0, 0, 0], "\n".join(outputs)
-    with psycopg.connect(_dsn(url)) as conn:
+    with psycopg.connect(dsn(url)) as conn:
         versions = [r[0] for r in conn.execute("SELECT version_num FROM alembic_version")]
     assert versions == sorted(head_revisions())
     # Exactly one of them applied the scripts; the others found the schema at head.
@@ -168,7 +72,7 @@ class LateProxy:
     def __init__(self, upstream_url: str) -> None:
         parsed = make_url(sqlalchemy_url(upstream_url))
         self.upstream = (parsed.host or "127.0.0.1", parsed.port or 5432)
-        self.port = _free_port()
+        self.port = free_port()
         self._server: socket.socket | None = None
 
     def open(self) -> None:
@@ -205,7 +109,7 @@ def _pump(src: socket.socket, dst: socket.socket) -> None:
 def test_a_late_database_the_service_waits_then_serves(fresh_database, services):
     real = fresh_database()
     proxy = LateProxy(real)
-    url = _with_port(real, proxy.port)
+    url = with_port(real, proxy.port)
     try:
         service = services(url, DB_WAIT_TIMEOUT_S="300")
         # The port opens only once the service has said it is waiting: no race with its start.
@@ -221,10 +125,10 @@ def test_a_late_database_the_service_waits_then_serves(fresh_database, services)
 
 
 def test_a_database_that_never_opens_exits_with_one_line(server_url):
-    url = _with_port(server_url, _free_port())  # nothing listens there
+    url = with_port(server_url, free_port())  # nothing listens there
     done = subprocess.run(  # noqa: S603
-        _cli("migrate"),
-        env=_env(url, DB_WAIT_TIMEOUT_S="2"),
+        cli("migrate"),
+        env=env_for(url, DB_WAIT_TIMEOUT_S="2"),
         capture_output=True,
         text=True,
         timeout=PATIENCE_S,
@@ -250,7 +154,7 @@ def test_the_backoff_doubles_up_to_its_ceiling():
         waits.append(s)
         now[0] += s
 
-    url = f"postgresql://nobody@127.0.0.1:{_free_port()}/db"
+    url = f"postgresql://nobody@127.0.0.1:{free_port()}/db"
     with pytest.raises(DatabaseUnavailable, match=r"within 20 s \(DB_WAIT_TIMEOUT_S\)"):
         wait_for_database(url, 20, clock=lambda: now[0], sleep=sleep)
     assert waits == [0.5, 1, 2, 4, 5, 5, 2.5]
@@ -353,8 +257,8 @@ def _read_response(sock: socket.socket) -> tuple[int, bytes]:
 def test_sigterm_during_a_10000_value_import_finishes_it_then_exits_0(fresh_database, services):
     url = fresh_database()
     made = subprocess.run(  # noqa: S603
-        _cli("create-admin", "--username", "root"),
-        env=_env(url, PLAN_FOLLOWUP_ADMIN_PASSWORD=PASSWORD),
+        cli("create-admin", "--username", "root"),
+        env=env_for(url, PLAN_FOLLOWUP_ADMIN_PASSWORD=PASSWORD),
         capture_output=True,
         text=True,
         timeout=PATIENCE_S,
@@ -393,7 +297,7 @@ def test_sigterm_during_a_10000_value_import_finishes_it_then_exits_0(fresh_data
     assert status == 200, answer
     result = json.loads(answer)
     assert (result["created"], result["rejected"]) == (N, [])
-    with psycopg.connect(_dsn(url)) as conn:
+    with psycopg.connect(dsn(url)) as conn:
         (count,) = conn.execute(
             "SELECT count(*) FROM measurements m JOIN indicators i ON i.id = m.indicator_id "
             "WHERE i.plan_id = %s",
