@@ -81,6 +81,21 @@ def cmd_migrate(args: argparse.Namespace) -> None:
     upgrade_head(url)
 
 
+def cmd_migrations_sql(args: argparse.Namespace) -> None:
+    """One SQL file per migration, for squawk (`make lint`), with .squawk.toml's exceptions."""
+    import tomllib
+
+    from app.core.migrations import write_revision_sql
+
+    config = PROJECT_ROOT / ".squawk.toml"
+    exceptions = tomllib.loads(config.read_text(encoding="utf-8")).get("migration_exceptions", {})
+    try:
+        written = write_revision_sql(Path(args.directory), exceptions)
+    except RuntimeError as exc:
+        sys.exit(f"plan-followup: {exc}")
+    print(f"{len(written)} migrations written as SQL to {args.directory}", file=sys.stderr)
+
+
 def cmd_openapi(args: argparse.Namespace) -> None:
     from app.main import create_app
 
@@ -226,6 +241,12 @@ def main(argv: list[str] | None = None) -> None:
     sub.add_parser(
         "migrate", help="apply every migration once, whoever else runs it at the same time"
     ).set_defaults(func=cmd_migrate)
+
+    migrations_sql = sub.add_parser(
+        "migrations-sql", help="write each migration's SQL to a folder (for squawk)"
+    )
+    migrations_sql.add_argument("directory")
+    migrations_sql.set_defaults(func=cmd_migrations_sql)
 
     openapi = sub.add_parser("openapi", help="write openapi/openapi.json from the app")
     openapi.add_argument("--check", action="store_true", help="fail if the file is stale")
