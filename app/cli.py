@@ -37,12 +37,17 @@ def _wait_for_database(url: str) -> None:
         sys.exit(f"plan-followup: {exc}")
 
 
-def _exit_zero_on_sigterm() -> None:
-    # uvicorn drains on SIGTERM, then raises the signal again with the handler it found: with
-    # Python's default one the process would die "killed by SIGTERM" (143) after a clean stop.
+def _on_sigterm(message: str | None) -> None:
+    """Exit on SIGTERM with `message` (None: a clean stop, exit 0).
+
+    Python's default would be no handler at all, and as a container's PID 1 a process without
+    one ignores SIGTERM: a service still waiting for its database would never stop. In `serve`
+    uvicorn drains on SIGTERM, then raises the signal again with the handler it found: this
+    one turns that into exit 0 instead of "killed by SIGTERM" (143) after a clean stop.
+    """
     import signal
 
-    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(message))
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
@@ -50,6 +55,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
     from app.core.migrations import upgrade_head
 
+    _on_sigterm(None)
     url = _database_url()
     _wait_for_database(url)
     settings = get_settings()
@@ -59,7 +65,6 @@ def cmd_serve(args: argparse.Namespace) -> None:
         f"Serving on http://{args.host}:{args.port}  (docs: /docs, readiness: /health/ready)",
         file=sys.stderr,
     )
-    _exit_zero_on_sigterm()
     uvicorn.run(
         "app.main:create_app",
         factory=True,
@@ -76,6 +81,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
 def cmd_migrate(args: argparse.Namespace) -> None:
     from app.core.migrations import upgrade_head
 
+    _on_sigterm("plan-followup: stopped by SIGTERM before the migrations were done")
     url = _database_url()
     _wait_for_database(url)
     upgrade_head(url)

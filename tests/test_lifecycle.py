@@ -145,6 +145,14 @@ def test_a_database_that_never_opens_exits_with_one_line(server_url):
     )
 
 
+def test_sigterm_while_waiting_for_the_database_stops_at_once(server_url, services):
+    # As a container's PID 1 a process without a SIGTERM handler would ignore it.
+    service = services(with_port(server_url, free_port()), DB_WAIT_TIMEOUT_S="300")
+    service.wait_for_line("database not reachable yet")
+    assert service.stop() == 0
+    assert "Traceback" not in "".join(service.lines)
+
+
 def test_the_backoff_doubles_up_to_its_ceiling():
     # A port nothing listens on, a fake clock: which waits, how many tries, what it says.
     now = [0.0]
