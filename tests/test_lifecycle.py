@@ -209,6 +209,17 @@ def test_background_stoppers_run_once_last_started_first():
     assert stopped == ["scheduler", "worker"]
 
 
+def test_an_app_started_again_after_a_stop_is_ready_again(settings, engine):
+    # Test clients (schemathesis's among them) run one lifespan per client on the same app.
+    from starlette.testclient import TestClient
+
+    app = create_app(settings, engine=engine)
+    for _ in range(2):
+        with TestClient(app) as client:
+            assert client.get("/health/ready").status_code == 200
+    assert app.state.lifecycle.draining
+
+
 # --- SIGTERM while an import is in flight ------------------------------------------------
 
 N = 10_000

@@ -107,6 +107,9 @@ class Lifecycle:
 
     async def startup(self) -> None:
         """Called at the lifespan's start: hook SIGTERM/SIGINT in front of the server's own."""
+        # An app may be started again after a stop (test clients run one lifespan each).
+        self.draining = False
+        self._stopping = None
         self._loop = asyncio.get_running_loop()
         if threading.current_thread() is not threading.main_thread():
             return
