@@ -40,8 +40,12 @@ def _describe(url: str) -> str:
 
 
 def _reason(exc: Exception) -> str:
+    # libpq's first line says what failed ('connection to server at "db", port 5432 failed:
+    # Connection refused'); keep what follows the last "failed: " (or the line itself).
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-    return lines[-1] if lines else type(exc).__name__
+    if not lines:
+        return type(exc).__name__
+    return lines[0].rsplit(" failed: ", 1)[-1]
 
 
 def wait_for_database(
