@@ -171,7 +171,6 @@ def cmd_demo(args: argparse.Namespace) -> None:
     """Load the four seed plans through the HTTP API (in-process) into the service's database."""
     import secrets
 
-    from sqlalchemy import select, update
     from sqlmodel import Session
 
     from app.core.db import make_engine
@@ -183,7 +182,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     from app.main import create_app
     from app.users import repository as users
     from app.users import service as users_service
-    from app.users.models import ApiToken, User
+    from app.users.models import User
     from app.users.schemas import ApiTokenCreate
 
     url = _database_url()
@@ -192,9 +191,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     engine = make_engine(url, settings)
     with Session(engine) as session:
         # A platform user nobody can log in as (no password); its token lives for this run.
-        loader = session.execute(
-            select(User).where(User.username == "demo-loader")
-        ).scalar_one_or_none()
+        loader = users.by_username(session, "demo-loader")
         if loader is None:
             loader = users.save(
                 session,
@@ -224,11 +221,24 @@ def cmd_demo(args: argparse.Namespace) -> None:
     finally:
         client.close()
         with Session(engine) as session:
-            session.execute(
-                update(ApiToken).where(ApiToken.id == token_id).values(revoked_at=utcnow())
-            )
+            users.revoke_token(session, token_id, utcnow())
             session.commit()
         engine.dispose()
+
+
+def cmd_push(args: argparse.Namespace) -> None:
+    from app import push
+
+    sys.exit(
+        push.command(
+            args.kind,
+            args.file,
+            plan=args.plan,
+            url=args.url,
+            token=os.environ.get(push.TOKEN_ENV),
+            organization=args.organization,
+        )
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -268,6 +278,24 @@ def main(argv: list[str] | None = None) -> None:
     admin.add_argument("--username", required=True)
     admin.add_argument("--full-name", default="Platform administrator")
     admin.set_defaults(func=cmd_create_admin)
+
+    push = sub.add_parser(
+        "push",
+        help="post a file of measurements to a service (for cron; see README)",
+        description="Dry-run, then send a CSV, XLSX or JSON file with the token in "
+        "PLAN_FOLLOWUP_TOKEN. Exit codes: 0 ok, 1 rejected items, 2 usage, 3 unreachable "
+        "or token refused.",
+    )
+    push.add_argument("kind", choices=["measurements"])
+    push.add_argument(
+        "file", help="CSV (; or ,), XLSX or JSON: indicator_code, period_end, value, note"
+    )
+    push.add_argument("--plan", required=True, help="the plan's code")
+    push.add_argument("--url", default=os.environ.get("PLAN_FOLLOWUP_URL", "http://127.0.0.1:8000"))
+    push.add_argument(
+        "--organization", help="the organization's code, if several have the plan code"
+    )
+    push.set_defaults(func=cmd_push)
 
     args = parser.parse_args(argv)
     args.func(args)

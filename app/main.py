@@ -19,6 +19,7 @@ from app.core.logging import configure_logging
 from app.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from app.core.query import forbid_unknown_query_params
 from app.cuts.router import router as cuts_router
+from app.evidence.router import router as evidence_router
 from app.evidence.storage import LocalStorage
 from app.followups.router import router as followups_router
 from app.health.router import router as health_router
@@ -29,6 +30,7 @@ from app.results.router import router as results_router
 from app.units.router import router as units_router
 from app.users.router import auth_router
 from app.users.router import router as users_router
+from app.users.service import actor_for_token
 
 ROUTERS = [
     health_router,
@@ -40,6 +42,7 @@ ROUTERS = [
     cuts_router,
     measurements_router,
     followups_router,
+    evidence_router,
     results_router,
 ]
 
@@ -103,6 +106,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     app.state.settings = settings
     install_lifecycle(app, settings)
+    app.state.actor_for_token = actor_for_token  # for app.auth.deps, which cannot import users
     app.state.storage = LocalStorage(settings.evidence_dir or settings.data_dir / "evidence")
     app.state.owns_engine = engine is None
     if engine is None and settings.database_url:

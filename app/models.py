@@ -1,6 +1,5 @@
 """Every table of the service, imported in one place for Alembic and the metadata."""
 
-from app.changes.models import ChangeRecord
 from app.cuts.models import Cut
 from app.evidence.models import Evidence
 from app.followups.models import FollowUp, FollowUpEvent
@@ -10,6 +9,7 @@ from app.plans.models import (
     Action,
     ActionUnit,
     BudgetAllocation,
+    ChangeRecord,
     Contribution,
     Indicator,
     Node,

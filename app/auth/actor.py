@@ -33,8 +33,17 @@ class Actor:
             return
         raise Forbidden(f"This needs the role {' or '.join(roles)}; you are {self.role}.")
 
+    @property
+    def writes_for_every_unit(self) -> bool:
+        """Whether `may_write_for` is true whatever the units (no need to load them)."""
+        return self.is_platform_admin or self.role in ("admin", "coordinator")
+
     def may_write_for(self, unit_ids: set[uuid.UUID] | frozenset[uuid.UUID]) -> bool:
-        """Coordinators and admins write for any unit; a reporter only for one of theirs."""
-        if self.is_platform_admin or self.role in ("admin", "coordinator"):
+        """Coordinators and admins write for any unit; a reporter only for one of theirs.
+
+        The one home of "a reporter writes only for its own units": measurements and
+        follow-ups (and so evidence) ask it with the units answering for an indicator.
+        """
+        if self.writes_for_every_unit:
             return True
         return self.role == "reporter" and bool(self.unit_ids & set(unit_ids))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -12,35 +12,15 @@ from sqlmodel import Session
 from app.auth.actor import Actor
 from app.core.db import SessionDep
 from app.core.errors import Forbidden, Unauthorized
-from app.core.models import utcnow
-from app.core.security import token_digest
-from app.users import repository as users
 
 _bearer = HTTPBearer(auto_error=False, description="A login token or an API token")
 _CHALLENGE = {"WWW-Authenticate": "Bearer"}
-# Recording every use would turn each read into a write; once in a while is enough.
-_LAST_USED_GRANULARITY = timedelta(minutes=5)
 
-
-def resolve_token(session: Session, token: str) -> Actor | None:
-    now = utcnow()
-    row = users.actor_row(session, token_digest(token))
-    if row is None:
-        return None
-    api_token, user, unit_ids = row
-    if api_token.revoked_at is not None or api_token.expires_at <= now or not user.active:
-        return None
-    if api_token.last_used_at is None or now - api_token.last_used_at > _LAST_USED_GRANULARITY:
-        users.touch_token(session, api_token.id, now)
-    return Actor(
-        user_id=user.id,
-        username=user.username,
-        organization_id=user.organization_id,
-        role=user.role,
-        is_platform_admin=user.is_platform_admin,
-        unit_ids=frozenset(unit_ids),
-        token_id=api_token.id,
-    )
+# Whose a token is, is the users package's knowledge (app.users.service.actor_for_token), and
+# app.users imports app.auth (Actor, these dependencies). So the application hands the lookup
+# over when it is built (app.main.create_app sets `app.state.actor_for_token`): the arrow
+# between the two packages goes one way.
+TokenLookup = Callable[[Session, str], Actor | None]
 
 
 def optional_actor(
@@ -55,7 +35,8 @@ def optional_actor(
                 "The Authorization header must be `Bearer <token>`.", headers=_CHALLENGE
             )
         return None
-    actor = resolve_token(session, credentials.credentials)
+    lookup: TokenLookup = request.app.state.actor_for_token
+    actor = lookup(session, credentials.credentials)
     if actor is None:
         raise Unauthorized("The token is invalid, expired or revoked.", headers=_CHALLENGE)
     return actor

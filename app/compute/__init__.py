@@ -3,6 +3,7 @@
 from app.compute.advance import (
     IndicatorAdvance,
     IndicatorSeries,
+    action_advance,
     advance_pct,
     compute_advance,
     executed_to_date,
@@ -20,6 +21,7 @@ from app.compute.budget import (
     budget_matrix,
     share_pct,
 )
+from app.compute.retirement import hidden_by_retirement, indicator_visible, without_retired
 from app.compute.rollup import (
     Contribution,
     GroupResult,
@@ -43,6 +45,8 @@ from app.compute.status import (
     band_for,
     execution_state,
     format_pct,
+    is_lagging,
+    is_overdue,
     status_for,
     validate_bands,
 )
@@ -69,6 +73,7 @@ __all__ = [
     "RollupResult",
     "Status",
     "StatusCode",
+    "action_advance",
     "advance_pct",
     "band_for",
     "budget_matrix",
@@ -77,6 +82,10 @@ __all__ = [
     "execution_state",
     "format_pct",
     "group_rollup",
+    "hidden_by_retirement",
+    "indicator_visible",
+    "is_lagging",
+    "is_overdue",
     "nothing_done",
     "plan_advance_pct",
     "planned_for_year",
@@ -91,4 +100,5 @@ __all__ = [
     "value_to_date",
     "weight_for_year",
     "weighted_mean",
+    "without_retired",
 ]

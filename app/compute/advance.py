@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from app.compute.rollup import weighted_mean
 from app.compute.types import (
     HUNDRED,
     ZERO,
@@ -184,3 +185,13 @@ def compute_advance(series: IndicatorSeries, cut_date: date) -> IndicatorAdvance
         missing_report=not not_due and measured is None,
         last_measured_on=max(measured_dates, default=None),
     )
+
+
+def action_advance(
+    parts: Iterable[tuple[Decimal | None, Decimal]], *, cap_at_100: bool = False
+) -> tuple[Decimal | None, int]:
+    """An action's advance from its indicators' (advance, weight): their weighted mean, and
+    how many counted in it (defined advance, positive weight)."""
+    parts = list(parts)
+    counted = sum(1 for advance, weight in parts if advance is not None and weight > 0)
+    return weighted_mean(parts, cap_at_100=cap_at_100), counted

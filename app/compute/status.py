@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
@@ -159,3 +160,13 @@ def execution_state(advance_pct: Decimal | None) -> ExecutionState:
     if shown >= HUNDRED:
         return ExecutionState.COMPLETED
     return ExecutionState.IN_PROGRESS
+
+
+def is_overdue(due_date: date | None, state: ExecutionState, cut_date: date) -> bool:
+    """An action is overdue at a cut when it was due on or before it and is not completed."""
+    return due_date is not None and due_date <= cut_date and state is not ExecutionState.COMPLETED
+
+
+def is_lagging(advance_pct_shown: Decimal | None, lag_threshold_pct: Decimal) -> bool:
+    """An advance lags when, as shown, it falls more than `lag_threshold_pct` points below 100."""
+    return advance_pct_shown is not None and advance_pct_shown < HUNDRED - lag_threshold_pct

@@ -19,7 +19,7 @@ class Cut(TableBase, table=True):
         ),
     )
 
-    plan_id: uuid.UUID = fk("plans.id")
+    plan_id: uuid.UUID = fk("plans.id", ondelete="CASCADE")
     code: str = Field(max_length=40)
     cut_date: date
     label: str = Field(max_length=300)

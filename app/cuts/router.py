@@ -1,18 +1,16 @@
 """HTTP routes of cuts: listed and created under their plan, then closed, reopened, published."""
 
-import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response, status
 
-from app.auth.deps import EditorDep, OptionalActorDep
+from app.auth.deps import EditorDep
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.etag import check_if_match, with_etag
-from app.core.pagination import Page, PageDep, paginate
+from app.core.pagination import Page, PageDep
 from app.cuts import service
-from app.cuts.dependencies import CutDep
-from app.cuts.models import Cut
+from app.cuts.dependencies import CutDep, PublicCutDep
 from app.cuts.schemas import CutCreate, CutPublic, CutReopen, CutStatus, CutUpdate
 from app.plans.dependencies import PlanDep
 
@@ -30,14 +28,7 @@ def list_cuts(
     status: CutStatus | None = None,
     year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
 ):
-    from sqlalchemy import extract, select
-
-    stmt = select(Cut).where(Cut.plan_id == plan.id).order_by(Cut.cut_date, Cut.code)
-    if status is not None:
-        stmt = stmt.where(Cut.status == status)
-    if year is not None:
-        stmt = stmt.where(extract("year", Cut.cut_date) == year)
-    items, total = paginate(session, stmt, page)
+    items, total = service.list_(session, plan, page, status=status, year=year)
     return Page(items=[CutPublic.model_validate(c) for c in items], total=total)
 
 
@@ -62,9 +53,8 @@ def create_cut(
     name="get_cut",
     description="Public (no token) once the cut is published.",
 )
-def get_cut(cut_id: uuid.UUID, session: SessionDep, actor: OptionalActorDep, response: Response):
-    cut, _ = service.get_visible(session, actor, cut_id, public_ok=True)
-    return with_etag(response, CutPublic.model_validate(cut))
+def get_cut(found: PublicCutDep, response: Response):
+    return with_etag(response, CutPublic.model_validate(found[0]))
 
 
 @router.patch("/cuts/{cut_id}", response_model=CutPublic, name="update_cut", responses=WRITE_ERRORS)

@@ -5,28 +5,24 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import select
 from sqlmodel import Session
 
 from app.auth.actor import Actor
-from app.changes import service as changes
-from app.core.db import flush_or_conflict
 from app.core.errors import Conflict, NotFound
 from app.core.models import utcnow
+from app.core.pagination import PageParams, paginate
+from app.cuts import repository
 from app.cuts.models import Cut
 from app.cuts.schemas import CutCreate, CutPublic, CutUpdate
+from app.plans import changes
 from app.plans.models import Plan
-
-CONFLICTS = {"uq_cuts_plan_id_code": "A cut with this code already exists in the plan."}
 
 
 def get_visible(
     session: Session, actor: Actor | None, cut_id: uuid.UUID, *, public_ok: bool = False
 ) -> tuple[Cut, Plan]:
     """A cut and its plan; another organization's (or, anonymously, an unpublished) is 404."""
-    row = session.execute(
-        select(Cut, Plan).join(Plan, Plan.id == Cut.plan_id).where(Cut.id == cut_id)
-    ).first()
+    row = repository.with_plan(session, cut_id)
     if row is None:
         raise NotFound("cut", cut_id)
     cut, plan = row
@@ -35,6 +31,12 @@ def get_visible(
     if actor is None and public_ok and cut.status == "published":
         return cut, plan
     raise NotFound("cut", cut_id)
+
+
+def list_(
+    session: Session, plan: Plan, page: PageParams, *, status: str | None, year: int | None
+) -> tuple[list[Cut], int]:
+    return paginate(session, repository.list_stmt(plan.id, status=status, year=year), page)
 
 
 def _check_date(plan: Plan, cut_date: date) -> None:
@@ -62,8 +64,7 @@ def create(session: Session, actor: Actor, plan: Plan, data: CutCreate) -> Cut:
         raise Conflict("The plan is closed: no new cuts.")
     _check_date(plan, data.cut_date)
     cut = Cut(plan_id=plan.id, **data.model_dump())
-    session.add(cut)
-    flush_or_conflict(session, CONFLICTS)
+    repository.save(session, cut)
     _record(session, actor, plan, cut, "create", None)
     return cut
 
@@ -76,8 +77,7 @@ def update(session: Session, actor: Actor, plan: Plan, cut: Cut, data: CutUpdate
     if "cut_date" in values:
         _check_date(plan, values["cut_date"])
     cut.sqlmodel_update(values)
-    session.add(cut)
-    flush_or_conflict(session, CONFLICTS)
+    repository.save(session, cut)
     _record(session, actor, plan, cut, "update", before)
     return cut
 
@@ -87,7 +87,7 @@ def close(session: Session, actor: Actor, plan: Plan, cut: Cut) -> Cut:
         raise Conflict(f"The cut is already {cut.status}.")
     before = CutPublic.model_validate(cut)
     cut.status, cut.closed_at = "closed", utcnow()
-    session.add(cut)
+    repository.save(session, cut)
     _record(session, actor, plan, cut, "status", before)
     return cut
 
@@ -101,7 +101,7 @@ def publish(session: Session, actor: Actor, plan: Plan, cut: Cut) -> Cut:
         )
     before = CutPublic.model_validate(cut)
     cut.status, cut.published_at = "published", utcnow()
-    session.add(cut)
+    repository.save(session, cut)
     _record(session, actor, plan, cut, "status", before)
     return cut
 
@@ -111,16 +111,14 @@ def reopen(session: Session, actor: Actor, plan: Plan, cut: Cut, reason: str) ->
         raise Conflict("The cut is already open.")
     before = CutPublic.model_validate(cut)
     cut.status, cut.closed_at, cut.published_at = "open", None, None
-    session.add(cut)
+    repository.save(session, cut)
     _record(session, actor, plan, cut, "reopen", before, reason)
     return cut
 
 
 def frozen_cuts(session: Session, plan_id: uuid.UUID) -> list[Cut]:
     """Closed or published cuts of a plan: what they cover can no longer change."""
-    return list(
-        session.execute(select(Cut).where(Cut.plan_id == plan_id, Cut.status != "open")).scalars()
-    )
+    return repository.frozen_of(session, plan_id)
 
 
 def covering(cuts: list[Cut], period_end: date) -> Cut | None:

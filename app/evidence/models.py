@@ -8,8 +8,6 @@ from sqlmodel import Field
 
 from app.core.models import TableBase, fk
 
-KINDS = ("acta", "attendance_list", "photo", "official_letter", "document", "link", "other")
-
 
 class Evidence(TableBase, table=True):
     __tablename__ = "evidence"
@@ -22,7 +20,7 @@ class Evidence(TableBase, table=True):
         ),
     )
 
-    followup_id: uuid.UUID = fk("followups.id")
+    followup_id: uuid.UUID = fk("followups.id", ondelete="CASCADE")
     kind: str = Field(max_length=30)
     title: str = Field(max_length=300)
     evidence_date: date | None = None

@@ -4,7 +4,7 @@ import uuid
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import AnyHttpUrl, Field, StringConstraints
+from pydantic import AnyHttpUrl, Field
 
 from app.core.schemas import InputModel, Name, Resource, ShortText
 
@@ -32,6 +32,3 @@ class EvidencePublic(Resource):
     media_type: str | None
     size_bytes: int | None
     original_name: str | None
-
-
-FileName = Annotated[str, StringConstraints(max_length=255)]

@@ -4,21 +4,26 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import uuid
 from collections.abc import Iterator
+from datetime import date
 from pathlib import PurePosixPath, PureWindowsPath
+from typing import NamedTuple
 
 import filetype
 from sqlmodel import Session
 
 from app.auth.actor import Actor
-from app.core.errors import Conflict, ContentTooLarge, Invalid, UnsupportedMediaType
+from app.core.errors import Conflict, ContentTooLarge, Invalid, NotFound, UnsupportedMediaType
+from app.core.pagination import PageParams, paginate
 from app.cuts.models import Cut
+from app.evidence import repository
 from app.evidence.models import Evidence
 from app.evidence.schemas import EvidenceLink
 from app.evidence.storage import FileTooLarge, Storage
 from app.followups.models import FollowUp
-from app.followups.service import EDITABLE, check_open, check_reporter
-from app.plans.models import Indicator
+from app.followups.service import EDITABLE, check_may_write, check_open
+from app.plans.models import Indicator, Plan
 
 # What evidence may be: documents, spreadsheets and photos, recognised by their bytes.
 ALLOWED = {
@@ -37,6 +42,34 @@ ALLOWED = {
 _GENERIC = {"", "application/octet-stream", "binary/octet-stream"}
 
 
+class Located(NamedTuple):
+    """An evidence row and what it hangs from."""
+
+    evidence: Evidence
+    followup: FollowUp
+    cut: Cut
+    plan: Plan
+    indicator: Indicator
+
+
+def get_visible(session: Session, actor: Actor, evidence_id: uuid.UUID) -> Located:
+    """Evidence and its context; another organization's answers 404 like a missing one."""
+    row = repository.with_context(session, evidence_id)
+    found = Located(*row) if row else None
+    if found is None or not actor.sees(found.plan.organization_id):
+        raise NotFound("evidence", evidence_id)
+    return found
+
+
+def list_(session: Session, followup: FollowUp, page: PageParams) -> tuple[list[Evidence], int]:
+    return paginate(session, repository.list_stmt(followup.id), page)
+
+
+def download_name(row: Evidence) -> str:
+    """The name a download is saved under: the uploaded one, else one from the id and type."""
+    return row.original_name or f"evidence-{row.id}{ALLOWED.get(row.media_type or '', '')}"
+
+
 def safe_name(name: str | None) -> str | None:
     """The last path component, without control characters: shown, never used as a path."""
     if not name:
@@ -50,7 +83,7 @@ def _check_editable(
     session: Session, actor: Actor, cut: Cut, indicator: Indicator, followup: FollowUp
 ) -> None:
     check_open(cut)
-    check_reporter(session, actor, indicator)
+    check_may_write(session, actor, indicator)
     if followup.status not in EDITABLE:
         raise Conflict(f"The follow-up is {followup.status}: its evidence cannot change.")
 
@@ -73,9 +106,7 @@ def add_link(
         reference=data.reference,
         uploaded_by=actor.user_id,
     )
-    session.add(row)
-    session.flush()
-    return row
+    return repository.save(session, row)
 
 
 def add_file(
@@ -90,7 +121,7 @@ def add_file(
     max_bytes: int,
     kind: str,
     title: str,
-    evidence_date,
+    evidence_date: date | None,
     reference: str | None,
     declared_type: str | None,
     filename: str | None,
@@ -136,35 +167,24 @@ def add_file(
         original_name=name,
         uploaded_by=actor.user_id,
     )
-    session.add(row)
-    session.flush()
-    return row
+    return repository.save(session, row)
 
 
 def _forget(session: Session, storage: Storage, sha: str) -> None:
     """Remove a refused file unless another evidence row holds the same content."""
-    from sqlalchemy import select
-
-    if session.execute(select(Evidence.id).where(Evidence.sha256 == sha).limit(1)).first() is None:
+    if not repository.sha256_in_use(session, sha):
         storage.delete(sha)
 
 
-def delete(
-    session: Session,
-    storage: Storage,
-    actor: Actor,
-    cut: Cut,
-    indicator: Indicator,
-    followup: FollowUp,
-    row: Evidence,
-) -> None:
+def delete(session: Session, storage: Storage, actor: Actor, found: Located) -> None:
+    """Remove evidence while its follow-up is editable; its file goes when no row holds it."""
+    row, followup, cut, _, indicator = found
     check_open(cut)
-    check_reporter(session, actor, indicator)
+    check_may_write(session, actor, indicator)
     if followup.status == "approved":
         raise Conflict("The follow-up is approved: its evidence is kept.")
     if followup.status == "submitted":
         raise Conflict("The follow-up is under review: its evidence cannot change now.")
-    session.delete(row)
-    session.flush()
+    repository.delete(session, row)
     if row.sha256:
         _forget(session, storage, row.sha256)

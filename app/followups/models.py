@@ -18,8 +18,8 @@ class FollowUp(TableBase, table=True):
         ),
     )
 
-    cut_id: uuid.UUID = fk("cuts.id", index=False)
-    indicator_id: uuid.UUID = fk("indicators.id")
+    cut_id: uuid.UUID = fk("cuts.id", ondelete="CASCADE", index=False)
+    indicator_id: uuid.UUID = fk("indicators.id", ondelete="CASCADE")
     narrative: str | None = Field(default=None, sa_type=sa.Text)
     observations: str | None = Field(default=None, sa_type=sa.Text)
     lag_justification: str | None = Field(default=None, sa_type=sa.Text)

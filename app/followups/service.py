@@ -5,14 +5,14 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 
-from sqlalchemy import func, select
 from sqlmodel import Session
 
 from app.auth.actor import Actor
 from app.core.errors import Conflict, Forbidden, NotFound
 from app.core.models import utcnow
+from app.core.pagination import PageParams, paginate
 from app.cuts.models import Cut
-from app.evidence.models import Evidence
+from app.followups import repository
 from app.followups.models import FollowUp, FollowUpEvent
 from app.followups.schemas import FollowUpEventPublic, FollowUpPublic, FollowUpWrite
 from app.plans.models import Indicator, Plan
@@ -22,16 +22,14 @@ EDITABLE = ("draft", "returned")
 
 
 def indicator_of(session: Session, plan: Plan, indicator_id: uuid.UUID) -> Indicator:
-    indicator = session.get(Indicator, indicator_id)
+    indicator = repository.indicator(session, indicator_id)
     if indicator is None or indicator.plan_id != plan.id:
         raise NotFound("indicator", indicator_id)
     return indicator
 
 
 def find(session: Session, cut: Cut, indicator: Indicator) -> FollowUp | None:
-    return session.execute(
-        select(FollowUp).where(FollowUp.cut_id == cut.id, FollowUp.indicator_id == indicator.id)
-    ).scalar_one_or_none()
+    return repository.find(session, cut.id, indicator.id)
 
 
 def get(session: Session, cut: Cut, indicator: Indicator) -> FollowUp:
@@ -41,12 +39,12 @@ def get(session: Session, cut: Cut, indicator: Indicator) -> FollowUp:
     return followup
 
 
-def check_reporter(session: Session, actor: Actor, indicator: Indicator) -> None:
-    """Coordinators and admins write for anyone; a reporter only for its units' indicators."""
-    if actor.is_platform_admin or actor.role in ("admin", "coordinator"):
+def check_may_write(session: Session, actor: Actor, indicator: Indicator) -> None:
+    """403 unless the actor may write for the units answering for the indicator (the rule is
+    Actor.may_write_for); the units are loaded only when the role alone does not decide."""
+    if actor.writes_for_every_unit:
         return
-    units = responsible_units(session, [indicator])[indicator.id]
-    if actor.role != "reporter" or not units & actor.unit_ids:
+    if not actor.may_write_for(responsible_units(session, [indicator])[indicator.id]):
         raise Forbidden(f"Indicator {indicator.code} is not one of your units'.")
 
 
@@ -56,7 +54,8 @@ def check_open(cut: Cut) -> None:
 
 
 def _event(session, actor, followup, to_status, comment=None) -> None:
-    session.add(
+    repository.add(
+        session,
         FollowUpEvent(
             followup_id=followup.id,
             actor_id=actor.user_id,
@@ -64,7 +63,7 @@ def _event(session, actor, followup, to_status, comment=None) -> None:
             from_status=followup.status,
             to_status=to_status,
             comment=comment,
-        )
+        ),
     )
     followup.status = to_status
 
@@ -73,20 +72,18 @@ def write(
     session: Session, actor: Actor, cut: Cut, indicator: Indicator, data: FollowUpWrite
 ) -> tuple[FollowUp, bool]:
     check_open(cut)
-    check_reporter(session, actor, indicator)
-    followup = find(session, cut, indicator)
-    created = followup is None
-    if created:
-        followup = FollowUp(cut_id=cut.id, indicator_id=indicator.id)
-    elif followup.status not in EDITABLE:
+    check_may_write(session, actor, indicator)
+    found = find(session, cut, indicator)
+    created = found is None
+    followup = found or FollowUp(cut_id=cut.id, indicator_id=indicator.id)
+    if not created and followup.status not in EDITABLE:
         raise Conflict(
             f"The follow-up is {followup.status}: it can no longer be edited"
             + (" (ask for it to be returned)." if followup.status == "submitted" else ".")
         )
     followup.sqlmodel_update(data.model_dump())
     followup.updated_by = actor.user_id
-    session.add(followup)
-    session.flush()
+    repository.save(session, followup)
     return followup, created
 
 
@@ -107,7 +104,7 @@ def transition(
         )
     now = utcnow()
     if action == "submit":
-        check_reporter(session, actor, indicator)
+        check_may_write(session, actor, indicator)
         _event(session, actor, followup, "submitted")
         followup.submitted_by, followup.submitted_at = actor.user_id, now
         followup.return_comment = None
@@ -116,8 +113,7 @@ def transition(
         followup.reviewed_by, followup.reviewed_at = actor.user_id, now
         if action == "return":
             followup.return_comment = comment
-    session.add(followup)
-    session.flush()
+    repository.save(session, followup)
     return followup
 
 
@@ -126,26 +122,10 @@ def public(session: Session, followups: list[FollowUp]) -> list[FollowUpPublic]:
     ids = [f.id for f in followups]
     if not ids:
         return []
-    codes = dict(
-        session.execute(
-            select(Indicator.id, Indicator.code).where(
-                Indicator.id.in_([f.indicator_id for f in followups])
-            )
-        ).all()
-    )
-    counts = dict(
-        session.execute(
-            select(Evidence.followup_id, func.count())
-            .where(Evidence.followup_id.in_(ids))
-            .group_by(Evidence.followup_id)
-        ).all()
-    )
+    codes = repository.indicator_codes(session, [f.indicator_id for f in followups])
+    counts = repository.evidence_counts(session, ids)
     events = defaultdict(list)
-    for e in session.execute(
-        select(FollowUpEvent)
-        .where(FollowUpEvent.followup_id.in_(ids))
-        .order_by(FollowUpEvent.created_at)
-    ).scalars():
+    for e in repository.events_of(session, ids):
         events[e.followup_id].append(
             FollowUpEventPublic(
                 at=e.created_at,
@@ -168,8 +148,8 @@ def public(session: Session, followups: list[FollowUp]) -> list[FollowUpPublic]:
     ]
 
 
-def list_stmt(cut: Cut, status: str | None):
-    stmt = select(FollowUp).where(FollowUp.cut_id == cut.id)
-    if status is not None:
-        stmt = stmt.where(FollowUp.status == status)
-    return stmt.order_by(FollowUp.created_at, FollowUp.id)
+def list_(
+    session: Session, cut: Cut, page: PageParams, *, status: str | None
+) -> tuple[list[FollowUpPublic], int]:
+    items, total = paginate(session, repository.list_stmt(cut.id, status), page)
+    return public(session, items), total

@@ -2,9 +2,9 @@
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel
-from sqlalchemy import text
 
 from app.core.errors import problem, problem_responses
+from app.health.repository import schema_revisions
 
 router = APIRouter(prefix="/health", tags=["health"])
 
@@ -36,9 +36,7 @@ def get_readiness(request: Request):
     if engine is None:
         return problem(503, "No database is configured (set DATABASE_URL).", request=request)
     try:
-        with engine.connect() as conn:
-            rows = conn.execute(text("SELECT version_num FROM alembic_version"))
-            revisions = {row[0] for row in rows}
+        revisions = schema_revisions(engine)
     except Exception:  # any failure means "not ready", said without internals
         return problem(503, "The database is not reachable or has no schema.", request=request)
     # The heads were read from the migration scripts once, when the app was built.

@@ -15,7 +15,7 @@ class Measurement(TableBase, table=True):
     __tablename__ = "measurements"
     __table_args__ = (sa.UniqueConstraint("indicator_id", "period_end"),)
 
-    indicator_id: uuid.UUID = fk("indicators.id", index=False)
+    indicator_id: uuid.UUID = fk("indicators.id", ondelete="CASCADE", index=False)
     period_end: date
     value: Decimal = Field(sa_type=NUMERIC)
     note: str | None = Field(default=None, max_length=1000)

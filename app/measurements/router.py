@@ -9,8 +9,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from app.auth.deps import WriterDep
 from app.core.db import SessionDep
 from app.core.errors import UnsupportedMediaType, problem_responses
-from app.core.idempotency import IdempotencyHeader, body_digest, remember, replay
-from app.core.pagination import Page, PageDep, paginate
+from app.core.idempotency import IdempotencyHeader, body_digest, replayed
+from app.core.pagination import Page, PageDep
 from app.measurements import service
 from app.measurements.schemas import ImportSummary, MeasurementBatch, MeasurementPublic
 from app.plans.dependencies import IndicatorDep, PlanDep
@@ -52,11 +52,13 @@ def import_measurements(
     digest = body_digest(
         {"body": hashlib.sha256(body).hexdigest(), "atomic": atomic, "dry_run": dry_run}
     )
-    previous = replay(session, actor, idempotency_key, "POST", request.url.path, digest)
+    previous = service.previous_answer(
+        session, actor, idempotency_key, "POST", request.url.path, digest
+    )
     if previous is not None:
-        return previous
+        return replayed(previous.status_code, previous.response)
     summary = service.import_batch(session, actor, plan, body, atomic=atomic, dry_run=dry_run)
-    remember(
+    service.remember_answer(
         session,
         actor,
         idempotency_key,
@@ -81,5 +83,5 @@ def list_measurements(
     since: Annotated[date | None, Query(alias="from")] = None,
     until: Annotated[date | None, Query(alias="to")] = None,
 ):
-    items, total = paginate(session, service.list_stmt(found[0].id, since, until), page)
+    items, total = service.list_(session, found[0].id, page, since=since, until=until)
     return Page(items=[MeasurementPublic.model_validate(m) for m in items], total=total)

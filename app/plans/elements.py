@@ -10,28 +10,21 @@ import uuid
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import delete, func, select, update
 from sqlmodel import Session
 
 from app.auth.actor import Actor
-from app.changes import service as changes
 from app.core.errors import Conflict, Invalid
 from app.core.models import utcnow
-from app.cuts.models import Cut
-from app.evidence.models import Evidence
-from app.followups.models import FollowUp
-from app.measurements.models import Measurement
-from app.plans import repository
+from app.plans import changes, repository
 from app.plans.models import (
     Action,
-    ActionUnit,
     BudgetAllocation,
-    Contribution,
     Indicator,
     Node,
     Plan,
     Programming,
 )
+from app.plans.public import actions_public, indicators_public, node_public
 from app.plans.schemas import (
     ActionCreate,
     ActionUpdate,
@@ -45,14 +38,6 @@ from app.plans.schemas import (
     NodeUpdate,
     ProgrammingItem,
 )
-from app.plans.service import actions_public, indicators_public, node_public
-
-# What hangs from indicators besides their programming: an approved plan's indicator with
-# any of these is not deleted (409); a draft's goes with them.
-DEPENDENTS: list[tuple[str, type, str]] = [
-    ("measurements", Measurement, "indicator_id"),
-    ("followups", FollowUp, "indicator_id"),
-]
 
 
 def _ref(
@@ -135,15 +120,11 @@ def _place_node(session: Session, plan: Plan, node: Node | None, parent: Node | 
             ancestor = (
                 repository.get(session, Node, ancestor.parent_id) if ancestor.parent_id else None
             )
-        if level != node.level:
-            has_children = session.execute(
-                select(func.count()).select_from(Node).where(Node.parent_id == node.id)
-            ).scalar_one()
-            if has_children:
-                raise Invalid(
-                    ["parent_id"],
-                    "moving this node would change the level of its children; move them first",
-                )
+        if level != node.level and repository.count_in(session, Node.parent_id, [node.id]):
+            raise Invalid(
+                ["parent_id"],
+                "moving this node would change the level of its children; move them first",
+            )
     return level
 
 
@@ -568,7 +549,7 @@ def delete_allocation(
 ) -> None:
     changes.check_writable(plan, reason)
     before = BudgetAllocationPublic.model_validate(row)
-    session.delete(row)
+    repository.delete(session, row)
     repository.save(session, plan)
     changes.record(
         session,
@@ -589,12 +570,11 @@ def delete_allocation(
 
 def _subtree(session: Session, plan: Plan, kind: str, obj_id: uuid.UUID):
     """Ids of what hangs from an element: (node ids, action ids, indicator ids)."""
-    nodes = repository.nodes_of(session, plan.id)
     node_ids: set[uuid.UUID] = set()
     if kind == "node":
         node_ids.add(obj_id)
         by_parent: dict = {}
-        for n in nodes:
+        for n in repository.nodes_of(session, plan.id):
             by_parent.setdefault(n.parent_id, []).append(n.id)
         frontier = [obj_id]
         while frontier:
@@ -605,33 +585,17 @@ def _subtree(session: Session, plan: Plan, kind: str, obj_id: uuid.UUID):
                         node_ids.add(child)
                         nxt.append(child)
             frontier = nxt
-    action_ids = (
-        {obj_id}
-        if kind == "action"
-        else set(session.execute(select(Action.id).where(Action.node_id.in_(node_ids))).scalars())
-        if node_ids
-        else set()
-    )
+    if kind == "action":
+        action_ids = {obj_id}
+    else:
+        action_ids = repository.ids_where_in(session, Action.node_id, node_ids)
     if kind == "indicator":
         indicator_ids = {obj_id}
     else:
-        conditions = []
-        if action_ids:
-            conditions.append(Indicator.action_id.in_(action_ids))
-        if node_ids:
-            conditions.append(Indicator.node_id.in_(node_ids))
-        indicator_ids = set()
-        for cond in conditions:
-            indicator_ids |= set(session.execute(select(Indicator.id).where(cond)).scalars())
+        indicator_ids = repository.ids_where_in(
+            session, Indicator.action_id, action_ids
+        ) | repository.ids_where_in(session, Indicator.node_id, node_ids)
     return node_ids, action_ids, indicator_ids
-
-
-def _count(session: Session, model, column, ids) -> int:
-    if not ids:
-        return 0
-    return session.execute(
-        select(func.count()).select_from(model).where(column.in_(ids))
-    ).scalar_one()
 
 
 def delete_element(
@@ -641,29 +605,28 @@ def delete_element(
 
     Once the plan is approved nothing is deleted in cascade: an element anything depends on
     (children, indicators, contributions, programming, budget, measurements) answers 409,
-    and can be retired instead.
+    and can be retired instead. What goes is counted first; the database's ON DELETE CASCADE
+    foreign keys then delete it.
     """
     changes.check_writable(plan, reason)
     node_ids, action_ids, indicator_ids = _subtree(session, plan, kind, obj.id)
+    count = repository.count_in
     counts = {
         "nodes": len(node_ids),
         "actions": len(action_ids),
         "indicators": len(indicator_ids),
-        "contributions": _count(session, Contribution, Contribution.indicator_id, indicator_ids)
-        + _count(session, Contribution, Contribution.node_id, node_ids),
-        "programming": _count(session, Programming, Programming.indicator_id, indicator_ids),
-        "budget_allocations": _count(session, BudgetAllocation, BudgetAllocation.node_id, node_ids)
-        + _count(session, BudgetAllocation, BudgetAllocation.action_id, action_ids),
+        "contributions": repository.count_contributions(session, indicator_ids, node_ids),
+        "programming": count(session, Programming.indicator_id, indicator_ids),
+        "budget_allocations": count(session, BudgetAllocation.node_id, node_ids)
+        + count(session, BudgetAllocation.action_id, action_ids),
+        **repository.indicator_dependents(session, indicator_ids),
     }
-    for name, model, column in DEPENDENTS:
-        counts[name] = _count(session, model, getattr(model, column), indicator_ids)
     if plan.status != "draft":
         own = {"node": "nodes", "action": "actions", "indicator": "indicators"}[kind]
         others = {k: v - (1 if k == own else 0) for k, v in counts.items()}
         if kind == "indicator":
-            # Its own default contribution and programming belong to it.
-            others["contributions"] = _count(session, Contribution, Contribution.node_id, node_ids)
-            others["programming"] = 0
+            # Its own contributions and programming belong to it.
+            others["contributions"] = others["programming"] = 0
         blocking = {k: v for k, v in others.items() if v}
         if blocking:
             detail = ", ".join(f"{v} {k}" for k, v in blocking.items())
@@ -671,7 +634,8 @@ def delete_element(
                 f"The plan is {plan.status} and {detail} depend on this {kind}: "
                 "it is not deleted. Retire it instead (PATCH with retired: true)."
             )
-    _delete_ids(session, node_ids, action_ids, indicator_ids)
+    model = {"node": Node, "action": Action, "indicator": Indicator}[kind]
+    repository.delete_by_id(session, model, obj.id)
     changes.record(
         session,
         actor,
@@ -684,53 +648,4 @@ def delete_element(
         after={"deleted": counts},
         reason=reason,
     )
-    return counts
-
-
-def _delete_ids(session: Session, node_ids, action_ids, indicator_ids) -> None:
-    if indicator_ids:
-        session.execute(
-            delete(Evidence).where(
-                Evidence.followup_id.in_(
-                    select(FollowUp.id).where(FollowUp.indicator_id.in_(indicator_ids))
-                )
-            )
-        )
-    for _, model, column in DEPENDENTS:
-        if indicator_ids:
-            session.execute(delete(model).where(getattr(model, column).in_(indicator_ids)))
-    if indicator_ids:
-        session.execute(delete(Contribution).where(Contribution.indicator_id.in_(indicator_ids)))
-        session.execute(delete(Programming).where(Programming.indicator_id.in_(indicator_ids)))
-    if node_ids:
-        session.execute(delete(Contribution).where(Contribution.node_id.in_(node_ids)))
-        session.execute(delete(BudgetAllocation).where(BudgetAllocation.node_id.in_(node_ids)))
-    if action_ids:
-        session.execute(delete(BudgetAllocation).where(BudgetAllocation.action_id.in_(action_ids)))
-    if indicator_ids:
-        session.execute(delete(Indicator).where(Indicator.id.in_(indicator_ids)))
-    if action_ids:
-        session.execute(delete(ActionUnit).where(ActionUnit.action_id.in_(action_ids)))
-        session.execute(delete(Action).where(Action.id.in_(action_ids)))
-    if node_ids:
-        # Parent links are RESTRICT foreign keys: unlink the subtree, then remove it whole.
-        session.execute(update(Node).where(Node.id.in_(node_ids)).values(parent_id=None))
-        session.execute(delete(Node).where(Node.id.in_(node_ids)))
-    session.expire_all()
-
-
-def delete_everything_of(session: Session, plan: Plan) -> dict[str, int]:
-    from app.changes.models import ChangeRecord
-
-    node_ids = set(session.execute(select(Node.id).where(Node.plan_id == plan.id)).scalars())
-    action_ids = set(session.execute(select(Action.id).where(Action.plan_id == plan.id)).scalars())
-    indicator_ids = set(
-        session.execute(select(Indicator.id).where(Indicator.plan_id == plan.id)).scalars()
-    )
-    counts = {"nodes": len(node_ids), "actions": len(action_ids), "indicators": len(indicator_ids)}
-    session.execute(delete(BudgetAllocation).where(BudgetAllocation.plan_id == plan.id))
-    _delete_ids(session, node_ids, action_ids, indicator_ids)
-    session.execute(delete(Cut).where(Cut.plan_id == plan.id))
-    session.execute(delete(ChangeRecord).where(ChangeRecord.plan_id == plan.id))
-    session.execute(delete(Plan).where(Plan.id == plan.id))
     return counts

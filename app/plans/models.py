@@ -1,4 +1,5 @@
-"""Plans and the elements of their tree: nodes, actions, indicators, programming, budget."""
+"""Plans, the elements of their tree (nodes, actions, indicators, programming, budget) and
+the change-control log of every change made to them."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field
 
 from app.core.errors import Invalid
-from app.core.models import NUMERIC, TableBase, fk, json_field
+from app.core.models import NUMERIC, TableBase, fk, json_field, utcnow
 
 _RETIRED = {"default": None, "sa_type": sa.DateTime(timezone=True)}
 
@@ -65,8 +67,8 @@ class Node(TableBase, table=True):
         sa.CheckConstraint("weight >= 0", name="weight"),
     )
 
-    plan_id: uuid.UUID = fk("plans.id")
-    parent_id: uuid.UUID | None = fk("nodes.id", nullable=True)
+    plan_id: uuid.UUID = fk("plans.id", ondelete="CASCADE")
+    parent_id: uuid.UUID | None = fk("nodes.id", nullable=True, ondelete="CASCADE")
     level: int
     code: str = Field(max_length=40)
     name: str = Field(sa_type=sa.Text)
@@ -87,8 +89,8 @@ class Action(TableBase, table=True):
         ),
     )
 
-    plan_id: uuid.UUID = fk("plans.id")
-    node_id: uuid.UUID | None = fk("nodes.id", nullable=True)
+    plan_id: uuid.UUID = fk("plans.id", ondelete="CASCADE")
+    node_id: uuid.UUID | None = fk("nodes.id", nullable=True, ondelete="CASCADE")
     code: str = Field(max_length=40)
     description: str = Field(sa_type=sa.Text)
     start_date: date | None = None
@@ -118,9 +120,9 @@ class Indicator(TableBase, table=True):
         sa.CheckConstraint("weight >= 0", name="weight"),
     )
 
-    plan_id: uuid.UUID = fk("plans.id")
-    action_id: uuid.UUID | None = fk("actions.id", nullable=True)
-    node_id: uuid.UUID | None = fk("nodes.id", nullable=True)
+    plan_id: uuid.UUID = fk("plans.id", ondelete="CASCADE")
+    action_id: uuid.UUID | None = fk("actions.id", nullable=True, ondelete="CASCADE")
+    node_id: uuid.UUID | None = fk("nodes.id", nullable=True, ondelete="CASCADE")
     code: str = Field(max_length=40)
     name: str = Field(sa_type=sa.Text)
     source: str = Field(max_length=40)
@@ -150,7 +152,7 @@ class Contribution(TableBase, table=True):
     )
 
     indicator_id: uuid.UUID = fk("indicators.id", ondelete="CASCADE")
-    node_id: uuid.UUID = fk("nodes.id")
+    node_id: uuid.UUID = fk("nodes.id", ondelete="CASCADE")
     weight: Decimal = Field(default=Decimal(1), sa_type=NUMERIC)
     weights_by_year: dict = json_field(dict)
 
@@ -175,11 +177,31 @@ class BudgetAllocation(TableBase, table=True):
         sa.CheckConstraint("planned >= 0 AND (executed IS NULL OR executed >= 0)", name="amounts"),
     )
 
-    plan_id: uuid.UUID = fk("plans.id")
+    plan_id: uuid.UUID = fk("plans.id", ondelete="CASCADE")
     unit_id: uuid.UUID = fk("units.id")
-    action_id: uuid.UUID | None = fk("actions.id", nullable=True)
-    node_id: uuid.UUID | None = fk("nodes.id", nullable=True)
+    action_id: uuid.UUID | None = fk("actions.id", nullable=True, ondelete="CASCADE")
+    node_id: uuid.UUID | None = fk("nodes.id", nullable=True, ondelete="CASCADE")
     year: int | None = None
     planned: Decimal = Field(sa_type=NUMERIC)
     executed: Decimal | None = Field(default=None, sa_type=NUMERIC)
     note: str | None = Field(default=None, max_length=300)
+
+
+class ChangeRecord(TableBase, table=True):
+    """One entry of the change-control log ("control de cambios"): who changed what, why."""
+
+    __tablename__ = "change_records"
+    __table_args__ = (sa.Index("ix_change_records_plan_at", "plan_id", "at"),)
+
+    plan_id: uuid.UUID = fk("plans.id", ondelete="CASCADE", index=False)
+    at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+    actor_id: uuid.UUID | None = fk("users.id", nullable=True, ondelete="SET NULL", index=False)
+    actor_username: str = Field(max_length=80)
+    entity: str = Field(max_length=40)
+    entity_id: uuid.UUID = Field(sa_type=sa.Uuid)
+    entity_code: str | None = Field(default=None, max_length=40)
+    operation: str = Field(max_length=20)
+    before: dict | None = Field(default=None, sa_type=JSONB)
+    after: dict | None = Field(default=None, sa_type=JSONB)
+    reason: str | None = Field(default=None, sa_type=sa.Text)
+    plan_version: int

@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
+from datetime import date, datetime
 
-from sqlalchemy import delete, func, insert, or_, select
+import sqlalchemy as sa
+from sqlalchemy import delete as delete_stmt
+from sqlalchemy import func, insert, or_, select
+from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql import Select
 from sqlmodel import Session
 
 from app.core.db import flush_or_conflict
+from app.core.pagination import PageParams, paginate
 from app.plans.models import (
     Action,
     ActionUnit,
     BudgetAllocation,
+    ChangeRecord,
     Contribution,
     Indicator,
     Node,
@@ -35,6 +41,15 @@ def save(session: Session, obj):
     session.add(obj)
     flush_or_conflict(session, CONFLICTS)
     return obj
+
+
+def add(session: Session, obj) -> None:
+    """Add to the unit of work, flushed with the next statement (no constraint to report)."""
+    session.add(obj)
+
+
+def delete(session: Session, obj) -> None:
+    session.delete(obj)
 
 
 def get(session: Session, model, obj_id: uuid.UUID):
@@ -71,6 +86,10 @@ def plans_stmt(
     return stmt
 
 
+def page_of_plans(session: Session, page: PageParams, **filters) -> tuple[list[Plan], int]:
+    return paginate(session, plans_stmt(**filters), page)
+
+
 def elements_stmt(model, plan_id: uuid.UUID, *, include_retired: bool, **filters) -> Select:
     stmt = select(model).where(model.plan_id == plan_id)
     if not include_retired:
@@ -79,6 +98,20 @@ def elements_stmt(model, plan_id: uuid.UUID, *, include_retired: bool, **filters
         if value is not None:
             stmt = stmt.where(getattr(model, name) == value)
     return stmt.order_by(model.order, model.code, model.id)
+
+
+def page_of_elements(
+    session: Session,
+    model,
+    plan_id: uuid.UUID,
+    page: PageParams,
+    *,
+    include_retired: bool,
+    **filters,
+) -> tuple[list, int]:
+    """One page of the plan's nodes, actions or indicators, filtered by equal columns."""
+    stmt = elements_stmt(model, plan_id, include_retired=include_retired, **filters)
+    return paginate(session, stmt, page)
 
 
 def by_code(session: Session, model, plan_id: uuid.UUID, code: str):
@@ -149,7 +182,7 @@ def action_units(
 
 
 def set_action_units(session: Session, action: Action, unit_ids: list[uuid.UUID]) -> None:
-    session.execute(delete(ActionUnit).where(ActionUnit.action_id == action.id))
+    session.execute(delete_stmt(ActionUnit).where(ActionUnit.action_id == action.id))
     if unit_ids:
         session.execute(
             insert(ActionUnit),
@@ -191,7 +224,7 @@ def contributions(
 
 
 def set_contributions(session: Session, indicator: Indicator, rows: list[dict]) -> None:
-    session.execute(delete(Contribution).where(Contribution.indicator_id == indicator.id))
+    session.execute(delete_stmt(Contribution).where(Contribution.indicator_id == indicator.id))
     if rows:
         session.execute(
             insert(Contribution),
@@ -209,7 +242,7 @@ def programming(
 
 
 def replace_programming(session: Session, indicator: Indicator, items: list[dict]) -> None:
-    session.execute(delete(Programming).where(Programming.indicator_id == indicator.id))
+    session.execute(delete_stmt(Programming).where(Programming.indicator_id == indicator.id))
     if items:
         session.execute(
             insert(Programming),
@@ -240,8 +273,10 @@ def budget_stmt(plan_id: uuid.UUID, **filters) -> Select:
     return stmt.order_by(BudgetAllocation.created_at, BudgetAllocation.id)
 
 
-def budget_of(session: Session, plan_id: uuid.UUID) -> list[BudgetAllocation]:
-    return list(session.execute(budget_stmt(plan_id)).scalars())
+def page_of_allocations(
+    session: Session, plan_id: uuid.UUID, page: PageParams, **filters
+) -> tuple[list[BudgetAllocation], int]:
+    return paginate(session, budget_stmt(plan_id, **filters), page)
 
 
 def responsible_units(session: Session, indicators: list[Indicator]) -> dict:
@@ -256,3 +291,138 @@ def responsible_units(session: Session, indicators: list[Indicator]) -> dict:
         ):
             units.setdefault(action_id, set()).add(unit_id)
     return {i.id: ({i.unit_id} if i.unit_id else units.get(i.action_id, set())) for i in indicators}
+
+
+# --- checks before a change --------------------------------------------------------------
+
+
+def count_in(session: Session, column: InstrumentedAttribute, ids: Collection) -> int:
+    """How many rows of the column's table have the column in `ids` (0 for no ids)."""
+    if not ids:
+        return 0
+    return session.execute(
+        select(func.count()).select_from(column.class_).where(column.in_(ids))
+    ).scalar_one()
+
+
+def count_contributions(
+    session: Session, indicator_ids: Collection[uuid.UUID], node_ids: Collection[uuid.UUID]
+) -> int:
+    """Contributions of the indicators or to the nodes (each counted once)."""
+    if not indicator_ids and not node_ids:
+        return 0
+    return session.execute(
+        select(func.count())
+        .select_from(Contribution)
+        .where(
+            or_(
+                Contribution.indicator_id.in_(indicator_ids),
+                Contribution.node_id.in_(node_ids),
+            )
+        )
+    ).scalar_one()
+
+
+def deepest_level(session: Session, plan_id: uuid.UUID) -> int | None:
+    return session.execute(select(func.max(Node.level)).where(Node.plan_id == plan_id)).scalar_one()
+
+
+def actions_outside(session: Session, plan_id: uuid.UUID, lo: date, hi: date) -> int:
+    """Actions of the plan starting before `lo` or due after `hi`."""
+    return session.execute(
+        select(func.count())
+        .select_from(Action)
+        .where(Action.plan_id == plan_id, or_(Action.start_date < lo, Action.due_date > hi))
+    ).scalar_one()
+
+
+def classified(session: Session, model, plan_id: uuid.UUID) -> list[tuple[str, dict]]:
+    """(code, axis_values) of the plan's actions or indicators that have axis values."""
+    return [
+        (code, values)
+        for code, values in session.execute(
+            select(model.code, model.axis_values).where(
+                model.plan_id == plan_id, model.axis_values != {}
+            )
+        )
+    ]
+
+
+def ids_where_in(session: Session, column: InstrumentedAttribute, ids: Collection) -> set:
+    """Ids of the rows of the column's table whose column is in `ids`."""
+    if not ids:
+        return set()
+    model = column.class_
+    return set(session.execute(select(model.id).where(column.in_(ids))).scalars())
+
+
+# --- deletion ----------------------------------------------------------------------------
+
+
+def delete_by_id(session: Session, model, obj_id: uuid.UUID) -> None:
+    """Delete one row; the foreign keys' ON DELETE CASCADE take along what hangs from it."""
+    session.execute(delete_stmt(model).where(model.id == obj_id))
+    # Objects of deleted rows may sit in the session: forget them all.
+    session.expire_all()
+
+
+# --- the change log ----------------------------------------------------------------------
+
+
+def changes_stmt(
+    plan_id: uuid.UUID,
+    *,
+    entity: str | None,
+    entity_id: uuid.UUID | None,
+    since: datetime | None,
+    until: datetime | None,
+) -> Select:
+    stmt = select(ChangeRecord).where(ChangeRecord.plan_id == plan_id)
+    if entity is not None:
+        stmt = stmt.where(ChangeRecord.entity == entity)
+    if entity_id is not None:
+        stmt = stmt.where(ChangeRecord.entity_id == entity_id)
+    if since is not None:
+        stmt = stmt.where(ChangeRecord.at >= since)
+    if until is not None:
+        stmt = stmt.where(ChangeRecord.at < until)
+    return stmt.order_by(ChangeRecord.at, ChangeRecord.id)
+
+
+def page_of_changes(
+    session: Session, plan_id: uuid.UUID, page: PageParams, **filters
+) -> tuple[list[ChangeRecord], int]:
+    return paginate(session, changes_stmt(plan_id, **filters), page)
+
+
+# The domains built on plans (cuts, measurements, follow-ups) import plans; plans reads the
+# few facts it needs of their tables through bare table clauses, so that no arrow points back.
+_cuts = sa.table("cuts", sa.column("plan_id", sa.Uuid), sa.column("status", sa.String))
+_measurements = sa.table("measurements", sa.column("indicator_id", sa.Uuid))
+_followups = sa.table("followups", sa.column("indicator_id", sa.Uuid))
+
+
+def has_published_cut(session: Session, plan_id: uuid.UUID) -> bool:
+    """Whether the plan has a published cut (what makes it visible without a token)."""
+    stmt = select(_cuts.c.plan_id).where(_cuts.c.plan_id == plan_id, _cuts.c.status == "published")
+    return session.execute(stmt.limit(1)).first() is not None
+
+
+def indicator_dependents(session: Session, indicator_ids: Collection[uuid.UUID]) -> dict[str, int]:
+    """Measurements and follow-ups of the indicators (what deleting them would take along)."""
+    if not indicator_ids:
+        return {"measurements": 0, "followups": 0}
+    ids = list(indicator_ids)
+    row = session.execute(
+        select(
+            select(func.count())
+            .select_from(_measurements)
+            .where(_measurements.c.indicator_id.in_(ids))
+            .scalar_subquery(),
+            select(func.count())
+            .select_from(_followups)
+            .where(_followups.c.indicator_id.in_(ids))
+            .scalar_subquery(),
+        )
+    ).one()
+    return {"measurements": row[0], "followups": row[1]}

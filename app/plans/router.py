@@ -7,16 +7,14 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Header, Query, Response, status
-from sqlmodel import Session
 
 from app.auth.deps import ActorDep, EditorDep, OptionalActorDep
-from app.changes import service as changes
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.etag import check_if_match, with_etag
-from app.core.pagination import Page, PageDep, paginate
+from app.core.pagination import Page, PageDep
 from app.core.schemas import CODE_PATTERN, LINE_PATTERN
-from app.plans import elements, repository, service
+from app.plans import elements, public, service
 from app.plans.dependencies import (
     ActionDep,
     AllocationDep,
@@ -24,7 +22,6 @@ from app.plans.dependencies import (
     NodeDep,
     PlanDep,
 )
-from app.plans.models import Action, Indicator, Node, Plan
 from app.plans.schemas import (
     ActionCreate,
     ActionPublic,
@@ -47,7 +44,6 @@ from app.plans.schemas import (
     PlanTree,
     PlanUpdate,
     ProgrammingItem,
-    ProgrammingOut,
     ProgrammingPublic,
 )
 
@@ -66,14 +62,6 @@ ReasonQuery = Annotated[
 ]
 IfMatch = Annotated[str | None, Header()]
 Retired = Annotated[bool, Query(description="Include retired elements")]
-
-
-def _indicator(session: Session, plan: Plan, indicator: Indicator) -> IndicatorPublic:
-    return service.indicators_public(session, plan, [indicator])[0]
-
-
-def _action(session: Session, action: Action) -> ActionPublic:
-    return service.actions_public(session, [action])[0]
 
 
 # --- plans -------------------------------------------------------------------------------
@@ -181,9 +169,10 @@ def list_plan_changes(
     since: Annotated[datetime | None, Query(description="From this instant (inclusive)")] = None,
     until: Annotated[datetime | None, Query(description="Before this instant")] = None,
 ):
-    stmt = changes.list_stmt(plan.id, entity=entity, entity_id=entity_id, since=since, until=until)
-    items, total = paginate(session, stmt, page)
-    return Page(items=[ChangePublic.model_validate(c) for c in items], total=total)
+    items, total = service.list_changes(
+        session, plan, page, entity=entity, entity_id=entity_id, since=since, until=until
+    )
+    return Page(items=items, total=total)
 
 
 # --- nodes -------------------------------------------------------------------------------
@@ -198,11 +187,10 @@ def list_nodes(
     level: Annotated[int | None, Query(ge=0, le=20)] = None,
     include_retired: Retired = False,
 ):
-    stmt = repository.elements_stmt(
-        Node, plan.id, include_retired=include_retired, parent_id=parent_id, level=level
+    items, total = service.list_nodes(
+        session, plan, page, include_retired=include_retired, parent_id=parent_id, level=level
     )
-    items, total = paginate(session, stmt, page)
-    return Page(items=[service.node_public(n, plan) for n in items], total=total)
+    return Page(items=items, total=total)
 
 
 @router.post(
@@ -222,13 +210,13 @@ def create_node(
 ):
     node = elements.create_node(session, actor, plan, data, reason)
     response.headers["Location"] = f"/api/v1/nodes/{node.id}"
-    return with_etag(response, service.node_public(node, plan))
+    return with_etag(response, public.node_public(node, plan))
 
 
 @router.get("/nodes/{node_id}", response_model=NodePublic, name="get_node")
 def get_node(found: NodeDep, response: Response):
     node, plan = found
-    return with_etag(response, service.node_public(node, plan))
+    return with_etag(response, public.node_public(node, plan))
 
 
 @router.patch(
@@ -244,9 +232,9 @@ def update_node(
     if_match: IfMatch = None,
 ):
     node, plan = found
-    check_if_match(if_match, service.node_public(node, plan))
+    check_if_match(if_match, public.node_public(node, plan))
     node = elements.update_node(session, actor, plan, node, data, reason)
-    return with_etag(response, service.node_public(node, plan))
+    return with_etag(response, public.node_public(node, plan))
 
 
 @router.delete(
@@ -260,7 +248,7 @@ def delete_node(
     if_match: IfMatch = None,
 ):
     node, plan = found
-    before = service.node_public(node, plan)
+    before = public.node_public(node, plan)
     check_if_match(if_match, before)
     return DeletionSummary(
         deleted=elements.delete_element(session, actor, plan, "node", node, before, reason)
@@ -278,11 +266,10 @@ def list_actions(
     node_id: uuid.UUID | None = None,
     include_retired: Retired = False,
 ):
-    stmt = repository.elements_stmt(
-        Action, plan.id, include_retired=include_retired, node_id=node_id
+    items, total = service.list_actions(
+        session, plan, page, include_retired=include_retired, node_id=node_id
     )
-    items, total = paginate(session, stmt, page)
-    return Page(items=service.actions_public(session, items), total=total)
+    return Page(items=items, total=total)
 
 
 @router.post(
@@ -302,12 +289,12 @@ def create_action(
 ):
     action = elements.create_action(session, actor, plan, data, reason)
     response.headers["Location"] = f"/api/v1/actions/{action.id}"
-    return with_etag(response, _action(session, action))
+    return with_etag(response, public.action_public(session, action))
 
 
 @router.get("/actions/{action_id}", response_model=ActionPublic, name="get_action")
 def get_action(found: ActionDep, session: SessionDep, response: Response):
-    return with_etag(response, _action(session, found[0]))
+    return with_etag(response, public.action_public(session, found[0]))
 
 
 @router.patch(
@@ -326,9 +313,9 @@ def update_action(
     if_match: IfMatch = None,
 ):
     action, plan = found
-    check_if_match(if_match, _action(session, action))
+    check_if_match(if_match, public.action_public(session, action))
     action = elements.update_action(session, actor, plan, action, data, reason)
-    return with_etag(response, _action(session, action))
+    return with_etag(response, public.action_public(session, action))
 
 
 @router.delete(
@@ -345,7 +332,7 @@ def delete_action(
     if_match: IfMatch = None,
 ):
     action, plan = found
-    before = _action(session, action)
+    before = public.action_public(session, action)
     check_if_match(if_match, before)
     return DeletionSummary(
         deleted=elements.delete_element(session, actor, plan, "action", action, before, reason)
@@ -368,17 +355,17 @@ def list_indicators(
     code: Annotated[str | None, Query(max_length=40, pattern=CODE_PATTERN)] = None,
     include_retired: Retired = False,
 ):
-    stmt = repository.elements_stmt(
-        Indicator,
-        plan.id,
+    items, total = service.list_indicators(
+        session,
+        plan,
+        page,
         include_retired=include_retired,
         action_id=action_id,
         node_id=node_id,
         unit_id=unit_id,
         code=code,
     )
-    items, total = paginate(session, stmt, page)
-    return Page(items=service.indicators_public(session, plan, items), total=total)
+    return Page(items=items, total=total)
 
 
 @router.post(
@@ -398,13 +385,13 @@ def create_indicator(
 ):
     indicator = elements.create_indicator(session, actor, plan, data, reason)
     response.headers["Location"] = f"/api/v1/indicators/{indicator.id}"
-    return with_etag(response, _indicator(session, plan, indicator))
+    return with_etag(response, public.indicator_public(session, plan, indicator))
 
 
 @router.get("/indicators/{indicator_id}", response_model=IndicatorPublic, name="get_indicator")
 def get_indicator(found: IndicatorDep, session: SessionDep, response: Response):
     indicator, plan = found
-    return with_etag(response, _indicator(session, plan, indicator))
+    return with_etag(response, public.indicator_public(session, plan, indicator))
 
 
 @router.patch(
@@ -423,9 +410,9 @@ def update_indicator(
     if_match: IfMatch = None,
 ):
     indicator, plan = found
-    check_if_match(if_match, _indicator(session, plan, indicator))
+    check_if_match(if_match, public.indicator_public(session, plan, indicator))
     indicator = elements.update_indicator(session, actor, plan, indicator, data, reason)
-    return with_etag(response, _indicator(session, plan, indicator))
+    return with_etag(response, public.indicator_public(session, plan, indicator))
 
 
 @router.delete(
@@ -442,21 +429,12 @@ def delete_indicator(
     if_match: IfMatch = None,
 ):
     indicator, plan = found
-    before = _indicator(session, plan, indicator)
+    before = public.indicator_public(session, plan, indicator)
     check_if_match(if_match, before)
     return DeletionSummary(
         deleted=elements.delete_element(
             session, actor, plan, "indicator", indicator, before, reason
         )
-    )
-
-
-def _programming(session: Session, plan: Plan, indicator: Indicator) -> ProgrammingPublic:
-    items = repository.programming(session, [indicator.id]).get(indicator.id, [])
-    return ProgrammingPublic(
-        indicator_id=indicator.id,
-        items=[ProgrammingOut.model_validate(p) for p in items],
-        annual=service.annual(indicator.accumulation, items, plan.first_year, plan.last_year),
     )
 
 
@@ -467,7 +445,7 @@ def _programming(session: Session, plan: Plan, indicator: Indicator) -> Programm
 )
 def get_programming(found: IndicatorDep, session: SessionDep, response: Response):
     indicator, plan = found
-    return with_etag(response, _programming(session, plan, indicator))
+    return with_etag(response, service.programming_public(session, plan, indicator))
 
 
 @router.put(
@@ -486,9 +464,9 @@ def replace_programming(
     if_match: IfMatch = None,
 ):
     indicator, plan = found
-    check_if_match(if_match, _programming(session, plan, indicator))
+    check_if_match(if_match, service.programming_public(session, plan, indicator))
     elements.replace_programming(session, actor, plan, indicator, items, reason)
-    return with_etag(response, _programming(session, plan, indicator))
+    return with_etag(response, service.programming_public(session, plan, indicator))
 
 
 # --- budget allocations ------------------------------------------------------------------
@@ -508,11 +486,10 @@ def list_budget_allocations(
     action_id: uuid.UUID | None = None,
     year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
 ):
-    stmt = repository.budget_stmt(
-        plan.id, unit_id=unit_id, node_id=node_id, action_id=action_id, year=year
+    items, total = service.list_allocations(
+        session, plan, page, unit_id=unit_id, node_id=node_id, action_id=action_id, year=year
     )
-    items, total = paginate(session, stmt, page)
-    return Page(items=[BudgetAllocationPublic.model_validate(b) for b in items], total=total)
+    return Page(items=items, total=total)
 
 
 @router.post(

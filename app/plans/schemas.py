@@ -1,15 +1,21 @@
-"""JSON bodies of plans and their elements (nodes, actions, indicators, programming, budget)."""
+"""JSON bodies of plans and their elements (nodes, actions, indicators, programming, budget).
+
+Each element's fields are declared once for the API, in its create body (what a client may
+send, with its checks); its update body (all optional) is derived from that, and its public
+shape from its table (`app.core.families`), so neither repeats a field.
+"""
 
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from app.compute.status import DEFAULT_BANDS, Band, validate_bands
+from app.core.families import public_of, update_of
 from app.core.schemas import (
     LONG_NAME_PATTERN,
     LONG_TEXT_PATTERN,
@@ -18,11 +24,10 @@ from app.core.schemas import (
     Name,
     Number,
     OutputModel,
-    Resource,
     ShortText,
-    UpdateModel,
     decimal_input,
 )
+from app.plans.models import Action, BudgetAllocation, ChangeRecord, Indicator, Node, Plan
 
 PlanKind = Literal["pet", "pei", "digital_government", "action_plan", "development_plan", "other"]
 PlanStatus = Literal["draft", "approved", "in_execution", "closed"]
@@ -38,9 +43,19 @@ WeightsByYear = Annotated[dict[Year, Weight], Field(max_length=100)]
 Text = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=20_000, pattern=LONG_TEXT_PATTERN)
 ]
+Order = Annotated[int, Field(ge=0, le=1_000_000)]
 Color = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
 AxisValues = Annotated[dict[Code, Code], Field(max_length=20)]
 UnitRef = uuid.UUID | Code
+ActionDescription = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=5000, pattern=LONG_NAME_PATTERN
+    ),
+]
+UnitLabel = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=80, pattern=r"^[^\x00-\x1f\x7f]*$")
+]
 LongName = Annotated[
     str,
     StringConstraints(
@@ -96,6 +111,9 @@ def _check_axes(axes: list[AxisIn] | None) -> list[AxisIn] | None:
     return axes
 
 
+_BANDS_VALID = field_validator("bands")(classmethod(lambda cls, v: _check_bands(v)))
+_AXES_VALID = field_validator("axes")(classmethod(lambda cls, v: _check_axes(v)))
+
 Levels = Annotated[list[Name], Field(max_length=10)]
 Axes = Annotated[list[AxisIn], Field(max_length=20)]
 Bands = Annotated[list[BandIn], Field(min_length=1, max_length=20)]
@@ -119,8 +137,8 @@ class PlanCreate(InputModel):
     tolerance_pct: Tolerance = Decimal(0)
     cap_at_100: bool = False
 
-    _bands = field_validator("bands")(classmethod(lambda cls, v: _check_bands(v)))
-    _axes = field_validator("axes")(classmethod(lambda cls, v: _check_axes(v)))
+    _bands = _BANDS_VALID
+    _axes = _AXES_VALID
 
     @model_validator(mode="after")
     def _years(self):
@@ -131,25 +149,15 @@ class PlanCreate(InputModel):
         return self
 
 
-class PlanUpdate(UpdateModel):
-    nullable_fields = frozenset({"description", "approval_reference"})
-
-    kind: PlanKind | None = None
-    code: Code | None = None
-    name: Name | None = None
-    description: Text | None = None
-    first_year: Year | None = None
-    last_year: Year | None = None
-    status: PlanStatus | None = None
-    approval_reference: ShortText | None = None
-    levels: Levels | None = None
-    axes: Axes | None = None
-    bands: Bands | None = None
-    tolerance_pct: Tolerance | None = None
-    cap_at_100: bool | None = None
-
-    _bands = field_validator("bands")(classmethod(lambda cls, v: _check_bands(v)))
-    _axes = field_validator("axes")(classmethod(lambda cls, v: _check_axes(v)))
+PlanUpdate = update_of(
+    PlanCreate,
+    name="PlanUpdate",
+    exclude={"organization_id"},
+    nullable={"description", "approval_reference"},
+    extra={"status": PlanStatus},
+    after={"status": "last_year"},
+    validators={"_bands": _BANDS_VALID, "_axes": _AXES_VALID},
+)
 
 
 class AxisValueOut(OutputModel):
@@ -170,22 +178,11 @@ class BandOut(OutputModel):
     color: str
 
 
-class PlanPublic(Resource):
-    organization_id: uuid.UUID
-    kind: str
-    code: str
-    name: str
-    description: str | None
-    first_year: int
-    last_year: int
-    status: str
-    approval_reference: str | None
-    version: int
-    levels: list[str]
-    axes: list[AxisOut]
-    bands: list[BandOut]
-    tolerance_pct: Number
-    cap_at_100: bool
+PlanPublic = public_of(
+    Plan,
+    name="PlanPublic",
+    shown_as={"levels": list[str], "axes": list[AxisOut], "bands": list[BandOut]},
+)
 
 
 # --- nodes -------------------------------------------------------------------------------
@@ -197,7 +194,7 @@ class NodeCreate(InputModel):
     description: Text | None = None
     parent_id: uuid.UUID | None = None
     parent_code: Code | None = None
-    order: Annotated[int, Field(ge=0, le=1_000_000)] = 0
+    order: Order = 0
     weight: Weight = Decimal(1)
     weights_by_year: WeightsByYear = {}
 
@@ -208,32 +205,20 @@ class NodeCreate(InputModel):
         return self
 
 
-class NodeUpdate(UpdateModel):
-    nullable_fields = frozenset({"description", "parent_id", "parent_code"})
+NodeUpdate = update_of(
+    NodeCreate,
+    name="NodeUpdate",
+    nullable={"description", "parent_id", "parent_code"},
+    extra={"retired": bool},
+)
 
-    code: Code | None = None
-    name: LongName | None = None
-    description: Text | None = None
-    parent_id: uuid.UUID | None = None
-    parent_code: Code | None = None
-    order: Annotated[int, Field(ge=0, le=1_000_000)] | None = None
-    weight: Weight | None = None
-    weights_by_year: WeightsByYear | None = None
-    retired: bool | None = None
-
-
-class NodePublic(Resource):
-    plan_id: uuid.UUID
-    parent_id: uuid.UUID | None
-    level: int
-    level_name: str | None = None
-    code: str
-    name: str
-    description: str | None
-    order: int
-    weight: Number
-    weights_by_year: dict[int, Number]
-    retired_at: datetime | None
+NodePublic = public_of(
+    Node,
+    name="NodePublic",
+    shown_as={"weights_by_year": dict[int, Number]},
+    extra={"level_name": (str | None, None)},
+    after={"level_name": "level"},
+)
 
 
 # --- actions -----------------------------------------------------------------------------
@@ -241,12 +226,7 @@ class NodePublic(Resource):
 
 class ActionCreate(InputModel):
     code: Code
-    description: Annotated[
-        str,
-        StringConstraints(
-            strip_whitespace=True, min_length=1, max_length=5000, pattern=LONG_NAME_PATTERN
-        ),
-    ]
+    description: ActionDescription
     node_id: uuid.UUID | None = None
     node_code: Code | None = None
     unit_ids: Annotated[
@@ -256,48 +236,24 @@ class ActionCreate(InputModel):
     due_date: date | None = None
     planned_cost: Amount | None = None
     axis_values: AxisValues = {}
-    order: Annotated[int, Field(ge=0, le=1_000_000)] = 0
+    order: Order = 0
     weight: Weight = Decimal(1)
 
 
-class ActionUpdate(UpdateModel):
-    nullable_fields = frozenset({"start_date", "due_date", "planned_cost"})
+ActionUpdate = update_of(
+    ActionCreate,
+    name="ActionUpdate",
+    nullable={"start_date", "due_date", "planned_cost"},
+    extra={"retired": bool},
+)
 
-    code: Code | None = None
-    description: (
-        Annotated[
-            str,
-            StringConstraints(
-                strip_whitespace=True, min_length=1, max_length=5000, pattern=LONG_NAME_PATTERN
-            ),
-        ]
-        | None
-    ) = None
-    node_id: uuid.UUID | None = None
-    node_code: Code | None = None
-    unit_ids: Annotated[list[UnitRef], Field(max_length=20)] | None = None
-    start_date: date | None = None
-    due_date: date | None = None
-    planned_cost: Amount | None = None
-    axis_values: AxisValues | None = None
-    order: Annotated[int, Field(ge=0, le=1_000_000)] | None = None
-    weight: Weight | None = None
-    retired: bool | None = None
-
-
-class ActionPublic(Resource):
-    plan_id: uuid.UUID
-    node_id: uuid.UUID | None
-    code: str
-    description: str
-    unit_ids: list[uuid.UUID]
-    start_date: date | None
-    due_date: date | None
-    planned_cost: Number | None
-    axis_values: dict[str, str]
-    order: int
-    weight: Number
-    retired_at: datetime | None
+ActionPublic = public_of(
+    Action,
+    name="ActionPublic",
+    shown_as={"axis_values": dict[str, str]},
+    extra={"unit_ids": (list[uuid.UUID], ...)},
+    after={"unit_ids": "description"},
+)
 
 
 # --- indicators --------------------------------------------------------------------------
@@ -320,13 +276,7 @@ class IndicatorCreate(InputModel):
     source: Source = "other"
     source_reference: ShortText | None = None
     unit_of_measure: UnitOfMeasure = "number"
-    unit_label: (
-        Annotated[
-            str,
-            StringConstraints(strip_whitespace=True, max_length=80, pattern=r"^[^\x00-\x1f\x7f]*$"),
-        ]
-        | None
-    ) = None
+    unit_label: UnitLabel | None = None
     baseline_value: Value | None = None
     baseline_year: Year | None = None
     target_value: Value | None = None
@@ -336,55 +286,12 @@ class IndicatorCreate(InputModel):
     unit_id: uuid.UUID | None = None
     unit_code: Code | None = None
     axis_values: AxisValues = {}
-    order: Annotated[int, Field(ge=0, le=1_000_000)] = 0
+    order: Order = 0
     weight: Weight = Decimal(1)
     contributions: Annotated[list[ContributionIn], Field(max_length=50)] | None = Field(
         default=None,
         description="Nodes it feeds; default: the node it hangs from (or its action's), weight 1",
     )
-
-
-class IndicatorUpdate(UpdateModel):
-    nullable_fields = frozenset(
-        {
-            "source_reference",
-            "unit_label",
-            "baseline_value",
-            "baseline_year",
-            "target_value",
-            "min_value",
-            "max_value",
-            "unit_id",
-            "unit_code",
-            "contributions",
-        }
-    )
-
-    code: Code | None = None
-    name: LongName | None = None
-    source: Source | None = None
-    source_reference: ShortText | None = None
-    unit_of_measure: UnitOfMeasure | None = None
-    unit_label: (
-        Annotated[
-            str,
-            StringConstraints(strip_whitespace=True, max_length=80, pattern=r"^[^\x00-\x1f\x7f]*$"),
-        ]
-        | None
-    ) = None
-    baseline_value: Value | None = None
-    baseline_year: Year | None = None
-    target_value: Value | None = None
-    accumulation: AccumulationType | None = None
-    min_value: Value | None = None
-    max_value: Value | None = None
-    unit_id: uuid.UUID | None = None
-    unit_code: Code | None = None
-    axis_values: AxisValues | None = None
-    order: Annotated[int, Field(ge=0, le=1_000_000)] | None = None
-    weight: Weight | None = None
-    contributions: Annotated[list[ContributionIn], Field(max_length=50)] | None = None
-    retired: bool | None = None
 
 
 class ContributionOut(OutputModel):
@@ -398,29 +305,34 @@ class AnnualProgramming(OutputModel):
     programmed: Number
 
 
-class IndicatorPublic(Resource):
-    plan_id: uuid.UUID
-    action_id: uuid.UUID | None
-    node_id: uuid.UUID | None
-    code: str
-    name: str
-    source: str
-    source_reference: str | None
-    unit_of_measure: str
-    unit_label: str | None
-    baseline_value: Number | None
-    baseline_year: int | None
-    target_value: Number | None
-    accumulation: str
-    min_value: Number | None
-    max_value: Number | None
-    unit_id: uuid.UUID | None
-    axis_values: dict[str, str]
-    order: int
-    weight: Number
-    retired_at: datetime | None
-    contributions: list[ContributionOut]
-    annual_programming: list[AnnualProgramming]
+IndicatorUpdate = update_of(
+    IndicatorCreate,
+    name="IndicatorUpdate",
+    exclude={"action_id", "action_code", "node_id", "node_code"},
+    nullable={
+        "source_reference",
+        "unit_label",
+        "baseline_value",
+        "baseline_year",
+        "target_value",
+        "min_value",
+        "max_value",
+        "unit_id",
+        "unit_code",
+        "contributions",
+    },
+    extra={"retired": bool},
+)
+
+IndicatorPublic = public_of(
+    Indicator,
+    name="IndicatorPublic",
+    shown_as={"axis_values": dict[str, str]},
+    extra={
+        "contributions": (list[ContributionOut], ...),
+        "annual_programming": (list[AnnualProgramming], ...),
+    },
+)
 
 
 class ProgrammingItem(InputModel):
@@ -455,24 +367,14 @@ class BudgetAllocationCreate(InputModel):
     note: ShortText | None = None
 
 
-class BudgetAllocationUpdate(UpdateModel):
-    nullable_fields = frozenset({"year", "executed", "note"})
+BudgetAllocationUpdate = update_of(
+    BudgetAllocationCreate,
+    name="BudgetAllocationUpdate",
+    exclude={"unit_id", "unit_code", "action_id", "action_code", "node_id", "node_code"},
+    nullable={"year", "executed", "note"},
+)
 
-    year: Year | None = None
-    planned: Amount | None = None
-    executed: Amount | None = None
-    note: ShortText | None = None
-
-
-class BudgetAllocationPublic(Resource):
-    plan_id: uuid.UUID
-    unit_id: uuid.UUID
-    action_id: uuid.UUID | None
-    node_id: uuid.UUID | None
-    year: int | None
-    planned: Number
-    executed: Number | None
-    note: str | None
+BudgetAllocationPublic = public_of(BudgetAllocation, name="BudgetAllocationPublic")
 
 
 # --- tree, deletion, changes -------------------------------------------------------------
@@ -502,17 +404,6 @@ class DeletionSummary(OutputModel):
     deleted: dict[str, int] = Field(description="How many rows of each kind were deleted")
 
 
-class ChangePublic(OutputModel):
-    id: uuid.UUID
-    plan_id: uuid.UUID
-    at: datetime
-    actor_id: uuid.UUID | None
-    actor_username: str
-    entity: str
-    entity_id: uuid.UUID
-    entity_code: str | None
-    operation: str
-    before: dict | None
-    after: dict | None
-    reason: str | None
-    plan_version: int
+ChangePublic = public_of(
+    ChangeRecord, name="ChangePublic", base=OutputModel, exclude={"created_at", "updated_at"}
+)

@@ -1,4 +1,4 @@
-"""Plans: creation, status transitions, the nested tree, and shaping elements for output."""
+"""Plans: creation, status transitions, deletion of a draft, and the nested tree."""
 
 from __future__ import annotations
 
@@ -6,27 +6,28 @@ import uuid
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import func, or_, select
 from sqlmodel import Session
 
 from app.auth.actor import Actor
-from app.changes import service as changes
-from app.compute import Accumulation, DatedValue, planned_for_year
+from app.compute.retirement import without_retired
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
-from app.core.pagination import PageParams, paginate
-from app.plans import repository
+from app.core.pagination import PageParams
+from app.plans import changes, repository
 from app.plans.models import Action, Indicator, Node, Plan
+from app.plans.public import actions_public, annual, indicators_public, node_public
 from app.plans.schemas import (
     DEFAULT_BAND_BODIES,
     ActionPublic,
-    AnnualProgramming,
-    ContributionOut,
+    BudgetAllocationPublic,
+    ChangePublic,
     IndicatorPublic,
     NodePublic,
     PlanCreate,
     PlanPublic,
     PlanTree,
     PlanUpdate,
+    ProgrammingOut,
+    ProgrammingPublic,
     TreeAction,
     TreeIndicator,
     TreeNode,
@@ -48,20 +49,14 @@ def get_visible(
     plan = repository.get(session, Plan, plan_id)
     if plan is not None and actor is not None and actor.sees(plan.organization_id):
         return plan
-    if plan is not None and actor is None and public_ok and has_published_cut(session, plan.id):
+    if (
+        plan is not None
+        and actor is None
+        and public_ok
+        and repository.has_published_cut(session, plan.id)
+    ):
         return plan
     raise NotFound("plan", plan_id)
-
-
-def has_published_cut(session: Session, plan_id: uuid.UUID) -> bool:
-    from app.cuts.models import Cut
-
-    return (
-        session.execute(
-            select(Cut.id).where(Cut.plan_id == plan_id, Cut.status == "published").limit(1)
-        ).first()
-        is not None
-    )
 
 
 def list_(
@@ -71,10 +66,15 @@ def list_(
         if organization_id not in (None, actor.organization_id):
             return [], 0
         organization_id = actor.organization_id
-    stmt = repository.plans_stmt(
-        organization_id=organization_id, kind=kind, status=status, year=year, code=code
+    return repository.page_of_plans(
+        session,
+        page,
+        organization_id=organization_id,
+        kind=kind,
+        status=status,
+        year=year,
+        code=code,
     )
-    return paginate(session, stmt, page)
 
 
 def create(session: Session, actor: Actor, data: PlanCreate) -> Plan:
@@ -132,9 +132,7 @@ def update(
     if (first, last) != (plan.first_year, plan.last_year):
         _check_years_hold(session, plan, first, last)
     if "levels" in values and len(values["levels"]) < len(plan.levels):
-        deepest = session.execute(
-            select(func.max(Node.level)).where(Node.plan_id == plan.id)
-        ).scalar_one()
+        deepest = repository.deepest_level(session, plan.id)
         if deepest is not None and deepest >= len(values["levels"]):
             raise Conflict("Nodes exist at the levels you remove; move or delete them first.")
     if "axes" in values:
@@ -163,13 +161,9 @@ def update(
 
 
 def _check_years_hold(session: Session, plan: Plan, first: int, last: int) -> None:
-    lo, hi = date(first, 1, 1), date(last, 12, 31)
-    outside = session.execute(
-        select(func.count())
-        .select_from(Action)
-        .where(Action.plan_id == plan.id, or_(Action.start_date < lo, Action.due_date > hi))
-    ).scalar_one()
-    outside += repository.programming_outside(session, plan.id, first, last)
+    outside = repository.actions_outside(
+        session, plan.id, date(first, 1, 1), date(last, 12, 31)
+    ) + repository.programming_outside(session, plan.id, first, last)
     if outside:
         raise Conflict(
             f"{outside} dates of actions or programming fall outside "
@@ -180,11 +174,7 @@ def _check_years_hold(session: Session, plan: Plan, first: int, last: int) -> No
 def _check_axes_hold(session: Session, plan: Plan, axes: list[dict]) -> None:
     allowed = {a["code"]: {v["code"] for v in a["values"]} for a in axes}
     for model in (Action, Indicator):
-        for code, values in session.execute(
-            select(model.code, model.axis_values).where(
-                model.plan_id == plan.id, model.axis_values != {}
-            )
-        ):
+        for code, values in repository.classified(session, model, plan.id):
             for axis, value in values.items():
                 if value not in allowed.get(axis, ()):
                     raise Conflict(
@@ -194,86 +184,72 @@ def _check_axes_hold(session: Session, plan: Plan, axes: list[dict]) -> None:
 
 
 def delete_plan(session: Session, actor: Actor, plan: Plan) -> dict[str, int]:
+    """Delete a draft plan; the database takes along all that hangs from it (cascades)."""
     if plan.status != "draft":
         raise Conflict("Only a draft plan can be deleted.")
-    from app.plans.elements import delete_everything_of
-
-    return delete_everything_of(session, plan)
-
-
-# --- shaping for output ------------------------------------------------------------------
-
-
-def annual(accumulation: str, items, first: int, last: int) -> list[AnnualProgramming]:
-    points = [DatedValue(p.period_end, p.value) for p in items]
-    out = []
-    for year in sorted({p.period_end.year for p in points if first <= p.period_end.year <= last}):
-        value = planned_for_year(Accumulation(accumulation), points, year)
-        if value is not None:
-            out.append(AnnualProgramming(year=year, programmed=value))
-    return out
+    counts = {
+        "nodes": repository.count_in(session, Node.plan_id, [plan.id]),
+        "actions": repository.count_in(session, Action.plan_id, [plan.id]),
+        "indicators": repository.count_in(session, Indicator.plan_id, [plan.id]),
+    }
+    repository.delete_by_id(session, Plan, plan.id)
+    return counts
 
 
-def node_public(node: Node, plan: Plan) -> NodePublic:
-    level_name = plan.levels[node.level] if node.level < len(plan.levels) else None
-    return NodePublic.model_validate({**node.model_dump(), "level_name": level_name})
+# --- lists of a plan's elements -----------------------------------------------------------
 
 
-def actions_public(
-    session: Session, actions: list[Action], *, units: dict | None = None
-) -> list[ActionPublic]:
-    units = (
-        units if units is not None else repository.action_units(session, [a.id for a in actions])
+def list_changes(
+    session: Session, plan: Plan, page: PageParams, **filters
+) -> tuple[list[ChangePublic], int]:
+    items, total = repository.page_of_changes(session, plan.id, page, **filters)
+    return [ChangePublic.model_validate(c) for c in items], total
+
+
+def list_nodes(
+    session: Session, plan: Plan, page: PageParams, *, include_retired: bool, **filters
+) -> tuple[list[NodePublic], int]:
+    items, total = repository.page_of_elements(
+        session, Node, plan.id, page, include_retired=include_retired, **filters
     )
-    return [
-        ActionPublic.model_validate({**a.model_dump(), "unit_ids": units.get(a.id, [])})
-        for a in actions
-    ]
+    return [node_public(n, plan) for n in items], total
 
 
-def indicators_public(
-    session: Session,
-    plan: Plan,
-    indicators: list[Indicator],
-    *,
-    contributions: dict | None = None,
-    programming: dict | None = None,
-) -> list[IndicatorPublic]:
-    ids = [i.id for i in indicators]
-    contributions = (
-        contributions if contributions is not None else repository.contributions(session, ids)
+def list_actions(
+    session: Session, plan: Plan, page: PageParams, *, include_retired: bool, **filters
+) -> tuple[list[ActionPublic], int]:
+    items, total = repository.page_of_elements(
+        session, Action, plan.id, page, include_retired=include_retired, **filters
     )
-    programming = programming if programming is not None else repository.programming(session, ids)
-    return [
-        IndicatorPublic.model_validate(
-            {
-                **i.model_dump(),
-                "contributions": [
-                    ContributionOut.model_validate(c) for c in contributions.get(i.id, [])
-                ],
-                "annual_programming": annual(
-                    i.accumulation, programming.get(i.id, []), plan.first_year, plan.last_year
-                ),
-            }
-        )
-        for i in indicators
-    ]
+    return actions_public(session, items), total
 
 
-def hidden_by_retirement(nodes, actions) -> set:
-    """Ids of retired nodes and actions and of all that hangs from them.
+def list_indicators(
+    session: Session, plan: Plan, page: PageParams, *, include_retired: bool, **filters
+) -> tuple[list[IndicatorPublic], int]:
+    items, total = repository.page_of_elements(
+        session, Indicator, plan.id, page, include_retired=include_retired, **filters
+    )
+    return indicators_public(session, plan, items), total
 
-    `nodes` come parents first (by level); rows need `id`, `retired_at` and `parent_id`
-    (nodes) or `node_id` (actions).
-    """
-    hidden: set = set()
-    for n in nodes:
-        if n.retired_at is not None or n.parent_id in hidden:
-            hidden.add(n.id)
-    for a in actions:
-        if a.retired_at is not None or a.node_id in hidden:
-            hidden.add(a.id)
-    return hidden
+
+def list_allocations(
+    session: Session, plan: Plan, page: PageParams, **filters
+) -> tuple[list[BudgetAllocationPublic], int]:
+    items, total = repository.page_of_allocations(session, plan.id, page, **filters)
+    return [BudgetAllocationPublic.model_validate(b) for b in items], total
+
+
+def programming_public(session: Session, plan: Plan, indicator: Indicator) -> ProgrammingPublic:
+    items = repository.programming(session, [indicator.id]).get(indicator.id, [])
+    return ProgrammingPublic(
+        indicator_id=indicator.id,
+        items=[ProgrammingOut.model_validate(p) for p in items],
+        annual=annual(indicator.accumulation, items, plan.first_year, plan.last_year),
+    )
+
+
+# --- the nested tree ---------------------------------------------------------------------
 
 
 def tree(session: Session, plan: Plan, *, include_retired: bool = False) -> PlanTree:
@@ -282,14 +258,7 @@ def tree(session: Session, plan: Plan, *, include_retired: bool = False) -> Plan
     actions = repository.actions_of(session, plan.id)
     indicators = repository.indicators_of(session, plan.id)
     if not include_retired:
-        hidden = hidden_by_retirement(nodes, actions)
-        nodes = [n for n in nodes if n.id not in hidden]
-        actions = [a for a in actions if a.id not in hidden]
-        indicators = [
-            i
-            for i in indicators
-            if i.retired_at is None and i.action_id not in hidden and i.node_id not in hidden
-        ]
+        nodes, actions, indicators = without_retired(nodes, actions, indicators)
     units = repository.action_units(session, plan_id=plan.id)
     contribs = repository.contributions(session, plan_id=plan.id)
     programming = repository.programming(session, plan_id=plan.id)

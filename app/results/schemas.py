@@ -19,7 +19,7 @@ class StatusOut(OutputModel):
     label: str = Field(description='"En cumplimiento", "Rezago 46.27%", …')
 
 
-class BandOut(OutputModel):
+class ResultBand(OutputModel):
     code: str
     label: str
     color: str
@@ -66,7 +66,7 @@ class IndicatorResult(OutputModel):
     missing_report: bool = Field(description="Something was due and nothing was measured")
     last_measured_on: date | None
     status: StatusOut
-    band: BandOut | None
+    band: ResultBand | None
     unit_id: uuid.UUID | None = Field(
         description="Its own responsible unit, else its action's (the first one)"
     )
@@ -85,7 +85,7 @@ class NodeResult(OutputModel):
     advance_pct: Number | None = Field(description="Null where nothing counted (all not due)")
     advance_pct_shown: Number | None
     status: StatusOut
-    band: BandOut | None
+    band: ResultBand | None
     counted: int = Field(description="Distinct indicators that took part in the mean")
 
 
@@ -102,7 +102,7 @@ class PlanResult(OutputModel):
     advance_pct: Number | None = Field(description="Weighted mean of the root nodes'")
     advance_pct_shown: Number | None
     status: StatusOut
-    band: BandOut | None
+    band: ResultBand | None
     counted: int = Field(description="Distinct indicators that took part in the mean")
 
 
@@ -117,7 +117,7 @@ class ActionResult(OutputModel):
     advance_pct: Number | None = Field(description="Weighted mean of its indicators'")
     advance_pct_shown: Number | None
     status: StatusOut
-    band: BandOut | None
+    band: ResultBand | None
     execution_state: ExecutionStateOut
     counted: int = Field(description="Its indicators that took part in the mean")
     overdue: bool = Field(description="Due on or before the cut date and not completed")
@@ -137,7 +137,7 @@ class GroupItem(OutputModel):
     label: str
     advance_pct: Number | None
     advance_pct_shown: Number | None
-    band: BandOut | None
+    band: ResultBand | None
     count: int = Field(description="Indicators in the group")
     counted: int = Field(description="Those that took part in the mean (due at the cut)")
     by_band: dict[str, int]
@@ -161,7 +161,7 @@ class IndicatorBrief(OutputModel):
     advance_pct: Number | None
     advance_pct_shown: Number | None
     status: StatusOut
-    band: BandOut | None
+    band: ResultBand | None
 
 
 class IndicatorList(OutputModel):
@@ -182,7 +182,7 @@ class TrendPoint(OutputModel):
     cut_date: date
     advance_pct: Number | None
     advance_pct_shown: Number | None
-    band: BandOut | None
+    band: ResultBand | None
 
 
 class IndicatorTrendPoint(TrendPoint):

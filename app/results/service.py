@@ -1,15 +1,14 @@
 """Results of a plan at its cuts: load with a fixed number of statements, compute, shape.
 
-Every figure comes from `app.compute`; this module only gathers the plan's elements (leaving
-retired ones and what hangs from them out), feeds them to the formulas and shapes the answers.
+Every figure comes from `app.compute`; `structure` loads the plan's visible elements and
+evaluates them at a cut; this module shapes the answers (results, groupings, alerts, trend).
+The budget matrix is in `budget`.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
-from collections.abc import Hashable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Hashable, Mapping
 from datetime import date
 from decimal import Decimal
 
@@ -17,44 +16,29 @@ from sqlalchemy import Row
 from sqlmodel import Session
 
 from app.compute import (
-    DEFAULT_BANDS,
     EXECUTION_STATE_LABELS,
-    Accumulation,
-    Allocation,
-    Band,
-    Contribution,
-    DatedValue,
     ExecutionState,
     IndicatorAdvance,
-    IndicatorSeries,
-    NodeIn,
     RatedItem,
-    RollupResult,
     StatusCode,
     band_for,
-    budget_matrix,
-    compute_advance,
     execution_state,
     group_rollup,
-    rollup_tree,
+    is_lagging,
+    is_overdue,
     status_for,
-    weighted_mean,
 )
 from app.compute.status import NOT_DUE_LABEL, ON_TRACK_LABEL, Status
-from app.compute.types import HUNDRED, ZERO, shown_pct
+from app.compute.types import shown_pct
 from app.core.errors import DomainError
 from app.cuts.models import Cut
 from app.plans.models import Plan
-from app.plans.service import hidden_by_retirement
 from app.results import repository
+from app.results.budget import budget
 from app.results.schemas import (
     ActionResult,
     Alert,
     Alerts,
-    BandOut,
-    BudgetColumn,
-    BudgetMatrixOut,
-    BudgetRow,
     CutRef,
     CutResults,
     ExecutionStateOut,
@@ -66,19 +50,40 @@ from app.results.schemas import (
     IndicatorTrend,
     IndicatorTrendPoint,
     ListedResults,
-    Measure,
     NodeResult,
     NodeTrend,
     PlanResult,
     PlanTrend,
+    ResultBand,
     StatusOut,
     TrendPoint,
-    UnitRef,
 )
+from app.results.structure import (
+    Evaluation,
+    Structure,
+    at_cut,
+    dated_values,
+    evaluate,
+    load_structure,
+)
+
+# Kept importable from here: the reports and spreadsheets call them through this module.
+__all__ = [
+    "alerts",
+    "at_cut",
+    "budget",
+    "by_axis",
+    "by_band",
+    "by_status",
+    "by_unit",
+    "cut_ref",
+    "load_structure",
+    "results",
+    "trend",
+]
 
 NO_UNIT_LABEL = "Sin responsable"
 UNCLASSIFIED_LABEL = "Sin clasificar"
-NOT_UNDER_A_NODE = "Sin componente"
 STATUS_GROUP_LABELS = {
     StatusCode.ON_TRACK: ON_TRACK_LABEL,
     StatusCode.LAGGING: "Rezago",
@@ -91,194 +96,6 @@ class UnknownAxis(DomainError):
     status = 404
 
 
-# --- the plan as compute sees it ---------------------------------------------------------
-
-
-def _weights_by_year(raw: Mapping | None) -> dict[int, Decimal]:
-    # Stored as JSON {"2023": "0.5"}: keys are strings, amounts exact decimal strings.
-    return {int(year): Decimal(str(weight)) for year, weight in (raw or {}).items()}
-
-
-def _bands(plan: Plan) -> tuple[Band, ...]:
-    if not plan.bands:
-        return DEFAULT_BANDS
-    return tuple(
-        Band(Decimal(str(b["lower_bound"])), b["code"], b["label"], b["color"]) for b in plan.bands
-    )
-
-
-@dataclass
-class Structure:
-    """The visible elements of a plan (retired ones and what hangs from them left out)."""
-
-    plan: Plan
-    nodes: list[Row]  # in tree order: each node before its children
-    actions: list[Row]
-    indicators: list[Row]
-    units: dict[uuid.UUID, Row]
-    action_units: dict[uuid.UUID, list[uuid.UUID]]
-    node_inputs: list[NodeIn]
-    contributions: list[Contribution]
-    programming: dict[uuid.UUID, list[DatedValue]]
-    bands: tuple[Band, ...]
-    tolerance_pct: Decimal
-    action_by_id: dict[uuid.UUID, Row] = field(default_factory=dict)
-    indicator_units: dict[uuid.UUID, list[uuid.UUID]] = field(default_factory=dict)
-    indicator_node: dict[uuid.UUID, uuid.UUID | None] = field(default_factory=dict)
-
-    def unit_refs(self, unit_ids: Iterable[uuid.UUID]) -> dict:
-        """`unit` (the first) and `units` (all) of an answer item."""
-        refs = [
-            UnitRef(unit_id=u, code=self.units[u].code, name=self.units[u].name)
-            for u in unit_ids
-            if u in self.units
-        ]
-        return {"unit": refs[0] if refs else None, "units": refs}
-
-    def axis_value(self, indicator: Row, axis: str) -> str | None:
-        """Its own value on the axis, else its action's."""
-        own = (indicator.axis_values or {}).get(axis)
-        if own is not None or indicator.action_id is None:
-            return own
-        return (self.action_by_id[indicator.action_id].axis_values or {}).get(axis)
-
-
-def _tree_order(nodes: list[Row]) -> list[Row]:
-    children: dict[uuid.UUID | None, list[Row]] = defaultdict(list)
-    for node in nodes:
-        children[node.parent_id].append(node)
-    ordered: list[Row] = []
-    stack = list(reversed(children[None]))
-    while stack:
-        node = stack.pop()
-        ordered.append(node)
-        stack.extend(reversed(children.get(node.id, ())))
-    return ordered
-
-
-def load_structure(session: Session, plan: Plan) -> Structure:
-    """Seven statements whatever the plan's size."""
-    node_rows = repository.nodes(session, plan.id)
-    action_rows = repository.actions(session, plan.id)
-    indicator_rows = repository.indicators(session, plan.id)
-
-    hidden = hidden_by_retirement(node_rows, action_rows)
-    nodes = _tree_order([n for n in node_rows if n.id not in hidden])
-    actions = [a for a in action_rows if a.id not in hidden]
-    indicators = [
-        i
-        for i in indicator_rows
-        if i.retired_at is None and i.action_id not in hidden and i.node_id not in hidden
-    ]
-
-    action_units: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
-    for action_id, unit_id in repository.action_units(session, plan.id):
-        action_units[action_id].append(unit_id)
-    units = {u.id: u for u in repository.units(session, plan.organization_id)}
-
-    explicit: dict[uuid.UUID, list[Row]] = defaultdict(list)
-    for c in repository.contributions(session, plan.id):
-        explicit[c.indicator_id].append(c)
-    programming = dated_values(repository.programming(session, plan.id))
-
-    structure = Structure(
-        plan=plan,
-        nodes=nodes,
-        actions=actions,
-        indicators=indicators,
-        units=units,
-        action_units=action_units,
-        node_inputs=[
-            NodeIn(n.id, n.parent_id, n.weight, _weights_by_year(n.weights_by_year)) for n in nodes
-        ],
-        contributions=[],
-        programming=programming,
-        bands=_bands(plan),
-        tolerance_pct=plan.tolerance_pct or ZERO,
-        action_by_id={a.id: a for a in actions},
-    )
-
-    visible_nodes = {n.id for n in nodes}
-    for ind in indicators:
-        action = structure.action_by_id.get(ind.action_id) if ind.action_id else None
-        node_id = ind.node_id if ind.node_id is not None else (action.node_id if action else None)
-        structure.indicator_node[ind.id] = node_id
-        structure.indicator_units[ind.id] = (
-            [ind.unit_id]
-            if ind.unit_id is not None
-            else list(action_units.get(ind.action_id, ()))
-            if action
-            else []
-        )
-        if ind.id in explicit:
-            # Explicit contributions replace the default one; those to hidden nodes drop out.
-            structure.contributions.extend(
-                Contribution(ind.id, c.node_id, c.weight, _weights_by_year(c.weights_by_year))
-                for c in explicit[ind.id]
-                if c.node_id in visible_nodes
-            )
-        elif node_id is not None:
-            # By default it feeds the node it hangs from (or its action's) with its own weight,
-            # the same weight its action's mean gives it.
-            structure.contributions.append(Contribution(ind.id, node_id, ind.weight))
-    return structure
-
-
-def dated_values(rows: Iterable[Row]) -> dict[uuid.UUID, list[DatedValue]]:
-    """{indicator_id: values} from rows of (indicator_id, period_ends, values)."""
-    return {
-        indicator_id: [DatedValue(d, v) for d, v in zip(ends, values, strict=True)]
-        for indicator_id, ends, values in rows
-    }
-
-
-@dataclass
-class Evaluation:
-    """Every figure of the plan at one cut date."""
-
-    cut_date: date
-    advances: dict[uuid.UUID, IndicatorAdvance]
-    rollup: RollupResult
-    action_advance: dict[uuid.UUID, tuple[Decimal | None, int]]
-
-
-def evaluate(
-    structure: Structure, measurements: Mapping[uuid.UUID, list[DatedValue]], cut_date: date
-) -> Evaluation:
-    plan = structure.plan
-    advances: dict[uuid.UUID, IndicatorAdvance] = {}
-    for ind in structure.indicators:
-        series = IndicatorSeries(
-            accumulation=Accumulation(ind.accumulation),
-            programming=structure.programming.get(ind.id, ()),
-            measurements=measurements.get(ind.id, ()),
-            baseline=ind.baseline_value if ind.baseline_value is not None else ZERO,
-            target=ind.target_value,
-        )
-        advances[ind.id] = compute_advance(series, cut_date)
-
-    rollup = rollup_tree(
-        structure.node_inputs,
-        structure.contributions,
-        {i: a.advance_pct for i, a in advances.items()},
-        cut_date.year,
-        cap_at_100=plan.cap_at_100,
-    )
-
-    parts: dict[uuid.UUID, list[tuple[Decimal | None, Decimal]]] = defaultdict(list)
-    for ind in structure.indicators:
-        if ind.action_id is not None:
-            parts[ind.action_id].append((advances[ind.id].advance_pct, ind.weight))
-    action_advance = {
-        a.id: (
-            weighted_mean(parts.get(a.id, ()), cap_at_100=plan.cap_at_100),
-            sum(1 for adv, w in parts.get(a.id, ()) if adv is not None and w > 0),
-        )
-        for a in structure.actions
-    }
-    return Evaluation(cut_date, advances, rollup, action_advance)
-
-
 # --- shaping -----------------------------------------------------------------------------
 
 
@@ -289,7 +106,7 @@ class _Shaper:
         self.bands = structure.bands
         self.tolerance = structure.tolerance_pct
         self._band_out = {
-            b.code: BandOut(code=b.code, label=b.label, color=b.color) for b in self.bands
+            b.code: ResultBand(code=b.code, label=b.label, color=b.color) for b in self.bands
         }
         self._status_out: dict[tuple[str, str], StatusOut] = {}
 
@@ -303,7 +120,7 @@ class _Shaper:
             out = self._status_out[key] = StatusOut(code=key[0], label=key[1])
         return out
 
-    def band(self, advance: Decimal | None) -> BandOut | None:
+    def band(self, advance: Decimal | None) -> ResultBand | None:
         band = band_for(advance, self.bands)
         return None if band is None else self._band_out[band.code]
 
@@ -351,14 +168,6 @@ def _indicator_result(
         unit_ids=unit_ids,
         action_id=ind.action_id,
         node_id=structure.indicator_node[ind.id],
-    )
-
-
-def _overdue(action: Row, state: ExecutionState, cut_date: date) -> bool:
-    return (
-        action.due_date is not None
-        and action.due_date <= cut_date
-        and state is not ExecutionState.COMPLETED
     )
 
 
@@ -417,7 +226,7 @@ def shape_results(structure: Structure, evaluation: Evaluation, cut: Cut) -> Cut
                     code=state.value, label=EXECUTION_STATE_LABELS[state]
                 ),
                 counted=counted,
-                overdue=_overdue(a, state, evaluation.cut_date),
+                overdue=is_overdue(a.due_date, state, evaluation.cut_date),
             )
         )
 
@@ -428,13 +237,6 @@ def shape_results(structure: Structure, evaluation: Evaluation, cut: Cut) -> Cut
     return CutResults(
         cut=cut_ref(cut), plan=plan_result, nodes=nodes, actions=actions, indicators=indicators
     )
-
-
-def at_cut(session: Session, cut: Cut, plan: Plan) -> tuple[Structure, Evaluation]:
-    """The plan's figures at the cut: eight statements whatever the plan's size."""
-    structure = load_structure(session, plan)
-    measured = dated_values(repository.measurements(session, plan.id, cut.cut_date))
-    return structure, evaluate(structure, measured, cut.cut_date)
 
 
 def results(session: Session, cut: Cut, plan: Plan) -> CutResults:
@@ -623,7 +425,7 @@ def alerts(session: Session, cut: Cut, plan: Plan, lag_threshold_pct: Decimal) -
     for a in structure.actions:
         advance, _ = evaluation.action_advance[a.id]
         state = execution_state(advance)
-        if _overdue(a, state, cut.cut_date):
+        if is_overdue(a.due_date, state, cut.cut_date):
             items.append(
                 Alert(
                     kind="overdue_action",
@@ -640,7 +442,6 @@ def alerts(session: Session, cut: Cut, plan: Plan, lag_threshold_pct: Decimal) -
                 )
             )
 
-    limit = HUNDRED - lag_threshold_pct
     indicators = {i.id: i for i in structure.indicators}
     for ind in structure.indicators:
         adv = evaluation.advances[ind.id]
@@ -655,7 +456,7 @@ def alerts(session: Session, cut: Cut, plan: Plan, lag_threshold_pct: Decimal) -
         }
         if adv.missing_report:
             items.append(Alert(kind="missing_report", detail="Sin reporte al corte", **common))
-        elif adv.advance_pct_shown is not None and adv.advance_pct_shown < limit:
+        elif is_lagging(adv.advance_pct_shown, lag_threshold_pct):
             items.append(
                 Alert(kind="lagging", detail=shaper.status(adv.advance_pct).label, **common)
             )
@@ -769,83 +570,4 @@ def trend(session: Session, plan: Plan) -> PlanTrend:
             )
             for i in structure.indicators
         ],
-    )
-
-
-# --- budget ------------------------------------------------------------------------------
-
-
-def budget(session: Session, plan: Plan, *, year: int | None, measure: Measure) -> BudgetMatrixOut:
-    """Money by unit (rows) x root node (columns). An allocation against an action or a
-    deeper node counts for its root node; with `year`, only that year's allocations count
-    (those without a year span the plan and are left out). Rows are the units with money in
-    the plan, in code order, whatever the year asked."""
-    node_rows = repository.nodes(session, plan.id)
-    action_rows = repository.actions(session, plan.id)
-    units = {u.id: u for u in repository.units(session, plan.organization_id)}
-    allocation_rows = repository.allocations(session, plan.id)
-
-    parent = {n.id: n.parent_id for n in node_rows}
-    hidden: set[uuid.UUID] = set()
-    root_of: dict[uuid.UUID, uuid.UUID] = {}
-    for n in node_rows:  # parents first
-        if n.retired_at is not None or n.parent_id in hidden:
-            hidden.add(n.id)
-        else:
-            root_of[n.id] = root_of[parent[n.id]] if n.parent_id else n.id
-    action_node = {
-        a.id: a.node_id for a in action_rows if a.retired_at is None and a.node_id not in hidden
-    }
-
-    roots = [n for n in _tree_order(node_rows) if n.parent_id is None and n.id not in hidden]
-    allocations: list[Allocation] = []
-    unit_ids: set[uuid.UUID] = set()
-    for unit_id, action_id, node_id, alloc_year, planned, executed in allocation_rows:
-        if action_id is not None:
-            if action_id not in action_node:
-                continue
-            node_id = action_node[action_id]
-        elif node_id in hidden:
-            continue
-        unit_ids.add(unit_id)
-        if year is not None and alloc_year != year:
-            continue
-        allocations.append(Allocation(unit_id, root_of.get(node_id), planned, executed))
-
-    column_keys: list[uuid.UUID | None] = [r.id for r in roots]
-    if any(a.column_key is None for a in allocations):
-        column_keys.append(None)  # money of actions that hang from the plan itself
-    row_keys = sorted(unit_ids, key=lambda u: (units[u].code, str(u)))
-    matrix = budget_matrix(allocations, column_keys, row_keys, measure=measure)
-
-    code_of = {r.id: r.code for r in roots}
-    code_of[None] = "-"
-    columns = []
-    root_by_id = {r.id: r for r in roots}
-    for line in matrix.columns:
-        root = root_by_id.get(line.key)
-        columns.append(
-            BudgetColumn(
-                node_id=line.key,
-                code=code_of[line.key],
-                name=root.name if root else NOT_UNDER_A_NODE,
-                total=line.total,
-                share_pct=line.share_pct,
-                share_pct_shown=line.share_pct_shown,
-            )
-        )
-    rows = [
-        BudgetRow(
-            unit_id=line.key,
-            code=units[line.key].code,
-            name=units[line.key].name,
-            cells={code_of[k]: v for k, v in line.cells.items()},
-            total=line.total,
-            share_pct=line.share_pct,
-            share_pct_shown=line.share_pct_shown,
-        )
-        for line in matrix.rows
-    ]
-    return BudgetMatrixOut(
-        plan_id=plan.id, measure=measure, year=year, columns=columns, rows=rows, total=matrix.total
     )

@@ -1,11 +1,10 @@
 """HTTP routes of units: listed and created under their organization, then addressed by id."""
 
-import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Response, status
+from fastapi import APIRouter, Header, Query, Response, status
 
-from app.auth.deps import ActorDep, AdminDep
+from app.auth.deps import AdminDep
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.etag import check_if_match, with_etag
@@ -13,21 +12,12 @@ from app.core.pagination import Page, PageDep
 from app.core.schemas import CODE_PATTERN, TEXT_PATTERN
 from app.organizations.dependencies import OrganizationDep
 from app.units import service
-from app.units.models import Unit
+from app.units.dependencies import UnitDep
 from app.units.schemas import UnitCreate, UnitPublic, UnitUpdate
 
 router = APIRouter(
     prefix="/api/v1", tags=["units"], responses=problem_responses(400, 401, 413, 422)
 )
-
-
-def valid_unit(unit_id: uuid.UUID, session: SessionDep, actor: ActorDep) -> Unit:
-    unit = service.get(session, unit_id)
-    actor.check_sees(unit.organization_id, "unit", unit_id)
-    return unit
-
-
-UnitDep = Annotated[Unit, Depends(valid_unit)]
 
 
 @router.get(

@@ -8,8 +8,6 @@ from sqlmodel import Field
 
 from app.core.models import TableBase
 
-ROLES = ("admin", "coordinator", "reporter", "viewer")
-
 
 class User(TableBase, table=True):
     __tablename__ = "users"

@@ -2,6 +2,7 @@
 
 import uuid
 from collections import defaultdict
+from datetime import datetime
 
 from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy import text as sa_text
@@ -82,6 +83,10 @@ def save(session: Session, obj: User | ApiToken | LoginThrottle):
     return obj
 
 
+def delete_throttle(session: Session, throttle: LoginThrottle) -> None:
+    session.delete(throttle)
+
+
 def throttle_for_update(session: Session, username: str) -> LoginThrottle | None:
     return session.execute(
         select(LoginThrottle).where(LoginThrottle.username == username).with_for_update()
@@ -114,5 +119,19 @@ def actor_row(session: Session, token_hash: str):
     ).first()
 
 
-def touch_token(session: Session, token_id: uuid.UUID, when) -> None:
+def touch_token(session: Session, token_id: uuid.UUID, when: datetime) -> None:
     session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=when))
+
+
+def revoke_token(session: Session, token_id: uuid.UUID, when: datetime) -> None:
+    session.execute(update(ApiToken).where(ApiToken.id == token_id).values(revoked_at=when))
+
+
+def revoke_tokens(
+    session: Session, user_id: uuid.UUID, when: datetime, *, keep: uuid.UUID | None = None
+) -> None:
+    """Revoke every live token of a user, but `keep` (the one in use)."""
+    stmt = update(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+    if keep is not None:
+        stmt = stmt.where(ApiToken.id != keep)
+    session.execute(stmt.values(revoked_at=when))

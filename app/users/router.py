@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Response, status
+from fastapi import APIRouter, Header, Response, status
 from sqlmodel import Session
 
 from app.auth.deps import ActorDep, AdminDep
@@ -13,6 +13,7 @@ from app.core.etag import check_if_match, with_etag
 from app.core.pagination import Page, PageDep
 from app.organizations.dependencies import OrganizationDep
 from app.users import service
+from app.users.dependencies import UserDep
 from app.users.models import User
 from app.users.schemas import (
     ApiTokenCreate,
@@ -37,13 +38,6 @@ auth_router = APIRouter(
 
 def _one(session: Session, user: User) -> UserPublic:
     return service.public(session, [user])[0]
-
-
-def visible_user(user_id: uuid.UUID, session: SessionDep, actor: ActorDep) -> User:
-    return service.get_visible(session, actor, user_id)
-
-
-UserDep = Annotated[User, Depends(visible_user)]
 
 
 @auth_router.post(

@@ -6,7 +6,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
 from sqlmodel import Session
 
 from app.auth.actor import Actor
@@ -23,6 +22,31 @@ SESSION_TTL = timedelta(hours=1)
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=15)
 LOCKOUT = timedelta(minutes=15)
+# Recording every use would turn each read into a write; once in a while is enough.
+LAST_USED_GRANULARITY = timedelta(minutes=5)
+
+
+def actor_for_token(session: Session, token: str) -> Actor | None:
+    """Who sends this bearer token: None when it is unknown, expired, revoked or its user is
+    inactive. One statement (two when the token's last use is recorded)."""
+    now = utcnow()
+    row = repository.actor_row(session, token_digest(token))
+    if row is None:
+        return None
+    api_token, user, unit_ids = row
+    if api_token.revoked_at is not None or api_token.expires_at <= now or not user.active:
+        return None
+    if api_token.last_used_at is None or now - api_token.last_used_at > LAST_USED_GRANULARITY:
+        repository.touch_token(session, api_token.id, now)
+    return Actor(
+        user_id=user.id,
+        username=user.username,
+        organization_id=user.organization_id,
+        role=user.role,
+        is_platform_admin=user.is_platform_admin,
+        unit_ids=frozenset(unit_ids),
+        token_id=api_token.id,
+    )
 
 
 def public(session: Session, users: list[User]) -> list[UserPublic]:
@@ -105,11 +129,7 @@ def update_user(session: Session, actor: Actor, user: User, data: UserUpdate) ->
 
 
 def revoke_all(session: Session, user: User) -> None:
-    session.execute(
-        update(ApiToken)
-        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
-    )
+    repository.revoke_tokens(session, user.id, utcnow())
 
 
 @dataclass(frozen=True)
@@ -138,7 +158,7 @@ def login(session: Session, username: str, password: str) -> LoginOutcome:
         repository.save(session, throttle)
         return LoginOutcome()
     if throttle is not None:
-        session.delete(throttle)
+        repository.delete_throttle(session, throttle)
     token, row = _issue(user, kind="session", name="login", ttl=SESSION_TTL)
     repository.save(session, row)
     return LoginOutcome(token=token, expires_at=row.expires_at)
@@ -151,15 +171,7 @@ def change_password(session: Session, actor: Actor, current: str, new: str) -> b
     user.password_hash = hash_password(new)
     repository.save(session, user)
     # Every other token of the user stops working; the one in use stays.
-    session.execute(
-        update(ApiToken)
-        .where(
-            ApiToken.user_id == user.id,
-            ApiToken.id != actor.token_id,
-            ApiToken.revoked_at.is_(None),
-        )
-        .values(revoked_at=utcnow())
-    )
+    repository.revoke_tokens(session, user.id, utcnow(), keep=actor.token_id)
     return True
 
 
@@ -205,9 +217,7 @@ def revoke_token(session: Session, actor: Actor, token_id: uuid.UUID) -> None:
 
 
 def logout(session: Session, actor: Actor) -> None:
-    session.execute(
-        update(ApiToken).where(ApiToken.id == actor.token_id).values(revoked_at=utcnow())
-    )
+    repository.revoke_token(session, actor.token_id, utcnow())
 
 
 def create_platform_admin(session: Session, username: str, full_name: str, password: str) -> User:

@@ -415,3 +415,115 @@ def test_plan_filters(client, org):
         client.get("/api/v1/plans", params={"organization_id": str(uuid.uuid4())}).json()["total"]
         == 0
     )
+
+
+def _reported_indicator(client, plan) -> dict:
+    """A draft plan's indicator with budget, a cut, a measurement, a follow-up and evidence."""
+    base = f"/api/v1/plans/{plan['id']}"
+    client.post(f"{base}/nodes", json={"code": "OE1", "name": "O"})
+    client.post(f"{base}/actions", json={"code": "A1", "description": "a", "node_code": "OE1"})
+    ind = client.post(
+        f"{base}/indicators", json={"code": "M1", "name": "m", "action_code": "A1"}
+    ).json()
+    r = client.post(
+        f"{base}/budget-allocations", json={"unit_code": "OAP", "action_code": "A1", "planned": 9}
+    )
+    assert r.status_code == 201, r.text
+    cut = client.post(
+        f"{base}/cuts",
+        json={
+            "code": "2023-06",
+            "cut_date": "2023-06-30",
+            "label": "Junio",
+            "period_kind": "semiannual",
+        },
+    ).json()
+    r = client.post(
+        f"{base}/measurements",
+        json={"items": [{"indicator_code": "M1", "period_end": "2023-06-30", "value": 3}]},
+    )
+    assert r.json()["created"] == 1, r.text
+    url = f"/api/v1/cuts/{cut['id']}/followups/{ind['id']}"
+    assert client.put(url, json={"narrative": "Hecho"}).status_code == 201
+    r = client.post(
+        f"{url}/evidence", json={"kind": "link", "title": "Acta", "url": "https://example.org/a"}
+    )
+    assert r.status_code == 201, r.text
+    return ind
+
+
+def test_deleting_a_draft_indicator_takes_what_was_reported_on_it(client, plan, session):
+    from app.evidence.models import Evidence
+    from app.followups.models import FollowUp
+    from app.measurements.models import Measurement
+
+    ind = _reported_indicator(client, plan)
+    r = client.delete(f"/api/v1/indicators/{ind['id']}")
+    assert r.status_code == 200, r.text
+    assert r.json()["deleted"] == {
+        "nodes": 0,
+        "actions": 0,
+        "indicators": 1,
+        "contributions": 0,
+        "programming": 0,
+        "budget_allocations": 0,
+        "measurements": 1,
+        "followups": 1,
+    }
+    assert [count(session, m) for m in (Indicator, Measurement, FollowUp, Evidence)] == [0] * 4
+    assert count(session, Action) == 1
+
+
+def test_deleting_a_draft_plan_takes_everything_of_it(client, plan, session):
+    from app.cuts.models import Cut
+    from app.evidence.models import Evidence
+    from app.followups.models import FollowUp
+    from app.measurements.models import Measurement
+    from app.plans.models import BudgetAllocation, ChangeRecord
+
+    _reported_indicator(client, plan)
+    r = client.delete(f"/api/v1/plans/{plan['id']}")
+    assert r.status_code == 200, r.text
+    assert r.json()["deleted"] == {"nodes": 1, "actions": 1, "indicators": 1}
+    models = (Plan, Node, Action, Indicator, BudgetAllocation, Cut, Measurement, FollowUp)
+    assert [count(session, m) for m in (*models, Evidence, ChangeRecord)] == [0] * 10
+
+
+def test_an_approved_plans_indicator_with_measurements_is_not_deleted(client, plan, session):
+    ind = _reported_indicator(client, plan)
+    client.patch(f"/api/v1/plans/{plan['id']}", json={"status": "approved"})
+    r = client.delete(f"/api/v1/indicators/{ind['id']}", params={"reason": "sobra"})
+    body = assert_problem(r, 409)
+    assert body["detail"] == (
+        "The plan is approved and 1 measurements, 1 followups depend on this indicator: "
+        "it is not deleted. Retire it instead (PATCH with retired: true)."
+    )
+    assert count(session, Indicator) == 1
+
+
+def test_a_deleted_contribution_is_counted_once(client, plan):
+    base = f"/api/v1/plans/{plan['id']}"
+    oe1 = client.post(f"{base}/nodes", json={"code": "OE1", "name": "O"}).json()
+    client.post(f"{base}/nodes", json={"code": "OE2", "name": "O"})
+    r = client.post(
+        f"{base}/indicators",
+        json={
+            "code": "M1",
+            "name": "m",
+            "node_code": "OE1",
+            "contributions": [{"node_code": "OE1"}, {"node_code": "OE2", "weight": 2}],
+        },
+    )
+    assert r.status_code == 201, r.text
+    r = client.delete(f"/api/v1/nodes/{oe1['id']}")
+    assert r.json()["deleted"] == {
+        "nodes": 1,
+        "actions": 0,
+        "indicators": 1,
+        "contributions": 2,
+        "programming": 0,
+        "budget_allocations": 0,
+        "measurements": 0,
+        "followups": 0,
+    }
+    assert client.get(f"{base}/tree").json()["nodes"][0]["code"] == "OE2"

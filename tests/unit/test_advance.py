@@ -13,6 +13,7 @@ from app.compute import (
     Accumulation,
     DatedValue,
     IndicatorSeries,
+    action_advance,
     advance_pct,
     compute_advance,
     planned_for_year,
@@ -274,3 +275,20 @@ def test_sum_advance_is_total_executed_over_total_planned_however_split(planned,
     else:
         assert result.advance_pct == d(total_executed) * 100 / d(total_planned)
         assert result.missing_report == (not executed)
+
+
+def test_action_advance_is_the_weighted_mean_of_its_indicators_and_counts_them():
+    # Two indicators count (weights 1 and 3); one is not due, one weighs nothing.
+    parts = [(d(40), d(1)), (d(80), d(3)), (None, d(2)), (d(10), d(0))]
+    assert action_advance(parts) == (d(70), 2)
+
+
+def test_action_advance_caps_each_indicator_when_the_plan_says_so():
+    parts = [(d(150), d(1)), (d(50), d(1))]
+    assert action_advance(parts) == (d(100), 2)
+    assert action_advance(parts, cap_at_100=True) == (d(75), 2)
+
+
+def test_action_without_indicators_has_no_advance():
+    assert action_advance([]) == (None, 0)
+    assert action_advance([(None, d(1))]) == (None, 0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -16,6 +17,8 @@ from app.compute import (
     band_for,
     execution_state,
     format_pct,
+    is_lagging,
+    is_overdue,
     shown_pct,
     status_for,
     validate_bands,
@@ -204,3 +207,34 @@ def test_label_gap_plus_shown_is_100(advance):
 @given(advances)
 def test_format_pct_reads_back_as_the_shown_value(advance):
     assert Decimal(format_pct(advance)) == shown_pct(advance)
+
+
+@pytest.mark.parametrize(
+    ("due", "state", "overdue"),
+    [
+        (date(2023, 6, 30), ExecutionState.IN_PROGRESS, True),  # due on the cut itself
+        (date(2023, 1, 31), ExecutionState.NOT_STARTED, True),
+        (date(2023, 1, 31), ExecutionState.NOT_DUE, True),
+        (date(2023, 1, 31), ExecutionState.COMPLETED, False),
+        (date(2023, 7, 1), ExecutionState.NOT_STARTED, False),  # due after the cut
+        (None, ExecutionState.NOT_STARTED, False),  # no due date
+    ],
+)
+def test_an_action_is_overdue_when_due_by_the_cut_and_not_completed(due, state, overdue):
+    assert is_overdue(due, state, date(2023, 6, 30)) is overdue
+
+
+@pytest.mark.parametrize(
+    ("shown", "threshold", "lagging"),
+    [
+        (d("79.99"), d(20), True),
+        (d(80), d(20), False),  # exactly at the threshold is not a lag
+        (d(0), d(20), True),
+        (d("99.99"), d(0), True),
+        (d(100), d(0), False),
+        (d(150), d(0), False),
+        (None, d(20), False),  # not due: nothing to lag
+    ],
+)
+def test_an_advance_lags_beyond_the_threshold_below_100(shown, threshold, lagging):
+    assert is_lagging(shown, threshold) is lagging

@@ -1,19 +1,19 @@
-"""Recording changes to a plan and reading them back."""
+"""The change-control log ("control de cambios"): who changed what in a plan, when and why.
+
+A closed plan is frozen; once approved, every change must say why and raises its version.
+"""
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 
 from pydantic import BaseModel
-from sqlalchemy import select
-from sqlalchemy.sql import Select
 from sqlmodel import Session
 
 from app.auth.actor import Actor
-from app.changes.models import ChangeRecord
 from app.core.errors import Conflict, Invalid
-from app.plans.models import Plan
+from app.plans import repository
+from app.plans.models import ChangeRecord, Plan
 
 _VOLATILE = {"created_at", "updated_at"}
 
@@ -52,7 +52,7 @@ def record(
     """Log one change; after approval each recorded change raises the plan's version."""
     if plan.status != "draft" if bump is None else bump:
         plan.version += 1
-        session.add(plan)
+        repository.add(session, plan)
     row = ChangeRecord(
         plan_id=plan.id,
         actor_id=actor.user_id,
@@ -66,25 +66,5 @@ def record(
         reason=reason.strip() if reason else None,
         plan_version=plan.version,
     )
-    session.add(row)
+    repository.add(session, row)
     return row
-
-
-def list_stmt(
-    plan_id: uuid.UUID,
-    *,
-    entity: str | None,
-    entity_id: uuid.UUID | None,
-    since: datetime | None,
-    until: datetime | None,
-) -> Select:
-    stmt = select(ChangeRecord).where(ChangeRecord.plan_id == plan_id)
-    if entity is not None:
-        stmt = stmt.where(ChangeRecord.entity == entity)
-    if entity_id is not None:
-        stmt = stmt.where(ChangeRecord.entity_id == entity_id)
-    if since is not None:
-        stmt = stmt.where(ChangeRecord.at >= since)
-    if until is not None:
-        stmt = stmt.where(ChangeRecord.at < until)
-    return stmt.order_by(ChangeRecord.at, ChangeRecord.id)

@@ -1,0 +1,54 @@
+"""Queries on evidence."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.sql import Select
+from sqlmodel import Session
+
+from app.cuts.models import Cut
+from app.evidence.models import Evidence
+from app.followups.models import FollowUp
+from app.plans.models import Indicator, Plan
+
+
+def with_context(
+    session: Session, evidence_id: uuid.UUID
+) -> tuple[Evidence, FollowUp, Cut, Plan, Indicator] | None:
+    """An evidence row with its follow-up, cut, plan and indicator, in one statement."""
+    row = session.execute(
+        select(Evidence, FollowUp, Cut, Plan, Indicator)
+        .join(FollowUp, FollowUp.id == Evidence.followup_id)
+        .join(Cut, Cut.id == FollowUp.cut_id)
+        .join(Plan, Plan.id == Cut.plan_id)
+        .join(Indicator, Indicator.id == FollowUp.indicator_id)
+        .where(Evidence.id == evidence_id)
+    ).first()
+    return (row[0], row[1], row[2], row[3], row[4]) if row else None
+
+
+def list_stmt(followup_id: uuid.UUID) -> Select:
+    return (
+        select(Evidence)
+        .where(Evidence.followup_id == followup_id)
+        .order_by(Evidence.created_at, Evidence.id)
+    )
+
+
+def sha256_in_use(session: Session, sha256: str) -> bool:
+    """Whether some evidence row holds a file with this content."""
+    found = session.execute(select(Evidence.id).where(Evidence.sha256 == sha256).limit(1))
+    return found.first() is not None
+
+
+def save(session: Session, row: Evidence) -> Evidence:
+    session.add(row)
+    session.flush()
+    return row
+
+
+def delete(session: Session, row: Evidence) -> None:
+    session.delete(row)
+    session.flush()

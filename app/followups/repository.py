@@ -1,0 +1,73 @@
+"""Queries on follow-ups and their events."""
+
+from __future__ import annotations
+
+import uuid
+
+import sqlalchemy as sa
+from sqlalchemy import func, select
+from sqlalchemy.sql import Select
+from sqlmodel import Session
+
+from app.followups.models import FollowUp, FollowUpEvent
+from app.plans.models import Indicator
+
+# Evidence hangs from follow-ups (app.evidence imports app.followups); its count is read
+# through the bare table so that the arrow between the two packages stays one-way.
+_evidence = sa.table("evidence", sa.column("followup_id", sa.Uuid))
+
+
+def indicator(session: Session, indicator_id: uuid.UUID) -> Indicator | None:
+    return session.get(Indicator, indicator_id)
+
+
+def find(session: Session, cut_id: uuid.UUID, indicator_id: uuid.UUID) -> FollowUp | None:
+    return session.execute(
+        select(FollowUp).where(FollowUp.cut_id == cut_id, FollowUp.indicator_id == indicator_id)
+    ).scalar_one_or_none()
+
+
+def list_stmt(cut_id: uuid.UUID, status: str | None) -> Select:
+    stmt = select(FollowUp).where(FollowUp.cut_id == cut_id)
+    if status is not None:
+        stmt = stmt.where(FollowUp.status == status)
+    return stmt.order_by(FollowUp.created_at, FollowUp.id)
+
+
+def indicator_codes(session: Session, indicator_ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
+    return dict(
+        session.execute(
+            select(Indicator.id, Indicator.code).where(Indicator.id.in_(indicator_ids))
+        ).all()
+    )
+
+
+def evidence_counts(session: Session, followup_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
+    """How many evidence rows each follow-up has (absent: none)."""
+    return dict(
+        session.execute(
+            select(_evidence.c.followup_id, func.count())
+            .where(_evidence.c.followup_id.in_(followup_ids))
+            .group_by(_evidence.c.followup_id)
+        ).all()
+    )
+
+
+def events_of(session: Session, followup_ids: list[uuid.UUID]) -> list[FollowUpEvent]:
+    return list(
+        session.execute(
+            select(FollowUpEvent)
+            .where(FollowUpEvent.followup_id.in_(followup_ids))
+            .order_by(FollowUpEvent.created_at)
+        ).scalars()
+    )
+
+
+def add(session: Session, obj: FollowUp | FollowUpEvent) -> None:
+    session.add(obj)
+
+
+def save(session: Session, followup: FollowUp) -> FollowUp:
+    session.add(followup)
+    session.flush()
+    return followup

@@ -1,0 +1,127 @@
+"""Queries on measurements: the staged batch (COPY, classify, upsert), reading by indicator,
+and the stored answers of `Idempotency-Key` requests."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import delete, select, text
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.sql import Select
+from sqlmodel import Session
+
+from app.measurements.models import IdempotencyKey, Measurement
+from app.plans.models import Indicator
+
+
+def indicators_named(
+    session: Session, plan_id: uuid.UUID, codes: set[str], ids: set[uuid.UUID]
+) -> list[Indicator]:
+    """The plan's indicators with one of these codes or ids, in one statement."""
+    return list(
+        session.execute(
+            select(Indicator).where(
+                Indicator.plan_id == plan_id, (Indicator.code.in_(codes)) | (Indicator.id.in_(ids))
+            )
+        ).scalars()
+    )
+
+
+def stage(session: Session, rows: Iterable[tuple[uuid.UUID, date, Decimal, str | None]]) -> None:
+    """COPY (indicator_id, period_end, value, note) rows into a temporary table of this
+    transaction, for `staged_changes` and `upsert_staged`; `drop_stage` removes it."""
+    # Dropped at the end of the import (and at commit, whatever happens).
+    session.execute(
+        text(
+            "CREATE TEMP TABLE measurement_import (indicator_id uuid, "
+            "period_end date, value numeric, note text) ON COMMIT DROP"
+        )
+    )
+    raw = session.connection().connection.driver_connection
+    with raw.cursor() as cur, cur.copy("COPY measurement_import FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def staged_changes(session: Session) -> tuple[int, int]:
+    """(new, changed) rows of the staged batch against what is stored."""
+    row = session.execute(
+        text("""
+        SELECT count(*) FILTER (WHERE m.id IS NULL),
+               count(*) FILTER (WHERE m.id IS NOT NULL
+                                AND (m.value, m.note) IS DISTINCT FROM (s.value, s.note))
+        FROM measurement_import s
+        LEFT JOIN measurements m USING (indicator_id, period_end)""")
+    ).one()
+    return int(row[0]), int(row[1])
+
+
+def upsert_staged(session: Session, recorded_by: uuid.UUID) -> None:
+    """All staged rows in one statement; rows whose value and note did not change are left
+    alone."""
+    session.execute(
+        text("""
+        INSERT INTO measurements (id, indicator_id, period_end, value, note, recorded_by,
+                                  created_at, updated_at)
+        SELECT gen_random_uuid(), indicator_id, period_end, value, note, :actor, now(), now()
+        FROM measurement_import
+        ON CONFLICT (indicator_id, period_end) DO UPDATE
+        SET value = EXCLUDED.value, note = EXCLUDED.note, recorded_by = EXCLUDED.recorded_by,
+            updated_at = now()
+        WHERE (measurements.value, measurements.note)
+              IS DISTINCT FROM (EXCLUDED.value, EXCLUDED.note)"""),
+        {"actor": recorded_by},
+    )
+
+
+def drop_stage(session: Session) -> None:
+    session.execute(text("DROP TABLE measurement_import"))
+
+
+def list_stmt(indicator_id: uuid.UUID, since: date | None, until: date | None) -> Select:
+    stmt = select(Measurement).where(Measurement.indicator_id == indicator_id)
+    if since is not None:
+        stmt = stmt.where(Measurement.period_end >= since)
+    if until is not None:
+        stmt = stmt.where(Measurement.period_end <= until)
+    return stmt.order_by(Measurement.period_end)
+
+
+def stored_answer(session: Session, user_id: uuid.UUID, key: str) -> IdempotencyKey | None:
+    return session.execute(
+        select(IdempotencyKey).where(IdempotencyKey.user_id == user_id, IdempotencyKey.key == key)
+    ).scalar_one_or_none()
+
+
+def forget_answer(session: Session, answer_id: uuid.UUID) -> None:
+    session.execute(delete(IdempotencyKey).where(IdempotencyKey.id == answer_id))
+
+
+def store_answer(
+    session: Session,
+    *,
+    user_id: uuid.UUID,
+    key: str,
+    method: str,
+    path: str,
+    body_sha256: str,
+    status_code: int,
+    response: dict,
+) -> None:
+    """Keep an answer; a concurrent first use of the same key keeps its own."""
+    session.execute(
+        insert(IdempotencyKey)
+        .values(
+            user_id=user_id,
+            key=key,
+            method=method,
+            path=path,
+            body_sha256=body_sha256,
+            status_code=status_code,
+            response=response,
+        )
+        .on_conflict_do_nothing()
+    )

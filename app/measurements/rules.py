@@ -1,0 +1,104 @@
+"""What makes a well-formed measurement acceptable: plain functions over loaded rows, no SQL."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from app.auth.actor import Actor
+from app.cuts.models import Cut
+from app.cuts.service import covering
+from app.measurements.schemas import MeasurementItem, RejectedItem
+from app.plans.models import Indicator, Plan
+
+
+@dataclass(frozen=True)
+class Accepted:
+    index: int
+    indicator: Indicator
+    period_end: date
+    value: Decimal
+    note: str | None
+
+
+def judge(
+    plan: Plan,
+    items: list[tuple[int, MeasurementItem]],
+    indicators: list[Indicator],
+    frozen: list[Cut],
+) -> tuple[list[Accepted], list[RejectedItem]]:
+    """Each item against its indicator, the plan's years, the frozen cuts and the batch.
+
+    `indicators` are the plan's indicators the items name (by code or id); `frozen` the
+    plan's closed and published cuts. The first rule an item breaks is its reason.
+    """
+    by_code = {i.code: i for i in indicators}
+    by_id = {i.id: i for i in indicators}
+    accepted: list[Accepted] = []
+    rejected: list[RejectedItem] = []
+    seen: dict[tuple[uuid.UUID, date], int] = {}
+    for index, item in items:
+        indicator = (
+            by_code.get(item.indicator_code)
+            if item.indicator_code
+            else by_id.get(item.indicator_id)
+            if item.indicator_id
+            else None
+        )
+        if indicator is None:
+            ref = item.indicator_code or item.indicator_id
+            rejected.append(_rejected(index, item, f"unknown indicator {ref} in this plan"))
+            continue
+        reason = _problem(plan, item, indicator, frozen, seen)
+        if reason is not None:
+            rejected.append(_rejected(index, item, reason))
+            continue
+        seen[(indicator.id, item.period_end)] = index
+        accepted.append(Accepted(index, indicator, item.period_end, item.value, item.note))
+    return accepted, rejected
+
+
+def _rejected(index: int, item: MeasurementItem, reason: str) -> RejectedItem:
+    return RejectedItem(
+        index=index,
+        reason=reason,
+        indicator_code=item.indicator_code,
+        period_end=item.period_end.isoformat(),
+    )
+
+
+def _problem(
+    plan: Plan,
+    item: MeasurementItem,
+    indicator: Indicator,
+    frozen: list[Cut],
+    seen: dict[tuple[uuid.UUID, date], int],
+) -> str | None:
+    if indicator.retired_at is not None:
+        return f"indicator {indicator.code} is retired"
+    if problem := plan.year_problem(item.period_end):
+        return f"period_end {problem}"
+    cut = covering(frozen, item.period_end)
+    if cut is not None:
+        return f"period_end {item.period_end} falls in cut {cut.code}, which is {cut.status}"
+    if indicator.min_value is not None and item.value < indicator.min_value:
+        return f"value {item.value} is below the indicator's minimum {indicator.min_value}" + (
+            " (negative values are not allowed)" if indicator.min_value == 0 else ""
+        )
+    if indicator.max_value is not None and item.value > indicator.max_value:
+        return f"value {item.value} is above the indicator's maximum {indicator.max_value}"
+    key = (indicator.id, item.period_end)
+    if key in seen:
+        return f"duplicate of item {seen[key]} (same indicator and period_end)"
+    return None
+
+
+def foreign_codes(
+    actor: Actor, accepted: list[Accepted], units: dict[uuid.UUID, set[uuid.UUID]]
+) -> list[str]:
+    """Codes of the indicators the actor may not write for (`units`: who answers for each)."""
+    return sorted(
+        {a.indicator.code for a in accepted if not actor.may_write_for(units[a.indicator.id])}
+    )

@@ -1,0 +1,86 @@
+"""The budget matrix of a plan: money by unit (rows) x root node (columns)."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlmodel import Session
+
+from app.compute import Allocation, budget_matrix, hidden_by_retirement
+from app.plans.models import Plan
+from app.results import repository
+from app.results.schemas import BudgetColumn, BudgetMatrixOut, BudgetRow, Measure
+from app.results.structure import tree_order
+
+NOT_UNDER_A_NODE = "Sin componente"
+
+
+def budget(session: Session, plan: Plan, *, year: int | None, measure: Measure) -> BudgetMatrixOut:
+    """Money by unit (rows) x root node (columns). An allocation against an action or a
+    deeper node counts for its root node; with `year`, only that year's allocations count
+    (those without a year span the plan and are left out). Rows are the units with money in
+    the plan, in code order, whatever the year asked."""
+    node_rows = repository.nodes(session, plan.id)
+    action_rows = repository.actions(session, plan.id)
+    units = {u.id: u for u in repository.units(session, plan.organization_id)}
+    allocation_rows = repository.allocations(session, plan.id)
+
+    hidden = hidden_by_retirement(node_rows, action_rows)
+    root_of: dict[uuid.UUID, uuid.UUID] = {}
+    for n in node_rows:  # parents first
+        if n.id not in hidden:
+            root_of[n.id] = root_of[n.parent_id] if n.parent_id else n.id
+    action_node = {a.id: a.node_id for a in action_rows if a.id not in hidden}
+
+    roots = [n for n in tree_order(node_rows) if n.parent_id is None and n.id not in hidden]
+    allocations: list[Allocation] = []
+    unit_ids: set[uuid.UUID] = set()
+    for unit_id, action_id, node_id, alloc_year, planned, executed in allocation_rows:
+        if action_id is not None:
+            if action_id not in action_node:
+                continue
+            node_id = action_node[action_id]
+        elif node_id in hidden:
+            continue
+        unit_ids.add(unit_id)
+        if year is not None and alloc_year != year:
+            continue
+        allocations.append(Allocation(unit_id, root_of.get(node_id), planned, executed))
+
+    column_keys: list[uuid.UUID | None] = [r.id for r in roots]
+    if any(a.column_key is None for a in allocations):
+        column_keys.append(None)  # money of actions that hang from the plan itself
+    row_keys = sorted(unit_ids, key=lambda u: (units[u].code, str(u)))
+    matrix = budget_matrix(allocations, column_keys, row_keys, measure=measure)
+
+    code_of = {r.id: r.code for r in roots}
+    code_of[None] = "-"
+    columns = []
+    root_by_id = {r.id: r for r in roots}
+    for line in matrix.columns:
+        root = root_by_id.get(line.key)
+        columns.append(
+            BudgetColumn(
+                node_id=line.key,
+                code=code_of[line.key],
+                name=root.name if root else NOT_UNDER_A_NODE,
+                total=line.total,
+                share_pct=line.share_pct,
+                share_pct_shown=line.share_pct_shown,
+            )
+        )
+    rows = [
+        BudgetRow(
+            unit_id=line.key,
+            code=units[line.key].code,
+            name=units[line.key].name,
+            cells={code_of[k]: v for k, v in line.cells.items()},
+            total=line.total,
+            share_pct=line.share_pct,
+            share_pct_shown=line.share_pct_shown,
+        )
+        for line in matrix.rows
+    ]
+    return BudgetMatrixOut(
+        plan_id=plan.id, measure=measure, year=year, columns=columns, rows=rows, total=matrix.total
+    )
