@@ -212,12 +212,18 @@ def test_background_stoppers_run_once_last_started_first():
 
 def test_an_app_started_again_after_a_stop_is_ready_again(settings, engine):
     # Test clients (schemathesis's among them) run one lifespan per client on the same app.
-    from starlette.testclient import TestClient
-
     app = create_app(settings, engine=engine)
-    for _ in range(2):
-        with TestClient(app) as client:
-            assert client.get("/health/ready").status_code == 200
+
+    async def run_twice() -> list[int]:
+        statuses = []
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://app") as client:
+            for _ in range(2):
+                async with app.router.lifespan_context(app):
+                    statuses.append((await client.get("/health/ready")).status_code)
+        return statuses
+
+    assert asyncio.run(run_twice()) == [200, 200]
     assert app.state.lifecycle.draining
 
 
