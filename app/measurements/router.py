@@ -14,6 +14,7 @@ from app.core.pagination import Page, PageDep, paginate
 from app.measurements import service
 from app.measurements.schemas import ImportSummary, MeasurementBatch, MeasurementPublic
 from app.plans.dependencies import IndicatorDep, PlanDep
+from app.spreadsheets import measurements_file
 
 router = APIRouter(
     prefix="/api/v1", tags=["measurements"], responses=problem_responses(400, 401, 404, 413, 422)
@@ -22,8 +23,9 @@ router = APIRouter(
 
 async def json_body(request: Request) -> bytes:
     """The raw body: a batch is validated from its bytes, not decoded twice."""
-    if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
-        raise UnsupportedMediaType("Send the batch as application/json.")
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media != "application/json" and media not in measurements_file.FILE_TYPES:
+        raise UnsupportedMediaType("Send the batch as application/json, text/csv or XLSX.")
     return await request.body()
 
 
@@ -35,7 +37,12 @@ async def json_body(request: Request) -> bytes:
     openapi_extra={
         "requestBody": {
             "required": True,
-            "content": {"application/json": {"schema": MeasurementBatch.model_json_schema()}},
+            "content": {
+                "application/json": {"schema": MeasurementBatch.model_json_schema()},
+                # The same items as rows (indicator_code, period_end, value, note); in the
+                # summary, `index` is then the row number in the file.
+                **measurements_file.OPENAPI_CONTENT,
+            },
         }
     },
 )
@@ -55,7 +62,13 @@ def import_measurements(
     previous = replay(session, actor, idempotency_key, "POST", request.url.path, digest)
     if previous is not None:
         return previous
-    summary = service.import_batch(session, actor, plan, body, atomic=atomic, dry_run=dry_run)
+    content_type = request.headers.get("content-type", "")
+    if content_type.split(";")[0].strip().lower() in measurements_file.FILE_TYPES:
+        summary = measurements_file.import_file(
+            session, actor, plan, body, content_type, atomic=atomic, dry_run=dry_run
+        )
+    else:
+        summary = service.import_batch(session, actor, plan, body, atomic=atomic, dry_run=dry_run)
     remember(
         session,
         actor,
