@@ -21,7 +21,7 @@ from app.core.errors import BadRequest, DomainError, UnsupportedMediaType
 from app.measurements import service as measurements
 from app.measurements.schemas import MAX_BATCH, ImportSummary, RejectedItem
 from app.plans.models import Plan
-from app.spreadsheets import reader, values
+from app.spreadsheets import reader, repository, values
 from app.spreadsheets.format import MEASUREMENTS
 from app.spreadsheets.schemas import FileProblem
 from app.spreadsheets.tables import Table, tables_of
@@ -172,6 +172,11 @@ def import_file(
     if missing:
         raise BadRequest(f"The file has no column {', '.join(sorted(missing))}.")
     problems: list[FileProblem] = []
+    # Codes that differ from the plan's only in letter case (or accents) are the plan's.
+    known = {values.fold(c): c for c in repository.indicator_codes(session, plan.id)}
+    for _, cells in table.rows:
+        code, _ = values.code(cells.get("indicator_code"))
+        cells["indicator_code"] = known.get(values.fold(code), code) if code else None
     rows = read_rows(table, problems)
     created, updated, unchanged, rejected = send(session, actor, plan, rows, dry_run=dry_run)
     items = [

@@ -41,3 +41,9 @@ def measurements_of(session: Session, plan_id: uuid.UUID) -> list[tuple]:
             .order_by(Indicator.order, Indicator.code, Measurement.period_end)
         ).all()
     )
+
+
+def indicator_codes(session: Session, plan_id: uuid.UUID) -> list[str]:
+    return list(
+        session.execute(select(Indicator.code).where(Indicator.plan_id == plan_id)).scalars()
+    )

@@ -128,6 +128,13 @@ def tables_of(book: RawBook, warnings: list[FileProblem], only: Sheet | None = N
             sheet = _guess(raw)
         if values.fold(stem) == values.fold(LISTS_TITLE):
             continue
+        if raw.hidden:
+            warnings.append(
+                FileProblem(
+                    sheet=raw.name, row=None, column=None, code=None, reason="hidden sheet: ignored"
+                )
+            )
+            continue
         if sheet is None:
             warnings.append(
                 FileProblem(
@@ -136,13 +143,6 @@ def tables_of(book: RawBook, warnings: list[FileProblem], only: Sheet | None = N
                     column=None,
                     code=None,
                     reason="a sheet of no known name: ignored",
-                )
-            )
-            continue
-        if raw.hidden:
-            warnings.append(
-                FileProblem(
-                    sheet=raw.name, row=None, column=None, code=None, reason="hidden sheet: ignored"
                 )
             )
             continue

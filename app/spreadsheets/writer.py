@@ -96,12 +96,16 @@ def xlsx(sheets: list[OutSheet], lists: dict[str, list[str]]) -> bytes:
             ws.write_comment(0, 0, sheet.note)
 
     ws = book.add_worksheet(LISTS_TITLE)
-    for c, (name, items) in enumerate(lists.items()):
-        ws.set_column(c, c, 22)
+    columns = list(lists.items())
+    ws.set_column(0, max(len(columns) - 1, 0), 22)
+    for c, (name, _) in enumerate(columns):
         ws.write_string(0, c, name, head)
         ws.write_string(1, c, name, api)
-        for r, item in enumerate(items, start=2):
-            ws.write_string(r, c, item)
+    # constant_memory: rows are written in order, so the lists go row by row.
+    for r in range(max((len(items) for _, items in columns), default=0)):
+        for c, (_, items) in enumerate(columns):
+            if r < len(items):
+                ws.write_string(r + 2, c, items[r])
     book.close()
     return buffer.getvalue()
 
