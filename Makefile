@@ -55,6 +55,7 @@ migration: $(VENV)/.dev-installed  ## make migration m="add plans"
 bench: $(VENV)/.dev-installed  ## benchmarks (embedded PostgreSQL unless DATABASE_URL is set)
 	$(BIN)/python -m bench.measurements
 	$(BIN)/python -m bench.results
+	$(BIN)/python -m bench.spreadsheets
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

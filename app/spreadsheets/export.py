@@ -11,7 +11,7 @@ from sqlmodel import Session
 from app.plans import repository as plans
 from app.plans.models import Plan
 from app.plans.service import hidden_by_retirement
-from app.spreadsheets import repository
+from app.spreadsheets import repository, values
 from app.spreadsheets.format import (
     ACTIONS,
     AXES,
@@ -155,6 +155,7 @@ def plan_workbook(session: Session, plan: Plan) -> tuple[list[OutSheet], dict]:
                 n.description,
                 n.weight,
                 n.order,
+                values.weights_text(n.weights_by_year or {}),
             ]
         )
     sheets.append(out)
@@ -230,9 +231,9 @@ def plan_workbook(session: Session, plan: Plan) -> tuple[list[OutSheet], dict]:
     periods = sorted({p.period_end for rows in programming.values() for p in rows})
     out.columns += [OutColumn(p, "Programación", None, 14) for p in periods]
     for i in indicators:
-        values = {p.period_end: p.value for p in programming.get(i.id, [])}
-        if values:
-            out.rows.append([i.code, *(values.get(p) for p in periods)])
+        planned = {p.period_end: p.value for p in programming.get(i.id, [])}
+        if planned:
+            out.rows.append([i.code, *(planned.get(p) for p in periods)])
     sheets.append(out)
 
     out = _empty(MEASUREMENTS)

@@ -112,6 +112,7 @@ NODES = Sheet(
         Column("description", "Descripción", width=30),
         Column("weight", "Peso", "number"),
         Column("order", "Orden", "int"),
+        Column("weights_by_year", "Peso por vigencia (2024: 1 | 2025: 2)", width=24),
     ),
     example={"code": "C1", "level": "Componente", "name": "Componente 1", "weight": 1},
 )

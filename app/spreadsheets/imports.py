@@ -411,6 +411,14 @@ class _Importer:
                         ),
                         position,
                     ),
+                    "weights_by_year": self.cell(
+                        "nodes",
+                        number,
+                        "weights_by_year",
+                        code,
+                        values.weights_by_year,
+                        cells.get("weights_by_year"),
+                    ),
                 }
             except _RowFailed:
                 self.counts["nodes"].rejected += 1
@@ -462,6 +470,9 @@ class _Importer:
                 "description": existing.description,
                 "weight": existing.weight,
                 "order": existing.order,
+                "weights_by_year": {
+                    int(y): Decimal(str(w)) for y, w in (existing.weights_by_year or {}).items()
+                },
             }
             changed = {k: v for k, v in body.items() if k != "code" and current[k] != v}
             if not changed:

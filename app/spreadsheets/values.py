@@ -203,3 +203,27 @@ def items(value: object, separators: str = "|;,\n") -> list[str]:
     if raw is None:
         return []
     return [p.strip() for p in re.split(f"[{re.escape(separators)}]", raw) if p.strip()]
+
+
+def weights_by_year(value: object) -> dict[int, Decimal]:
+    """Weights per year typed in one cell: "2024: 1 | 2025: 0,5" (also "2024=1; 2025=0.5")."""
+    out: dict[int, Decimal] = {}
+    for part in items(value, "|;"):
+        year, sep, weight = part.replace("=", ":").partition(":")
+        if not sep or not year.strip().isdigit():
+            raise CellError(f"{part!r}: write year: weight, e.g. 2024: 1 | 2025: 0,5")
+        amount = number(weight)
+        if amount is None:
+            raise CellError(f"{part!r}: the weight is missing")
+        out[int(year.strip())] = amount
+    return out
+
+
+def weights_text(weights: dict) -> str | None:
+    """The cell text of weights per year, as `weights_by_year` reads it."""
+    if not weights:
+        return None
+    return " | ".join(
+        f"{int(y)}: {format(Decimal(str(w)).normalize(), 'f')}"
+        for y, w in sorted(weights.items(), key=lambda kv: int(kv[0]))
+    )

@@ -62,8 +62,10 @@ def officials_workbook(**changes) -> bytes:
     ws = book.add_worksheet("Nodos")
     ws.merge_range(0, 0, 0, 1, "Identificación")  # a merged header cell
     ws.write_row(1, 0, ["code", "parent_code", "level", "name", "weight", "comentario"])
+    ws.write(1, 6, "weights_by_year")
     ws.write_row(2, 0, ["C1", None, "Componente", "Componente uno", "1", "nota libre"])
     ws.write_row(4, 0, ["C1-1", "c1", "objetivo", "Objetivo uno ", "0,5"])  # row 4 empty
+    ws.write(4, 6, "2024: 2 | 2025: 0,5")
 
     ws = book.add_worksheet("Acciones")
     ws.write_row(0, 0, ["Código", "Nodo", "Descripción", "Dependencias", "Inicio", "Fin", "Costo"])
@@ -185,6 +187,7 @@ def test_what_officials_type_is_read(client, org, session):
     tree = client.get(f"/api/v1/plans/{plan_id}/tree").json()
     child = tree["nodes"][0]["children"][0]
     assert (child["code"], child["name"], child["weight"]) == ("C1-1", "Objetivo uno", 0.5)
+    assert child["weights_by_year"] == {"2024": 2, "2025": 0.5}
     action = child["actions"][0]
     assert (action["start_date"], action["due_date"], action["planned_cost"]) == (
         "2024-02-01",

@@ -82,3 +82,12 @@ def test_codes_and_text():
         "Objetivo, específico",
     ]
     assert values.boolean("SI") is True and values.boolean("no") is False
+
+
+def test_weights_by_year():
+    assert values.weights_by_year("2024: 1 | 2025: 0,5") == {2024: Decimal(1), 2025: Decimal("0.5")}
+    assert values.weights_by_year("2024=2; 2025=1") == {2024: Decimal(2), 2025: Decimal(1)}
+    assert values.weights_by_year(None) == {}
+    assert values.weights_text({"2025": "0.5", "2024": "1.000000"}) == "2024: 1 | 2025: 0.5"
+    with pytest.raises(values.CellError):
+        values.weights_by_year("dos mil")
