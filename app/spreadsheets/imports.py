@@ -74,6 +74,8 @@ class _RowFailed(Exception):
 
 
 class _Importer:
+    _id_cache: dict
+
     def __init__(
         self,
         session: Session,
@@ -94,6 +96,7 @@ class _Importer:
         self.warnings: list[FileProblem] = []
         self.counts = {key: SheetCounts(received=len(t.rows)) for key, t in tables.items()}
         self.may_edit = actor.is_platform_admin or actor.role in _EDITORS
+        self._id_cache = {}
 
     # --- problems ----------------------------------------------------------------------
 
@@ -124,6 +127,10 @@ class _Importer:
         try:
             result = write()
         except DomainError as exc:
+            if not savepoint.is_active:
+                # A unique-key conflict rolls the whole session back (flush_or_conflict):
+                # nothing of the import is left, so the import stops with that error.
+                raise
             savepoint.rollback()
             self._domain_problem(sheet, row, code, exc)
             self.counts[sheet].rejected += 1
@@ -158,6 +165,16 @@ class _Importer:
         except values.CellError as exc:
             self.error(sheet, row, column, code, str(exc))
             raise _RowFailed from None
+
+    def _by_id(self, elements_by_code: dict) -> dict:
+        """Elements by id, rebuilt only when elements were added since the last call."""
+        cache = self._id_cache
+        key = id(elements_by_code)
+        cached = cache.get(key)
+        if cached is None or cached[0] != len(elements_by_code):
+            cached = (len(elements_by_code), {e.id: e for e in elements_by_code.values()})
+            cache[key] = cached
+        return cached[1]
 
     # --- codes -------------------------------------------------------------------------
 
@@ -612,7 +629,7 @@ class _Importer:
                     self.actions[values.fold(code)] = action
                     self.counts["actions"].created += 1
                 continue
-            node = next((n for n in self.nodes.values() if n.id == existing.node_id), None)
+            node = self._by_id(self.nodes).get(existing.node_id)
             current = {
                 "node_code": node.code if node else None,
                 "description": existing.description,
@@ -694,10 +711,10 @@ class _Importer:
         return {k: list(v.values()) for k, v in grouped.items()}
 
     def _current_contributions(self, indicator: Indicator, stored: dict) -> list[tuple]:
-        node_code = {n.id: n.code for n in self.nodes.values()}
+        nodes = self._by_id(self.nodes)
         return sorted(
             (
-                values.fold(node_code.get(c.node_id, "")),
+                values.fold(nodes[c.node_id].code if c.node_id in nodes else ""),
                 Decimal(c.weight),
                 tuple(sorted((int(y), Decimal(w)) for y, w in (c.weights_by_year or {}).items())),
             )
@@ -906,8 +923,8 @@ class _Importer:
         return body
 
     def _indicator_changes(self, existing: Indicator, body: dict) -> dict:
-        action = next((a for a in self.actions.values() if a.id == existing.action_id), None)
-        node = next((n for n in self.nodes.values() if n.id == existing.node_id), None)
+        action = self._by_id(self.actions).get(existing.action_id)
+        node = self._by_id(self.nodes).get(existing.node_id)
         placed = (
             values.fold(action.code) if action else None,
             values.fold(node.code) if node else None,
@@ -1242,7 +1259,8 @@ def import_workbook(
     try:
         importer.run()
     except BaseException:
-        savepoint.rollback()
+        if savepoint.is_active:
+            savepoint.rollback()
         raise
     counts = importer.counts
     errors = importer.errors

@@ -13,6 +13,8 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 
+from defusedxml import DefusedXmlException
+
 from app.core.errors import BadRequest, ContentTooLarge, UnsupportedMediaType
 from app.spreadsheets import values
 
@@ -128,7 +130,11 @@ def _read_xlsx(data: bytes) -> RawBook:
         book = openpyxl.load_workbook(
             io.BytesIO(data), read_only=True, data_only=True, keep_links=False
         )
+    except DefusedXmlException as exc:
+        raise _entities(exc) from None
     except Exception as exc:  # openpyxl raises many kinds on a broken file
+        if _defused(exc):
+            raise _entities(_defused(exc)) from None
         raise BadRequest(f"The workbook cannot be read: {type(exc).__name__}.") from None
     sheets: list[RawSheet] = []
     total = 0
@@ -147,11 +153,32 @@ def _read_xlsx(data: bytes) -> RawBook:
             sheets.append(sheet)
     except (ContentTooLarge, BadRequest):
         raise
+    except DefusedXmlException as exc:
+        raise _entities(exc) from None
     except Exception as exc:
+        if _defused(exc):
+            raise _entities(_defused(exc)) from None
         raise BadRequest(f"The workbook cannot be read: {type(exc).__name__}.") from None
     finally:
         book.close()
     return RawBook("xlsx", sheets)
+
+
+def _defused(exc: BaseException | None) -> BaseException | None:
+    """defusedxml's refusal, also where openpyxl wrapped it in its own ValueError."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, DefusedXmlException):
+            return exc
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return None
+
+
+def _entities(exc: BaseException) -> BadRequest:
+    return BadRequest(
+        f"The workbook's XML declares a DTD or entities ({type(exc).__name__}): refused "
+        "(possible entity-expansion attack)."
+    )
 
 
 def _cell(cell) -> object:
