@@ -1171,7 +1171,9 @@ class _Importer:
                 if done is not None:
                     existing[values.fold(code)] = done
                     counts.created += 1
+                    self._status_note(number, done, cells)
                 continue
+            self._status_note(number, cut, cells)
             changed = {k: v for k, v in body.items() if k != "code" and getattr(cut, k) != v}
             if not changed:
                 counts.unchanged += 1
@@ -1186,6 +1188,18 @@ class _Importer:
             )
             if done is not None:
                 counts.updated += 1
+
+    def _status_note(self, number: int, cut, cells: dict) -> None:
+        wanted = (values.text(cells.get("status")) or "").lower()
+        if wanted and wanted != cut.status:
+            self.warn(
+                "cuts",
+                number,
+                "status",
+                cut.code,
+                f"the cut is {cut.status}: a status is not imported (close and publish it with "
+                "POST /api/v1/cuts/{id}/close and /publish)",
+            )
 
     # --- measurements ------------------------------------------------------------------
 
