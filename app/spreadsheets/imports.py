@@ -342,6 +342,7 @@ class _Importer:
                 counts.rejected = 1
                 return
             counts.created = 1
+            self._count_plan_lists("created")
             return
         code = data.get("code")
         if code is not None and values.fold(code) != values.fold(self.plan.code):
@@ -356,6 +357,9 @@ class _Importer:
             self.plan = None
             return
         changed = self._plan_changes(data)
+        for key in ("axes", "bands"):
+            if key in self.tables and key not in changed:
+                self.counts[key].unchanged = self.counts[key].received
         if not changed:
             counts.unchanged = 1
             return
@@ -366,6 +370,15 @@ class _Importer:
 
         if self.attempt("plan", None, self.plan.code, write) is not None:
             counts.updated = 1
+            for key in ("axes", "bands"):
+                if key in self.tables and key in changed:
+                    self.counts[key].updated = self.counts[key].received
+
+    def _count_plan_lists(self, outcome: str) -> None:
+        """Axes and bands travel with the plan: their rows count as the plan's outcome."""
+        for key in ("axes", "bands"):
+            if key in self.tables:
+                setattr(self.counts[key], outcome, self.counts[key].received)
 
     def _plan_changes(self, data: dict) -> dict:
         plan = self.plan

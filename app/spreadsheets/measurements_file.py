@@ -162,6 +162,7 @@ def import_file(
         raws = named[:1] or visible[:1]
     book.sheets = raws
     tables = tables_of(book, warnings, only=MEASUREMENTS)
+    book.sheets = raws = []  # the raw cells are in the table now: let them go
     table = tables.get(MEASUREMENTS.key)
     if table is None:
         raise BadRequest(
@@ -178,6 +179,8 @@ def import_file(
         code, _ = values.code(cells.get("indicator_code"))
         cells["indicator_code"] = known.get(values.fold(code), code) if code else None
     rows = read_rows(table, problems)
+    received = len(table.rows)
+    table.rows = []
     created, updated, unchanged, rejected = send(session, actor, plan, rows, dry_run=dry_run)
     items = [
         RejectedItem(index=p.row or 0, reason=f"{p.column}: {p.reason}", indicator_code=p.code)
@@ -192,7 +195,6 @@ def import_file(
         for r, reason in rejected
     ]
     items.sort(key=lambda i: i.index)
-    received = len(table.rows)
     if atomic and items:
         raise DomainError(
             f"{len(items)} of {received} rows were rejected and atomic=true: nothing was written.",
