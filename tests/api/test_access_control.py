@@ -101,6 +101,11 @@ ACCESS: dict[str, set[str] | str] = {
     "get_cut_alerts": ANY,
     "get_plan_trend": ANY,
     "get_plan_budget": ANY,
+    "get_workbook_template": AUTHENTICATED,
+    "get_plan_workbook": ANY,
+    "import_plan_workbook": EDITORS,
+    "import_into_plan": WRITERS,
+    "export_cut_results": PUBLISHED,
 }
 
 OPERATIONS = [
