@@ -17,7 +17,7 @@ from fastapi.responses import Response
 
 from app.auth.deps import ActorDep, EditorDep, WriterDep
 from app.core.db import SessionDep
-from app.core.errors import ContentTooLarge, problem_responses
+from app.core.errors import ContentTooLarge, DomainError, problem_responses
 from app.core.idempotency import IdempotencyHeader, body_digest, remember, replay
 from app.cuts.dependencies import PublicCutDep
 from app.plans.dependencies import PlanDep
@@ -224,3 +224,31 @@ def import_into_plan(
         atomic=atomic,
         reason=reason,
     )
+
+
+def _only(allowed: str):
+    """/plans/workbook-template and /plans/import also match /plans/{plan_id}: other methods
+    on them answer 405 here, rather than a 422 for a plan id that is not one."""
+
+    def refuse(request: Request) -> None:
+        raise DomainError(
+            f"Method {request.method} is not allowed on {request.url.path}; allowed: {allowed}",
+            status=405,
+            headers={"Allow": allowed},
+        )
+
+    return refuse
+
+
+router.add_api_route(
+    "/plans/workbook-template",
+    _only("GET"),
+    methods=["POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"],
+    include_in_schema=False,
+)
+router.add_api_route(
+    "/plans/import",
+    _only("POST"),
+    methods=["GET", "HEAD", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"],
+    include_in_schema=False,
+)

@@ -557,3 +557,15 @@ def test_plan_export_reads_a_fixed_number_of_statements(client, queries):
         counts.append(queries.count)
     assert counts[0] == counts[1]
     assert len(cauca.SEED["indicators"]) != len(cali_pet.SEED["indicators"])
+
+
+def test_fixed_paths_are_not_read_as_plan_ids(client):
+    r = client.patch("/api/v1/plans/workbook-template", params={"format": "xlsx"}, json={})
+    assert_problem(r, 405)
+    assert r.headers["Allow"] == "GET"
+    r = client.get("/api/v1/plans/import", params={"dry_run": "true"})
+    assert_problem(r, 405)
+    assert r.headers["Allow"] == "POST"
+    for method in ("OPTIONS", "TRACE", "DELETE"):
+        assert client.request(method, "/api/v1/plans/import").status_code == 405
+        assert client.request(method, "/api/v1/plans/workbook-template").status_code == 405
