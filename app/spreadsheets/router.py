@@ -33,7 +33,8 @@ Format = Annotated[
     Literal["xlsx", "csv"],
     Query(
         alias="format",
-        description="xlsx: one workbook, a sheet per part; csv: a zip with one CSV per sheet",
+        description="xlsx (default): one workbook, a sheet per part; csv: a zip of CSV files, "
+        "one per sheet, named after the sheet's key",
     ),
 ]
 _BINARY = {"schema": {"type": "string", "format": "binary"}}
