@@ -85,6 +85,7 @@ bench: $(VENV)/.dev-installed  ## benchmarks (embedded PostgreSQL unless DATABAS
 	$(BIN)/python -m bench.rollup
 	$(BIN)/python -m bench.reports
 	$(BIN)/python -m bench.report_pdf
+	$(BIN)/python -m bench.spreadsheets
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

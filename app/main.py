@@ -30,6 +30,8 @@ from app.plans.router import router as plans_router
 from app.reports.router import router as reports_router
 from app.reports.storage import report_storage
 from app.results.router import router as results_router
+from app.spreadsheets.reader import MAX_UPLOAD_BYTES as SPREADSHEET_MAX_BYTES
+from app.spreadsheets.router import router as spreadsheets_router
 from app.units.router import router as units_router
 from app.users.router import auth_router
 from app.users.router import router as users_router
@@ -41,6 +43,8 @@ ROUTERS = [
     organizations_router,
     units_router,
     users_router,
+    # Before plans: /plans/workbook-template must not be read as /plans/{plan_id}.
+    spreadsheets_router,
     plans_router,
     cuts_router,
     measurements_router,
@@ -63,10 +67,13 @@ def _body_limits(settings: Settings):
 
     batch = re.compile(r"^/api/v1/plans/[^/]+/measurements$")
     upload = re.compile(r"^/api/v1/cuts/[^/]+/followups/[^/]+/evidence$")
+    workbook = re.compile(r"^/api/v1/plans/(import|[^/]+/import)$")
 
     def limit_for(method: str, path: str) -> int:
         if method == "POST" and batch.match(path):
             return settings.max_batch_body_bytes
+        if method == "POST" and workbook.match(path):
+            return SPREADSHEET_MAX_BYTES + 64 * 1024
         if method == "POST" and upload.match(path):
             # The file's own limit is enforced on its bytes; this bounds the whole form.
             return settings.evidence_max_bytes + 64 * 1024

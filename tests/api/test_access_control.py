@@ -108,6 +108,11 @@ ACCESS: dict[str, set[str] | str] = {
     "list_reports": PUBLISHED,
     "get_report": PUBLISHED,
     "download_report": PUBLISHED,
+    "get_workbook_template": AUTHENTICATED,
+    "get_plan_workbook": ANY,
+    "import_plan_workbook": EDITORS,
+    "import_into_plan": WRITERS,
+    "export_cut_results": PUBLISHED,
 }
 
 OPERATIONS = [
