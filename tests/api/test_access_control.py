@@ -212,6 +212,8 @@ NAMES = {
     "allocation_id": "budget allocation",
     "cut_id": "cut",
     "evidence_id": "evidence",
+    "job_id": "job",
+    "report_id": "report",
 }
 
 
