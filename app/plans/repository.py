@@ -12,7 +12,7 @@ from sqlalchemy import delete as delete_stmt
 from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql import Select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.core.db import flush_or_conflict
 from app.core.pagination import PageParams, paginate
@@ -59,7 +59,7 @@ def get(session: Session, model, obj_id: uuid.UUID):
 def with_plan(session: Session, model, obj_id: uuid.UUID):
     """An element and its plan in one statement; (None, None) when absent."""
     row = session.execute(
-        select(model, Plan).join(Plan, Plan.id == model.plan_id).where(model.id == obj_id)
+        select(model, Plan).join(Plan, col(Plan.id) == model.plan_id).where(model.id == obj_id)
     ).first()
     return (row[0], row[1]) if row else (None, None)
 
@@ -72,17 +72,17 @@ def plans_stmt(
     year: int | None,
     code: str | None,
 ) -> Select:
-    stmt = select(Plan).order_by(Plan.first_year.desc(), Plan.code, Plan.id)
+    stmt = select(Plan).order_by(col(Plan.first_year).desc(), col(Plan.code), col(Plan.id))
     if organization_id is not None:
-        stmt = stmt.where(Plan.organization_id == organization_id)
+        stmt = stmt.where(col(Plan.organization_id) == organization_id)
     if kind is not None:
-        stmt = stmt.where(Plan.kind == kind)
+        stmt = stmt.where(col(Plan.kind) == kind)
     if status is not None:
-        stmt = stmt.where(Plan.status == status)
+        stmt = stmt.where(col(Plan.status) == status)
     if year is not None:
-        stmt = stmt.where(Plan.first_year <= year, Plan.last_year >= year)
+        stmt = stmt.where(col(Plan.first_year) <= year, col(Plan.last_year) >= year)
     if code is not None:
-        stmt = stmt.where(Plan.code == code)
+        stmt = stmt.where(col(Plan.code) == code)
     return stmt
 
 
@@ -130,8 +130,9 @@ def units_by_ref(
     codes = [r for r in refs if isinstance(r, str)]
     found: dict[uuid.UUID | str, uuid.UUID] = {}
     for unit_id, code in session.execute(
-        select(Unit.id, Unit.code).where(
-            Unit.organization_id == organization_id, or_(Unit.id.in_(ids), Unit.code.in_(codes))
+        select(col(Unit.id), col(Unit.code)).where(
+            col(Unit.organization_id) == organization_id,
+            or_(col(Unit.id).in_(ids), col(Unit.code).in_(codes)),
         )
     ):
         found[unit_id] = unit_id
@@ -142,7 +143,9 @@ def units_by_ref(
 def nodes_of(session: Session, plan_id: uuid.UUID) -> list[Node]:
     return list(
         session.execute(
-            select(Node).where(Node.plan_id == plan_id).order_by(Node.level, Node.order, Node.code)
+            select(Node)
+            .where(col(Node.plan_id) == plan_id)
+            .order_by(col(Node.level), col(Node.order), col(Node.code))
         ).scalars()
     )
 
@@ -150,7 +153,9 @@ def nodes_of(session: Session, plan_id: uuid.UUID) -> list[Node]:
 def actions_of(session: Session, plan_id: uuid.UUID) -> list[Action]:
     return list(
         session.execute(
-            select(Action).where(Action.plan_id == plan_id).order_by(Action.order, Action.code)
+            select(Action)
+            .where(col(Action.plan_id) == plan_id)
+            .order_by(col(Action.order), col(Action.code))
         ).scalars()
     )
 
@@ -159,8 +164,8 @@ def indicators_of(session: Session, plan_id: uuid.UUID) -> list[Indicator]:
     return list(
         session.execute(
             select(Indicator)
-            .where(Indicator.plan_id == plan_id)
-            .order_by(Indicator.order, Indicator.code)
+            .where(col(Indicator.plan_id) == plan_id)
+            .order_by(col(Indicator.order), col(Indicator.code))
         ).scalars()
     )
 
@@ -168,13 +173,15 @@ def indicators_of(session: Session, plan_id: uuid.UUID) -> list[Indicator]:
 def action_units(
     session: Session, action_ids: list[uuid.UUID] | None = None, *, plan_id: uuid.UUID | None = None
 ) -> dict[uuid.UUID, list[uuid.UUID]]:
-    stmt = select(ActionUnit.action_id, ActionUnit.unit_id).order_by(
-        ActionUnit.created_at, ActionUnit.unit_id
+    stmt = select(col(ActionUnit.action_id), col(ActionUnit.unit_id)).order_by(
+        col(ActionUnit.created_at), col(ActionUnit.unit_id)
     )
     if plan_id is not None:
-        stmt = stmt.join(Action, Action.id == ActionUnit.action_id).where(Action.plan_id == plan_id)
+        stmt = stmt.join(Action, col(Action.id) == col(ActionUnit.action_id)).where(
+            col(Action.plan_id) == plan_id
+        )
     else:
-        stmt = stmt.where(ActionUnit.action_id.in_(action_ids or []))
+        stmt = stmt.where(col(ActionUnit.action_id).in_(action_ids or []))
     out: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
     for action_id, unit_id in session.execute(stmt):
         out[action_id].append(unit_id)
@@ -182,7 +189,7 @@ def action_units(
 
 
 def set_action_units(session: Session, action: Action, unit_ids: list[uuid.UUID]) -> None:
-    session.execute(delete_stmt(ActionUnit).where(ActionUnit.action_id == action.id))
+    session.execute(delete_stmt(ActionUnit).where(col(ActionUnit.action_id) == action.id))
     if unit_ids:
         session.execute(
             insert(ActionUnit),
@@ -197,8 +204,8 @@ def _by_indicator(session: Session, model, order, indicator_ids, plan_id) -> dic
     """Rows of a per-indicator table grouped by indicator: of some indicators, or of a plan."""
     stmt = select(model).order_by(*order)
     if plan_id is not None:
-        stmt = stmt.join(Indicator, Indicator.id == model.indicator_id).where(
-            Indicator.plan_id == plan_id
+        stmt = stmt.join(Indicator, col(Indicator.id) == model.indicator_id).where(
+            col(Indicator.plan_id) == plan_id
         )
     else:
         stmt = stmt.where(model.indicator_id.in_(indicator_ids or []))
@@ -217,14 +224,14 @@ def contributions(
     return _by_indicator(
         session,
         Contribution,
-        (Contribution.created_at, Contribution.node_id),
+        (col(Contribution.created_at), col(Contribution.node_id)),
         indicator_ids,
         plan_id,
     )
 
 
 def set_contributions(session: Session, indicator: Indicator, rows: list[dict]) -> None:
-    session.execute(delete_stmt(Contribution).where(Contribution.indicator_id == indicator.id))
+    session.execute(delete_stmt(Contribution).where(col(Contribution.indicator_id) == indicator.id))
     if rows:
         session.execute(
             insert(Contribution),
@@ -238,11 +245,13 @@ def programming(
     *,
     plan_id: uuid.UUID | None = None,
 ) -> dict[uuid.UUID, list[Programming]]:
-    return _by_indicator(session, Programming, (Programming.period_end,), indicator_ids, plan_id)
+    return _by_indicator(
+        session, Programming, (col(Programming.period_end),), indicator_ids, plan_id
+    )
 
 
 def replace_programming(session: Session, indicator: Indicator, items: list[dict]) -> None:
-    session.execute(delete_stmt(Programming).where(Programming.indicator_id == indicator.id))
+    session.execute(delete_stmt(Programming).where(col(Programming.indicator_id) == indicator.id))
     if items:
         session.execute(
             insert(Programming),
@@ -254,23 +263,23 @@ def programming_outside(session: Session, plan_id: uuid.UUID, first: int, last: 
     return session.execute(
         select(func.count())
         .select_from(Programming)
-        .join(Indicator, Indicator.id == Programming.indicator_id)
+        .join(Indicator, col(Indicator.id) == col(Programming.indicator_id))
         .where(
-            Indicator.plan_id == plan_id,
+            col(Indicator.plan_id) == plan_id,
             or_(
-                func.extract("year", Programming.period_end) < first,
-                func.extract("year", Programming.period_end) > last,
+                func.extract("year", col(Programming.period_end)) < first,
+                func.extract("year", col(Programming.period_end)) > last,
             ),
         )
     ).scalar_one()
 
 
 def budget_stmt(plan_id: uuid.UUID, **filters) -> Select:
-    stmt = select(BudgetAllocation).where(BudgetAllocation.plan_id == plan_id)
+    stmt = select(BudgetAllocation).where(col(BudgetAllocation.plan_id) == plan_id)
     for name, value in filters.items():
         if value is not None:
             stmt = stmt.where(getattr(BudgetAllocation, name) == value)
-    return stmt.order_by(BudgetAllocation.created_at, BudgetAllocation.id)
+    return stmt.order_by(col(BudgetAllocation.created_at), col(BudgetAllocation.id))
 
 
 def page_of_allocations(
@@ -285,8 +294,8 @@ def responsible_units(session: Session, indicators: list[Indicator]) -> dict:
     units: dict[uuid.UUID, set[uuid.UUID]] = {}
     if action_ids:
         for action_id, unit_id in session.execute(
-            select(ActionUnit.action_id, ActionUnit.unit_id).where(
-                ActionUnit.action_id.in_(action_ids)
+            select(col(ActionUnit.action_id), col(ActionUnit.unit_id)).where(
+                col(ActionUnit.action_id).in_(action_ids)
             )
         ):
             units.setdefault(action_id, set()).add(unit_id)
@@ -316,15 +325,17 @@ def count_contributions(
         .select_from(Contribution)
         .where(
             or_(
-                Contribution.indicator_id.in_(indicator_ids),
-                Contribution.node_id.in_(node_ids),
+                col(Contribution.indicator_id).in_(indicator_ids),
+                col(Contribution.node_id).in_(node_ids),
             )
         )
     ).scalar_one()
 
 
 def deepest_level(session: Session, plan_id: uuid.UUID) -> int | None:
-    return session.execute(select(func.max(Node.level)).where(Node.plan_id == plan_id)).scalar_one()
+    return session.execute(
+        select(func.max(col(Node.level))).where(col(Node.plan_id) == plan_id)
+    ).scalar_one()
 
 
 def actions_outside(session: Session, plan_id: uuid.UUID, lo: date, hi: date) -> int:
@@ -332,7 +343,10 @@ def actions_outside(session: Session, plan_id: uuid.UUID, lo: date, hi: date) ->
     return session.execute(
         select(func.count())
         .select_from(Action)
-        .where(Action.plan_id == plan_id, or_(Action.start_date < lo, Action.due_date > hi))
+        .where(
+            col(Action.plan_id) == plan_id,
+            or_(col(Action.start_date) < lo, col(Action.due_date) > hi),
+        )
     ).scalar_one()
 
 
@@ -377,16 +391,16 @@ def changes_stmt(
     since: datetime | None,
     until: datetime | None,
 ) -> Select:
-    stmt = select(ChangeRecord).where(ChangeRecord.plan_id == plan_id)
+    stmt = select(ChangeRecord).where(col(ChangeRecord.plan_id) == plan_id)
     if entity is not None:
-        stmt = stmt.where(ChangeRecord.entity == entity)
+        stmt = stmt.where(col(ChangeRecord.entity) == entity)
     if entity_id is not None:
-        stmt = stmt.where(ChangeRecord.entity_id == entity_id)
+        stmt = stmt.where(col(ChangeRecord.entity_id) == entity_id)
     if since is not None:
-        stmt = stmt.where(ChangeRecord.at >= since)
+        stmt = stmt.where(col(ChangeRecord.at) >= since)
     if until is not None:
-        stmt = stmt.where(ChangeRecord.at < until)
-    return stmt.order_by(ChangeRecord.at, ChangeRecord.id)
+        stmt = stmt.where(col(ChangeRecord.at) < until)
+    return stmt.order_by(col(ChangeRecord.at), col(ChangeRecord.id))
 
 
 def page_of_changes(
