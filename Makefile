@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint docker-lint admin demo openapi migrate migration bench clean
+.PHONY: run test lint typecheck docker-lint admin demo openapi migrate migration bench clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
@@ -24,12 +24,15 @@ $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
 run: $(VENV)/.run-installed  ## install, migrate and serve on http://127.0.0.1:8000
 	$(BIN)/plan-followup serve --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.dev-installed lint docker-lint  ## install, lint, then the whole test suite
+test: $(VENV)/.dev-installed lint typecheck docker-lint  ## install, lint, type-check, then the whole test suite
 	$(BIN)/python -m pytest -q
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.dev-installed  ## mypy on app/ (settings in pyproject.toml)
+	$(BIN)/mypy
 
 docker-lint: $(VENV)/.dev-installed
 	$(BIN)/hadolint Dockerfile
@@ -57,4 +60,4 @@ bench: $(VENV)/.dev-installed  ## benchmarks (embedded PostgreSQL unless DATABAS
 	$(BIN)/python -m bench.results
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -42,6 +42,8 @@ def stage(session: Session, rows: Iterable[tuple[uuid.UUID, date, Decimal, str |
         )
     )
     raw = session.connection().connection.driver_connection
+    if raw is None:  # only a closed connection has none
+        raise RuntimeError("the session has no open database connection")
     with raw.cursor() as cur, cur.copy("COPY measurement_import FROM STDIN") as copy:
         for row in rows:
             copy.write_row(row)

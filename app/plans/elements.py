@@ -7,10 +7,11 @@ leaves a change record with the element before and after.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.auth.actor import Actor
 from app.core.errors import Conflict, Invalid
@@ -46,13 +47,12 @@ def _ref(
     """Resolve an element of the same plan given by id or by code; 422 naming the field."""
     if obj_id is not None and code is not None:
         raise Invalid([f"{field}_id"], f"give {field}_id or {field}_code, not both")
-    if obj_id is None and code is None:
+    if obj_id is not None:
+        obj = repository.get(session, model, obj_id)
+    elif code is not None:
+        obj = repository.by_code(session, model, plan.id, code)
+    else:
         return None
-    obj = (
-        repository.get(session, model, obj_id)
-        if obj_id is not None
-        else repository.by_code(session, model, plan.id, code)
-    )
     if obj is None or obj.plan_id != plan.id:
         key = f"{field}_id" if obj_id is not None else f"{field}_code"
         raise Invalid([key], f"no {field} {obj_id or code} in this plan")
@@ -85,7 +85,7 @@ def _check_axis_values(plan: Plan, values: dict[str, str]) -> None:
             )
 
 
-def _check_weights_years(plan: Plan, weights: dict[int, object], field: str) -> None:
+def _check_weights_years(plan: Plan, weights: Mapping[int, object], field: str) -> None:
     for year in weights:
         plan.check_in_years(year, [field, str(year)])
 
@@ -105,13 +105,13 @@ def _place_node(session: Session, plan: Plan, node: Node | None, parent: Node | 
     if not plan.levels:
         raise Invalid(["parent_id"], "the plan has no levels: actions hang from the plan itself")
     level = 0 if parent is None else parent.level + 1
-    if level >= len(plan.levels):
+    if parent is not None and level >= len(plan.levels):
         raise Invalid(
             ["parent_id"],
             f"{parent.code} is at the last level ({plan.levels[-1]}); nodes cannot go below it",
         )
     if node is not None and parent is not None:
-        ancestor = parent
+        ancestor: Node | None = parent
         seen = set()
         while ancestor is not None and ancestor.id not in seen:
             if ancestor.id == node.id:
@@ -120,7 +120,7 @@ def _place_node(session: Session, plan: Plan, node: Node | None, parent: Node | 
             ancestor = (
                 repository.get(session, Node, ancestor.parent_id) if ancestor.parent_id else None
             )
-        if level != node.level and repository.count_in(session, Node.parent_id, [node.id]):
+        if level != node.level and repository.count_in(session, col(Node.parent_id), [node.id]):
             raise Invalid(
                 ["parent_id"],
                 "moving this node would change the level of its children; move them first",
@@ -175,7 +175,7 @@ def update_node(
         )
         node.level = _place_node(session, plan, node, parent)
         node.parent_id = parent.id if parent else None
-    if "weights_by_year" in values:
+    if data.weights_by_year is not None:  # sent (an update body refuses null for it)
         _check_weights_years(plan, data.weights_by_year, "weights_by_year")
         values["weights_by_year"] = {str(k): str(v) for k, v in data.weights_by_year.items()}
     _retire(node, values.pop("retired", None))
@@ -588,13 +588,13 @@ def _subtree(session: Session, plan: Plan, kind: str, obj_id: uuid.UUID):
     if kind == "action":
         action_ids = {obj_id}
     else:
-        action_ids = repository.ids_where_in(session, Action.node_id, node_ids)
+        action_ids = repository.ids_where_in(session, col(Action.node_id), node_ids)
     if kind == "indicator":
         indicator_ids = {obj_id}
     else:
         indicator_ids = repository.ids_where_in(
-            session, Indicator.action_id, action_ids
-        ) | repository.ids_where_in(session, Indicator.node_id, node_ids)
+            session, col(Indicator.action_id), action_ids
+        ) | repository.ids_where_in(session, col(Indicator.node_id), node_ids)
     return node_ids, action_ids, indicator_ids
 
 
@@ -616,9 +616,9 @@ def delete_element(
         "actions": len(action_ids),
         "indicators": len(indicator_ids),
         "contributions": repository.count_contributions(session, indicator_ids, node_ids),
-        "programming": count(session, Programming.indicator_id, indicator_ids),
-        "budget_allocations": count(session, BudgetAllocation.node_id, node_ids)
-        + count(session, BudgetAllocation.action_id, action_ids),
+        "programming": count(session, col(Programming.indicator_id), indicator_ids),
+        "budget_allocations": count(session, col(BudgetAllocation.node_id), node_ids)
+        + count(session, col(BudgetAllocation.action_id), action_ids),
         **repository.indicator_dependents(session, indicator_ids),
     }
     if plan.status != "draft":

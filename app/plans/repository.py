@@ -6,11 +6,12 @@ import uuid
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import delete as delete_stmt
 from sqlalchemy import func, insert, or_, select
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.orm import Mapped, QueryableAttribute
 from sqlalchemy.sql import Select
 from sqlmodel import Session, col
 
@@ -299,18 +300,30 @@ def responsible_units(session: Session, indicators: list[Indicator]) -> dict:
             )
         ):
             units.setdefault(action_id, set()).add(unit_id)
-    return {i.id: ({i.unit_id} if i.unit_id else units.get(i.action_id, set())) for i in indicators}
+    return {
+        i.id: {i.unit_id}
+        if i.unit_id
+        else (units.get(i.action_id, set()) if i.action_id else set())
+        for i in indicators
+    }
 
 
 # --- checks before a change --------------------------------------------------------------
 
 
-def count_in(session: Session, column: InstrumentedAttribute, ids: Collection) -> int:
+def _attribute(column: Mapped[Any]) -> QueryableAttribute[Any]:
+    """A model's column (`col(Node.plan_id)`), which knows the model it belongs to."""
+    if not isinstance(column, QueryableAttribute):
+        raise TypeError(f"not a model's column: {column!r}")
+    return column
+
+
+def count_in(session: Session, column: Mapped[Any], ids: Collection) -> int:
     """How many rows of the column's table have the column in `ids` (0 for no ids)."""
     if not ids:
         return 0
     return session.execute(
-        select(func.count()).select_from(column.class_).where(column.in_(ids))
+        select(func.count()).select_from(_attribute(column).class_).where(column.in_(ids))
     ).scalar_one()
 
 
@@ -362,12 +375,12 @@ def classified(session: Session, model, plan_id: uuid.UUID) -> list[tuple[str, d
     ]
 
 
-def ids_where_in(session: Session, column: InstrumentedAttribute, ids: Collection) -> set:
+def ids_where_in(session: Session, column: Mapped[Any], ids: Collection) -> set[uuid.UUID]:
     """Ids of the rows of the column's table whose column is in `ids`."""
     if not ids:
         return set()
-    model = column.class_
-    return set(session.execute(select(model.id).where(column.in_(ids))).scalars())
+    model = _attribute(column).class_
+    return set(session.execute(select(col(model.id)).where(column.in_(ids))).scalars())
 
 
 # --- deletion ----------------------------------------------------------------------------

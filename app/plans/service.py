@@ -6,7 +6,7 @@ import uuid
 from collections import defaultdict
 from datetime import date
 
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.auth.actor import Actor
 from app.compute.retirement import without_retired
@@ -188,9 +188,9 @@ def delete_plan(session: Session, actor: Actor, plan: Plan) -> dict[str, int]:
     if plan.status != "draft":
         raise Conflict("Only a draft plan can be deleted.")
     counts = {
-        "nodes": repository.count_in(session, Node.plan_id, [plan.id]),
-        "actions": repository.count_in(session, Action.plan_id, [plan.id]),
-        "indicators": repository.count_in(session, Indicator.plan_id, [plan.id]),
+        "nodes": repository.count_in(session, col(Node.plan_id), [plan.id]),
+        "actions": repository.count_in(session, col(Action.plan_id), [plan.id]),
+        "indicators": repository.count_in(session, col(Indicator.plan_id), [plan.id]),
     }
     repository.delete_by_id(session, Plan, plan.id)
     return counts

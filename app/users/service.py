@@ -79,9 +79,10 @@ def list_(
 
 
 def _unit_ids(
-    session: Session, organization_id: uuid.UUID, refs: list[uuid.UUID | str]
+    session: Session, organization_id: uuid.UUID | None, refs: list[uuid.UUID | str]
 ) -> list[uuid.UUID]:
-    found = repository.resolve_units(session, organization_id, refs)
+    # A platform administrator belongs to no organization, so no unit is found for one.
+    found = repository.resolve_units(session, organization_id, refs) if organization_id else {}
     missing = [str(r) for r in refs if r not in found]
     if missing:
         raise Invalid(["unit_ids"], f"unknown units in this organization: {', '.join(missing)}")
