@@ -26,24 +26,33 @@ from app.plans.models import (
     Programming,
 )
 from app.plans.public import actions_public, indicators_public, node_public
+from app.plans.repository import Element
 from app.plans.schemas import (
     ActionCreate,
+    ActionPublic,
     ActionUpdate,
     BudgetAllocationCreate,
     BudgetAllocationPublic,
     BudgetAllocationUpdate,
     ContributionIn,
     IndicatorCreate,
+    IndicatorPublic,
     IndicatorUpdate,
     NodeCreate,
+    NodePublic,
     NodeUpdate,
     ProgrammingItem,
 )
 
 
 def _ref(
-    session: Session, model, plan: Plan, obj_id: uuid.UUID | None, code: str | None, field: str
-):
+    session: Session,
+    model: type[Element],
+    plan: Plan,
+    obj_id: uuid.UUID | None,
+    code: str | None,
+    field: str,
+) -> Element | None:
     """Resolve an element of the same plan given by id or by code; 422 naming the field."""
     if obj_id is not None and code is not None:
         raise Invalid([f"{field}_id"], f"give {field}_id or {field}_code, not both")
@@ -90,7 +99,7 @@ def _check_weights_years(plan: Plan, weights: Mapping[int, object], field: str) 
         plan.check_in_years(year, [field, str(year)])
 
 
-def _retire(obj, retired: bool | None) -> None:
+def _retire(obj: Node | Action | Indicator, retired: bool | None) -> None:
     if retired is True and obj.retired_at is None:
         obj.retired_at = utcnow()
     elif retired is False:
@@ -201,7 +210,9 @@ def update_node(
 # --- actions -----------------------------------------------------------------------------
 
 
-def _action_node(session: Session, plan: Plan, node_id, node_code) -> Node | None:
+def _action_node(
+    session: Session, plan: Plan, node_id: uuid.UUID | None, node_code: str | None
+) -> Node | None:
     node = _ref(session, Node, plan, node_id, node_code, "node")
     if node is None and plan.levels:
         raise Invalid(
@@ -301,9 +312,9 @@ def _contribution_rows(
         return None
     rows, seen = [], set()
     for i, item in enumerate(items):
-        if item.node_id is None and item.node_code is None:
-            raise Invalid(["contributions", i, "node_id"], "name the node (node_id or node_code)")
         node = _ref(session, Node, plan, item.node_id, item.node_code, "node")
+        if node is None:
+            raise Invalid(["contributions", i, "node_id"], "name the node (node_id or node_code)")
         if node.id in seen:
             raise Invalid(["contributions", i], f"node {node.code} is listed twice")
         seen.add(node.id)
@@ -568,7 +579,9 @@ def delete_allocation(
 # --- deletion ----------------------------------------------------------------------------
 
 
-def _subtree(session: Session, plan: Plan, kind: str, obj_id: uuid.UUID):
+def _subtree(
+    session: Session, plan: Plan, kind: str, obj_id: uuid.UUID
+) -> tuple[set[uuid.UUID], set[uuid.UUID], set[uuid.UUID]]:
     """Ids of what hangs from an element: (node ids, action ids, indicator ids)."""
     node_ids: set[uuid.UUID] = set()
     if kind == "node":
@@ -599,7 +612,13 @@ def _subtree(session: Session, plan: Plan, kind: str, obj_id: uuid.UUID):
 
 
 def delete_element(
-    session: Session, actor: Actor, plan: Plan, kind: str, obj, before, reason: str | None
+    session: Session,
+    actor: Actor,
+    plan: Plan,
+    kind: str,
+    obj: Node | Action | Indicator,
+    before: NodePublic | ActionPublic | IndicatorPublic,
+    reason: str | None,
 ) -> dict[str, int]:
     """Delete an element; in a draft with all that hangs from it, said in the answer.
 
@@ -634,7 +653,12 @@ def delete_element(
                 f"The plan is {plan.status} and {detail} depend on this {kind}: "
                 "it is not deleted. Retire it instead (PATCH with retired: true)."
             )
-    model = {"node": Node, "action": Action, "indicator": Indicator}[kind]
+    models: dict[str, type[Node | Action | Indicator]] = {
+        "node": Node,
+        "action": Action,
+        "indicator": Indicator,
+    }
+    model = models[kind]
     repository.delete_by_id(session, model, obj.id)
     changes.record(
         session,

@@ -6,14 +6,14 @@ import uuid
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import delete as delete_stmt
 from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Mapped, QueryableAttribute
 from sqlalchemy.sql import Select
-from sqlmodel import Session, col
+from sqlmodel import Session, SQLModel, col
 
 from app.core.db import flush_or_conflict
 from app.core.pagination import PageParams, paginate
@@ -30,6 +30,14 @@ from app.plans.models import (
 )
 from app.units.models import Unit
 
+T = TypeVar("T", bound=SQLModel)
+# An element of a plan's tree: a row of the plan with a code, an order and a retirement.
+Element = TypeVar("Element", Node, Action, Indicator)
+# A row that belongs to one plan.
+PlanRow = TypeVar("PlanRow", Node, Action, Indicator, BudgetAllocation)
+# A row that belongs to one indicator.
+IndicatorRow = TypeVar("IndicatorRow", Contribution, Programming)
+
 CONFLICTS = {
     "uq_plans_organization_id_code": "A plan with this code already exists in the organization.",
     "uq_nodes_plan_id_code": "A node with this code already exists in the plan.",
@@ -38,29 +46,33 @@ CONFLICTS = {
 }
 
 
-def save(session: Session, obj):
+def save(session: Session, obj: T) -> T:
     session.add(obj)
     flush_or_conflict(session, CONFLICTS)
     return obj
 
 
-def add(session: Session, obj) -> None:
+def add(session: Session, obj: SQLModel) -> None:
     """Add to the unit of work, flushed with the next statement (no constraint to report)."""
     session.add(obj)
 
 
-def delete(session: Session, obj) -> None:
+def delete(session: Session, obj: SQLModel) -> None:
     session.delete(obj)
 
 
-def get(session: Session, model, obj_id: uuid.UUID):
+def get(session: Session, model: type[T], obj_id: uuid.UUID) -> T | None:
     return session.get(model, obj_id)
 
 
-def with_plan(session: Session, model, obj_id: uuid.UUID):
+def with_plan(
+    session: Session, model: type[PlanRow], obj_id: uuid.UUID
+) -> tuple[PlanRow, Plan] | tuple[None, None]:
     """An element and its plan in one statement; (None, None) when absent."""
     row = session.execute(
-        select(model, Plan).join(Plan, col(Plan.id) == model.plan_id).where(model.id == obj_id)
+        select(model, Plan)
+        .join(Plan, col(Plan.id) == col(model.plan_id))
+        .where(col(model.id) == obj_id)
     ).first()
     return (row[0], row[1]) if row else (None, None)
 
@@ -87,37 +99,41 @@ def plans_stmt(
     return stmt
 
 
-def page_of_plans(session: Session, page: PageParams, **filters) -> tuple[list[Plan], int]:
+def page_of_plans(session: Session, page: PageParams, **filters: Any) -> tuple[list[Plan], int]:
     return paginate(session, plans_stmt(**filters), page)
 
 
-def elements_stmt(model, plan_id: uuid.UUID, *, include_retired: bool, **filters) -> Select:
-    stmt = select(model).where(model.plan_id == plan_id)
+def elements_stmt(
+    model: type[Element], plan_id: uuid.UUID, *, include_retired: bool, **filters: Any
+) -> Select:
+    stmt = select(model).where(col(model.plan_id) == plan_id)
     if not include_retired:
-        stmt = stmt.where(model.retired_at.is_(None))
+        stmt = stmt.where(col(model.retired_at).is_(None))
     for name, value in filters.items():
         if value is not None:
             stmt = stmt.where(getattr(model, name) == value)
-    return stmt.order_by(model.order, model.code, model.id)
+    return stmt.order_by(col(model.order), col(model.code), col(model.id))
 
 
 def page_of_elements(
     session: Session,
-    model,
+    model: type[Element],
     plan_id: uuid.UUID,
     page: PageParams,
     *,
     include_retired: bool,
-    **filters,
-) -> tuple[list, int]:
+    **filters: Any,
+) -> tuple[list[Element], int]:
     """One page of the plan's nodes, actions or indicators, filtered by equal columns."""
     stmt = elements_stmt(model, plan_id, include_retired=include_retired, **filters)
     return paginate(session, stmt, page)
 
 
-def by_code(session: Session, model, plan_id: uuid.UUID, code: str):
+def by_code(
+    session: Session, model: type[Element], plan_id: uuid.UUID, code: str
+) -> Element | None:
     return session.execute(
-        select(model).where(model.plan_id == plan_id, model.code == code)
+        select(model).where(col(model.plan_id) == plan_id, col(model.code) == code)
     ).scalar_one_or_none()
 
 
@@ -201,16 +217,22 @@ def set_action_units(session: Session, action: Action, unit_ids: list[uuid.UUID]
         )
 
 
-def _by_indicator(session: Session, model, order, indicator_ids, plan_id) -> dict:
+def _by_indicator(
+    session: Session,
+    model: type[IndicatorRow],
+    order: tuple[Mapped[Any], ...],
+    indicator_ids: list[uuid.UUID] | None,
+    plan_id: uuid.UUID | None,
+) -> dict[uuid.UUID, list[IndicatorRow]]:
     """Rows of a per-indicator table grouped by indicator: of some indicators, or of a plan."""
     stmt = select(model).order_by(*order)
     if plan_id is not None:
-        stmt = stmt.join(Indicator, col(Indicator.id) == model.indicator_id).where(
+        stmt = stmt.join(Indicator, col(Indicator.id) == col(model.indicator_id)).where(
             col(Indicator.plan_id) == plan_id
         )
     else:
-        stmt = stmt.where(model.indicator_id.in_(indicator_ids or []))
-    out: dict = defaultdict(list)
+        stmt = stmt.where(col(model.indicator_id).in_(indicator_ids or []))
+    out: dict[uuid.UUID, list[IndicatorRow]] = defaultdict(list)
     for row in session.execute(stmt).scalars():
         out[row.indicator_id].append(row)
     return out
@@ -275,7 +297,7 @@ def programming_outside(session: Session, plan_id: uuid.UUID, first: int, last: 
     ).scalar_one()
 
 
-def budget_stmt(plan_id: uuid.UUID, **filters) -> Select:
+def budget_stmt(plan_id: uuid.UUID, **filters: Any) -> Select:
     stmt = select(BudgetAllocation).where(col(BudgetAllocation.plan_id) == plan_id)
     for name, value in filters.items():
         if value is not None:
@@ -284,7 +306,7 @@ def budget_stmt(plan_id: uuid.UUID, **filters) -> Select:
 
 
 def page_of_allocations(
-    session: Session, plan_id: uuid.UUID, page: PageParams, **filters
+    session: Session, plan_id: uuid.UUID, page: PageParams, **filters: Any
 ) -> tuple[list[BudgetAllocation], int]:
     return paginate(session, budget_stmt(plan_id, **filters), page)
 
@@ -363,13 +385,15 @@ def actions_outside(session: Session, plan_id: uuid.UUID, lo: date, hi: date) ->
     ).scalar_one()
 
 
-def classified(session: Session, model, plan_id: uuid.UUID) -> list[tuple[str, dict]]:
+def classified(
+    session: Session, model: type[Action] | type[Indicator], plan_id: uuid.UUID
+) -> list[tuple[str, dict]]:
     """(code, axis_values) of the plan's actions or indicators that have axis values."""
     return [
         (code, values)
         for code, values in session.execute(
-            select(model.code, model.axis_values).where(
-                model.plan_id == plan_id, model.axis_values != {}
+            select(col(model.code), col(model.axis_values)).where(
+                col(model.plan_id) == plan_id, col(model.axis_values) != {}
             )
         )
     ]
@@ -386,9 +410,13 @@ def ids_where_in(session: Session, column: Mapped[Any], ids: Collection) -> set[
 # --- deletion ----------------------------------------------------------------------------
 
 
-def delete_by_id(session: Session, model, obj_id: uuid.UUID) -> None:
+def delete_by_id(
+    session: Session,
+    model: type[Plan | Node | Action | Indicator | BudgetAllocation],
+    obj_id: uuid.UUID,
+) -> None:
     """Delete one row; the foreign keys' ON DELETE CASCADE take along what hangs from it."""
-    session.execute(delete_stmt(model).where(model.id == obj_id))
+    session.execute(delete_stmt(model).where(col(model.id) == obj_id))
     # Objects of deleted rows may sit in the session: forget them all.
     session.expire_all()
 
@@ -417,7 +445,7 @@ def changes_stmt(
 
 
 def page_of_changes(
-    session: Session, plan_id: uuid.UUID, page: PageParams, **filters
+    session: Session, plan_id: uuid.UUID, page: PageParams, **filters: Any
 ) -> tuple[list[ChangeRecord], int]:
     return paginate(session, changes_stmt(plan_id, **filters), page)
 

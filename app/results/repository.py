@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Row, func, select
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, QueryableAttribute
 from sqlalchemy.sql import Select
+from sqlalchemy.sql.elements import Label
 from sqlmodel import Session, col
 
 from app.cuts.models import Cut
@@ -37,25 +40,29 @@ def _all(session: Session, stmt: Select) -> list[Row]:
     return list(session.connection().execute(stmt).all())
 
 
-def _unless_empty(column):
+def _unless_empty(column: Mapped[Any]) -> Label[Any]:
     """The JSON object, or NULL when it is {} (most are: nothing to decode)."""
+    if not isinstance(column, QueryableAttribute):
+        raise TypeError(f"not a model's column: {column!r}")
     return func.nullif(column, sa.text("'{}'::jsonb"), type_=JSONB).label(column.key)
 
 
-def _dated(model, plan_id: uuid.UUID, up_to: date | None = None) -> Select:
+def _dated(
+    model: type[Programming] | type[Measurement], plan_id: uuid.UUID, up_to: date | None = None
+) -> Select:
     """(indicator_id, [period_end…], [value…]) for every indicator of the plan with values."""
     stmt = (
         select(
-            model.indicator_id,
-            func.array_agg(model.period_end).label("period_ends"),
-            func.array_agg(model.value).label("values"),
+            col(model.indicator_id),
+            func.array_agg(col(model.period_end)).label("period_ends"),
+            func.array_agg(col(model.value)).label("values"),
         )
-        .join(Indicator, col(Indicator.id) == model.indicator_id)
+        .join(Indicator, col(Indicator.id) == col(model.indicator_id))
         .where(col(Indicator.plan_id) == plan_id)
-        .group_by(model.indicator_id)
+        .group_by(col(model.indicator_id))
     )
     if up_to is not None:
-        stmt = stmt.where(model.period_end <= up_to)
+        stmt = stmt.where(col(model.period_end) <= up_to)
     return stmt
 
 

@@ -3,6 +3,7 @@
 import uuid
 from collections import defaultdict
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy import text as sa_text
@@ -12,6 +13,9 @@ from sqlmodel import Session, col
 from app.core.db import flush_or_conflict
 from app.units.models import Unit
 from app.users.models import ApiToken, LoginThrottle, User, UserUnit
+
+# The tables saved here.
+UserRow = TypeVar("UserRow", User, ApiToken, LoginThrottle)
 
 CONFLICTS = {"uq_users_username": "A user with this username already exists."}
 
@@ -82,7 +86,7 @@ def set_units(session: Session, user: User, unit_ids: list[uuid.UUID]) -> None:
         )
 
 
-def save(session: Session, obj: User | ApiToken | LoginThrottle):
+def save(session: Session, obj: UserRow) -> UserRow:
     session.add(obj)
     flush_or_conflict(session, CONFLICTS)
     return obj
@@ -110,18 +114,22 @@ def get_token(session: Session, token_id: uuid.UUID) -> ApiToken | None:
     return session.get(ApiToken, token_id)
 
 
-def actor_row(session: Session, token_hash: str):
+def actor_row(session: Session, token_hash: str) -> tuple[ApiToken, User, list[uuid.UUID]] | None:
     """A token, its user and the user's unit ids in one statement (None if no such token)."""
     units = (
         select(func.coalesce(func.array_agg(col(UserUnit.unit_id)), sa_text("'{}'::uuid[]")))
         .where(col(UserUnit.user_id) == col(User.id))
         .scalar_subquery()
     )
-    return session.execute(
+    row = session.execute(
         select(ApiToken, User, units)
         .join(User, col(User.id) == col(ApiToken.user_id))
         .where(col(ApiToken.token_hash) == token_hash)
     ).first()
+    if row is None:
+        return None
+    token, user, unit_ids = row
+    return token, user, unit_ids
 
 
 def touch_token(session: Session, token_id: uuid.UUID, when: datetime) -> None:

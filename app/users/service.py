@@ -74,7 +74,7 @@ def list_(
     *,
     role: str | None,
     active: bool | None,
-):
+) -> tuple[list[User], int]:
     return paginate(session, repository.list_stmt(organization.id, role=role, active=active), page)
 
 
@@ -197,7 +197,7 @@ def create_api_token(session: Session, user: User, data: ApiTokenCreate) -> tupl
     return token, row
 
 
-def list_tokens(session: Session, user: User, page: PageParams):
+def list_tokens(session: Session, user: User, page: PageParams) -> tuple[list[ApiToken], int]:
     return paginate(session, repository.tokens_stmt(user.id), page)
 
 
