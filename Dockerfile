@@ -19,15 +19,18 @@ COPY alembic.ini ./
 COPY migrations ./migrations
 COPY app ./app
 RUN pip install --no-deps -e . \
-    && mkdir -p /var/lib/plan-followup/evidence \
+    && mkdir -p /var/lib/plan-followup/evidence /var/lib/plan-followup/reports \
     && chown -R 10001:10001 /var/lib/plan-followup
 
 USER 10001:10001
-ENV HOST=0.0.0.0 PORT=8000 WEB_CONCURRENCY=2
+ENV HOST=0.0.0.0 PORT=8000 WEB_CONCURRENCY=2 DATA_DIR=/var/lib/plan-followup
 EXPOSE 8000
 
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/health/ready', timeout=2).status != 200)"]
 
-# Migrate, then serve with uvicorn workers (DATABASE_URL must be set).
+# Wait for the database, migrate (MIGRATE_ON_START, default true: set it to false for
+# replicas and run `plan-followup migrate` once before them), then serve with uvicorn
+# workers (DATABASE_URL must be set). SIGTERM drains: see README, "Deploying".
+STOPSIGNAL SIGTERM
 CMD ["plan-followup", "serve"]

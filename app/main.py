@@ -12,7 +12,9 @@ from sqlalchemy import Engine
 
 from app.core.config import Settings, get_settings
 from app.core.db import make_engine
+from app.core.docs import API_DESCRIPTION, OPENAPI_TAGS, install_docs
 from app.core.errors import install_error_handlers
+from app.core.lifecycle import install as install_lifecycle
 from app.core.logging import configure_logging
 from app.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from app.core.query import forbid_unknown_query_params
@@ -21,9 +23,12 @@ from app.evidence.router import router as evidence_router
 from app.evidence.storage import LocalStorage
 from app.followups.router import router as followups_router
 from app.health.router import router as health_router
+from app.jobs.router import router as jobs_router
 from app.measurements.router import router as measurements_router
 from app.organizations.router import router as organizations_router
 from app.plans.router import router as plans_router
+from app.reports.router import router as reports_router
+from app.reports.storage import report_storage
 from app.results.router import router as results_router
 from app.units.router import router as units_router
 from app.users.router import auth_router
@@ -42,6 +47,8 @@ ROUTERS = [
     followups_router,
     evidence_router,
     results_router,
+    jobs_router,
+    reports_router,
 ]
 
 
@@ -82,22 +89,37 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        await app.state.lifecycle.startup()
+        if settings.jobs_worker_in_process and app.state.engine is not None:
+            from app.jobs.worker import start_in_process
+
+            # Stopped at SIGTERM with the other background work (app/core/lifecycle.py).
+            worker = start_in_process(settings, app.state.engine)
+            app.state.background_stoppers.append(worker.stop)
         yield
+        await app.state.lifecycle.shutdown()
         if app.state.owns_engine and app.state.engine is not None:
             app.state.engine.dispose()
 
     app = FastAPI(
         title="Plan follow-up service",
         version="0.1.0",
-        summary="Plans, indicators, cuts, evidence and the follow-up results of Colombian "
-        "public entities.",
+        summary="Planes, indicadores, cortes, evidencias y resultados del seguimiento a los "
+        "planes de las entidades públicas colombianas.",
+        description=API_DESCRIPTION,
+        openapi_tags=OPENAPI_TAGS,
+        # Served from local assets by install_docs().
+        docs_url=None,
+        redoc_url=None,
         generate_unique_id_function=_operation_id,
         dependencies=[Depends(forbid_unknown_query_params)],
         lifespan=lifespan,
     )
     app.state.settings = settings
+    install_lifecycle(app, settings)
     app.state.actor_for_token = actor_for_token  # for app.auth.deps, which cannot import users
     app.state.storage = LocalStorage(settings.evidence_dir or settings.data_dir / "evidence")
+    app.state.report_storage = report_storage(settings)
     app.state.owns_engine = engine is None
     if engine is None and settings.database_url:
         engine = make_engine(settings.database_url, settings)
@@ -119,5 +141,6 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             expose_headers=["ETag", "Location", "X-Request-ID"],
         )
     app.add_middleware(RequestContextMiddleware)
+    install_docs(app)  # /docs, /redoc; its CSP middleware is the outermost
 
     return app

@@ -34,8 +34,23 @@ class Settings(BaseSettings):
     max_batch_body_bytes: int = Field(default=8 * 1_048_576, ge=1024)
     evidence_dir: Path | None = None  # default: DATA_DIR/evidence
     evidence_max_bytes: int = Field(default=20 * 1_048_576, ge=1024)
+    # Background jobs (reports, long imports): a worker runs inside the service unless turned
+    # off (then run `plan-followup worker` apart).
+    jobs_worker_in_process: bool = True
+    jobs_worker_concurrency: int = Field(default=1, ge=1, le=32)
+    reports_dir: Path | None = None  # default: DATA_DIR/reports
+    reports_max_bytes: int = Field(default=200 * 1_048_576, ge=1024)
     log_level: str = "INFO"
     log_json: bool = True
+
+    # Life cycle (README "Deploying"). Replicas set MIGRATE_ON_START=false and run
+    # `plan-followup migrate` once before them; the quick start migrates in `serve`.
+    migrate_on_start: bool = True
+    # How long `serve` and `migrate` wait for a database that is not accepting connections yet.
+    db_wait_timeout_s: float = Field(default=60, ge=0)
+    # On SIGTERM: how long requests in flight may take to finish (then they are cancelled),
+    # and then how long background work may take to stop.
+    shutdown_timeout_s: float = Field(default=30, gt=0)
 
 
 @lru_cache
