@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test fuzz lint docker-lint admin demo openapi migrate migration bench worker clean
+.PHONY: run test fuzz lint typecheck docker-lint admin demo openapi migrate migration bench worker clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
@@ -26,7 +26,7 @@ run: $(VENV)/.run-installed  ## install, migrate and serve on http://127.0.0.1:8
 
 # Tests run in parallel (pytest-xdist, one migrated database per worker, a test file per worker
 # at a time so that module fixtures are built once).
-test: $(VENV)/.dev-installed lint docker-lint chromium  ## install, lint, then the whole test suite
+test: $(VENV)/.dev-installed lint typecheck docker-lint chromium  ## install, lint, type-check, then the whole test suite
 	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
 fuzz: $(VENV)/.dev-installed  ## deep schemathesis run: make fuzz [examples=200]
@@ -54,6 +54,9 @@ chromium:
 
 docs-screenshot: $(VENV)/.dev-installed chromium  ## docs/docs-page.png: /docs as Chromium renders it
 	DOCS_SCREENSHOT=$(CURDIR)/docs/docs-page.png $(BIN)/python -m pytest -q tests/test_docs_browser.py -k docs_render
+
+typecheck: $(VENV)/.dev-installed  ## mypy on app/ (settings in pyproject.toml)
+	$(BIN)/mypy
 
 docker-lint: $(VENV)/.dev-installed
 	$(BIN)/hadolint Dockerfile
@@ -88,4 +91,4 @@ bench: $(VENV)/.dev-installed  ## benchmarks (embedded PostgreSQL unless DATABAS
 	$(BIN)/python -m bench.spreadsheets
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

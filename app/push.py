@@ -492,8 +492,10 @@ def push_measurements(
                 key = idempotency_key(file_bytes, plan_id, number, len(parts))
                 response = service.post_batch(plan_id, body, dry_run=False, key=key)
                 rejected = _rejections(response) if response.status_code == 422 else []
-                summary = None if rejected else service.ok(response)
-                rejected = rejected or [(r["index"], r["reason"]) for r in summary["rejected"]]
+                summary: dict = {}
+                if not rejected:
+                    summary = service.ok(response)
+                    rejected = [(r["index"], r["reason"]) for r in summary["rejected"]]
                 if rejected:
                     for index, reason in rejected:
                         print(_located(rows, start, index, reason), file=err)

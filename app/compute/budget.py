@@ -5,19 +5,24 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import Generic, Literal, TypeVar
 
 from app.compute.types import HUNDRED, ZERO, shown_pct, to_decimal
 
 Measure = Literal["planned", "executed"]
 
+R = TypeVar("R", bound=Hashable)  # a row's key (a unit)
+C = TypeVar("C", bound=Hashable)  # a column's key (a root node)
+K = TypeVar("K", bound=Hashable)  # a line's own key
+J = TypeVar("J", bound=Hashable)  # the key of a line's cells
+
 
 @dataclass(frozen=True)
-class Allocation:
+class Allocation(Generic[R, C]):
     """Money of one action for one unit under one root node; `executed` None when unknown."""
 
-    unit_key: Hashable
-    column_key: Hashable
+    unit_key: R
+    column_key: C
     planned: Decimal
     executed: Decimal | None = None
 
@@ -32,20 +37,20 @@ class Allocation:
 
 
 @dataclass(frozen=True)
-class BudgetLine:
+class BudgetLine(Generic[K, J]):
     """A row (cells by column) or a column (cells by row), its total and share of the total."""
 
-    key: Hashable
-    cells: Mapping[Hashable, Decimal]
+    key: K
+    cells: Mapping[J, Decimal]
     total: Decimal
     share_pct: Decimal | None
     share_pct_shown: Decimal | None
 
 
 @dataclass(frozen=True)
-class BudgetMatrix:
-    rows: tuple[BudgetLine, ...]
-    columns: tuple[BudgetLine, ...]
+class BudgetMatrix(Generic[R, C]):
+    rows: tuple[BudgetLine[R, C], ...]
+    columns: tuple[BudgetLine[C, R], ...]
     total: Decimal
 
 
@@ -56,19 +61,19 @@ def share_pct(part: Decimal, total: Decimal) -> Decimal | None:
     return part * HUNDRED / total
 
 
-def _line(key: Hashable, cells: dict[Hashable, Decimal], grand_total: Decimal) -> BudgetLine:
+def _line(key: K, cells: dict[J, Decimal], grand_total: Decimal) -> BudgetLine[K, J]:
     total = sum(cells.values(), ZERO)
     share = share_pct(total, grand_total)
     return BudgetLine(key, cells, total, share, shown_pct(share))
 
 
 def budget_matrix(
-    allocations: Iterable[Allocation],
-    columns: Sequence[Hashable],
-    rows: Sequence[Hashable],
+    allocations: Iterable[Allocation[R, C]],
+    columns: Sequence[C],
+    rows: Sequence[R],
     *,
     measure: Measure = "planned",
-) -> BudgetMatrix:
+) -> BudgetMatrix[R, C]:
     """The matrix of `measure` amounts, rows and columns in the order given, every cell present.
 
     Allocations of the same unit and column add up. For `executed`, an allocation with no
@@ -80,9 +85,7 @@ def budget_matrix(
     for name, keys in (("rows", rows), ("columns", columns)):
         if len(set(keys)) != len(keys):
             raise ValueError(f"{name} must not repeat a key")
-    grid: dict[Hashable, dict[Hashable, Decimal]] = {
-        row: dict.fromkeys(columns, ZERO) for row in rows
-    }
+    grid: dict[R, dict[C, Decimal]] = {row: dict.fromkeys(columns, ZERO) for row in rows}
     column_set = set(columns)
     for allocation in allocations:
         if allocation.unit_key not in grid:

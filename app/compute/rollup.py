@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from app.compute.status import (
     DEFAULT_BANDS,
@@ -243,11 +243,14 @@ class Rated(Protocol):
     def weight(self) -> Decimal: ...
 
 
+K = TypeVar("K", bound=Hashable)
+
+
 @dataclass(frozen=True)
-class RatedItem:
+class RatedItem(Generic[K]):
     """A ready-made `Rated`: an id, its advance at the cut and its weight (default 1)."""
 
-    id: Hashable
+    id: K
     advance_pct: Decimal | None
     weight: Decimal = ONE
 

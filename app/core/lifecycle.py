@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Awaitable, Callable
 from types import FrameType
+from typing import Any
 
 import psycopg
 from sqlalchemy import make_url
@@ -107,7 +108,7 @@ class Lifecycle:
         self.stop_timeout_s = stop_timeout_s
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stopping: asyncio.Task | None = None
-        self._restore: list[tuple[int, object]] = []
+        self._restore: list[tuple[int, Callable[[int, FrameType | None], Any]]] = []
 
     async def startup(self) -> None:
         """Called at the lifespan's start: hook SIGTERM/SIGINT in front of the server's own."""

@@ -26,7 +26,7 @@ def _documented(request: Request) -> dict[tuple[str, str], frozenset[str]]:
 
 def forbid_unknown_query_params(request: Request) -> None:
     route = request.scope.get("route")
-    known = _documented(request).get((getattr(route, "path", None), request.method))
+    known = _documented(request).get((getattr(route, "path", ""), request.method))
     if known is None:  # not an API operation (docs, schema)
         return
     unknown = sorted(set(request.query_params) - known)

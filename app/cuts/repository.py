@@ -6,7 +6,7 @@ import uuid
 
 from sqlalchemy import extract, select
 from sqlalchemy.sql import Select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.core.db import flush_or_conflict
 from app.cuts.models import Cut
@@ -18,24 +18,26 @@ CONFLICTS = {"uq_cuts_plan_id_code": "A cut with this code already exists in the
 def with_plan(session: Session, cut_id: uuid.UUID) -> tuple[Cut, Plan] | None:
     """A cut and its plan in one statement."""
     row = session.execute(
-        select(Cut, Plan).join(Plan, Plan.id == Cut.plan_id).where(Cut.id == cut_id)
+        select(Cut, Plan).join(Plan, col(Plan.id) == col(Cut.plan_id)).where(col(Cut.id) == cut_id)
     ).first()
     return (row[0], row[1]) if row else None
 
 
 def list_stmt(plan_id: uuid.UUID, *, status: str | None, year: int | None) -> Select:
-    stmt = select(Cut).where(Cut.plan_id == plan_id).order_by(Cut.cut_date, Cut.code)
+    stmt = select(Cut).where(col(Cut.plan_id) == plan_id).order_by(col(Cut.cut_date), col(Cut.code))
     if status is not None:
-        stmt = stmt.where(Cut.status == status)
+        stmt = stmt.where(col(Cut.status) == status)
     if year is not None:
-        stmt = stmt.where(extract("year", Cut.cut_date) == year)
+        stmt = stmt.where(extract("year", col(Cut.cut_date)) == year)
     return stmt
 
 
 def frozen_of(session: Session, plan_id: uuid.UUID) -> list[Cut]:
     """The plan's cuts that are not open (closed or published)."""
     return list(
-        session.execute(select(Cut).where(Cut.plan_id == plan_id, Cut.status != "open")).scalars()
+        session.execute(
+            select(Cut).where(col(Cut.plan_id) == plan_id, col(Cut.status) != "open")
+        ).scalars()
     )
 
 

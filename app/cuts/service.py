@@ -43,7 +43,15 @@ def _check_date(plan: Plan, cut_date: date) -> None:
     plan.check_in_years(cut_date, ["cut_date"])
 
 
-def _record(session, actor, plan, cut, operation, before, reason=None) -> None:
+def _record(
+    session: Session,
+    actor: Actor,
+    plan: Plan,
+    cut: Cut,
+    operation: str,
+    before: CutPublic | None,
+    reason: str | None = None,
+) -> None:
     changes.record(
         session,
         actor,

@@ -6,7 +6,7 @@ import uuid
 
 from sqlalchemy import select
 from sqlalchemy.sql import Select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.cuts.models import Cut
 from app.evidence.models import Evidence
@@ -20,11 +20,11 @@ def with_context(
     """An evidence row with its follow-up, cut, plan and indicator, in one statement."""
     row = session.execute(
         select(Evidence, FollowUp, Cut, Plan, Indicator)
-        .join(FollowUp, FollowUp.id == Evidence.followup_id)
-        .join(Cut, Cut.id == FollowUp.cut_id)
-        .join(Plan, Plan.id == Cut.plan_id)
-        .join(Indicator, Indicator.id == FollowUp.indicator_id)
-        .where(Evidence.id == evidence_id)
+        .join(FollowUp, col(FollowUp.id) == col(Evidence.followup_id))
+        .join(Cut, col(Cut.id) == col(FollowUp.cut_id))
+        .join(Plan, col(Plan.id) == col(Cut.plan_id))
+        .join(Indicator, col(Indicator.id) == col(FollowUp.indicator_id))
+        .where(col(Evidence.id) == evidence_id)
     ).first()
     return (row[0], row[1], row[2], row[3], row[4]) if row else None
 
@@ -32,14 +32,14 @@ def with_context(
 def list_stmt(followup_id: uuid.UUID) -> Select:
     return (
         select(Evidence)
-        .where(Evidence.followup_id == followup_id)
-        .order_by(Evidence.created_at, Evidence.id)
+        .where(col(Evidence.followup_id) == followup_id)
+        .order_by(col(Evidence.created_at), col(Evidence.id))
     )
 
 
 def sha256_in_use(session: Session, sha256: str) -> bool:
     """Whether some evidence row holds a file with this content."""
-    found = session.execute(select(Evidence.id).where(Evidence.sha256 == sha256).limit(1))
+    found = session.execute(select(col(Evidence.id)).where(col(Evidence.sha256) == sha256).limit(1))
     return found.first() is not None
 
 

@@ -7,7 +7,7 @@ import uuid
 import sqlalchemy as sa
 from sqlalchemy import func, select
 from sqlalchemy.sql import Select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.followups.models import FollowUp, FollowUpEvent
 from app.plans.models import Indicator
@@ -23,21 +23,25 @@ def indicator(session: Session, indicator_id: uuid.UUID) -> Indicator | None:
 
 def find(session: Session, cut_id: uuid.UUID, indicator_id: uuid.UUID) -> FollowUp | None:
     return session.execute(
-        select(FollowUp).where(FollowUp.cut_id == cut_id, FollowUp.indicator_id == indicator_id)
+        select(FollowUp).where(
+            col(FollowUp.cut_id) == cut_id, col(FollowUp.indicator_id) == indicator_id
+        )
     ).scalar_one_or_none()
 
 
 def list_stmt(cut_id: uuid.UUID, status: str | None) -> Select:
-    stmt = select(FollowUp).where(FollowUp.cut_id == cut_id)
+    stmt = select(FollowUp).where(col(FollowUp.cut_id) == cut_id)
     if status is not None:
-        stmt = stmt.where(FollowUp.status == status)
-    return stmt.order_by(FollowUp.created_at, FollowUp.id)
+        stmt = stmt.where(col(FollowUp.status) == status)
+    return stmt.order_by(col(FollowUp.created_at), col(FollowUp.id))
 
 
 def indicator_codes(session: Session, indicator_ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
     return dict(
         session.execute(
-            select(Indicator.id, Indicator.code).where(Indicator.id.in_(indicator_ids))
+            select(col(Indicator.id), col(Indicator.code)).where(
+                col(Indicator.id).in_(indicator_ids)
+            )
         ).all()
     )
 
@@ -57,8 +61,8 @@ def events_of(session: Session, followup_ids: list[uuid.UUID]) -> list[FollowUpE
     return list(
         session.execute(
             select(FollowUpEvent)
-            .where(FollowUpEvent.followup_id.in_(followup_ids))
-            .order_by(FollowUpEvent.created_at)
+            .where(col(FollowUpEvent.followup_id).in_(followup_ids))
+            .order_by(col(FollowUpEvent.created_at))
         ).scalars()
     )
 

@@ -53,7 +53,13 @@ def check_open(cut: Cut) -> None:
         raise Conflict(f"The cut is {cut.status}: its follow-ups and evidence cannot change.")
 
 
-def _event(session, actor, followup, to_status, comment=None) -> None:
+def _event(
+    session: Session,
+    actor: Actor,
+    followup: FollowUp,
+    to_status: str,
+    comment: str | None = None,
+) -> None:
     repository.add(
         session,
         FollowUpEvent(

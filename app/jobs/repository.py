@@ -7,7 +7,7 @@ import uuid
 from typing import Any
 
 from sqlalchemy import Connection, select, text, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.core.models import utcnow
 from app.jobs.models import Job
@@ -42,16 +42,17 @@ def start(conn: Connection, job_id: uuid.UUID) -> Job | None:
     """queued (or running, after a worker died) -> running; None when there is nothing to do."""
     row = conn.execute(
         update(Job)
-        .where(Job.id == job_id, Job.status.in_(("queued", "running")))
+        .where(col(Job.id) == job_id, col(Job.status).in_(("queued", "running")))
         .values(
             status="running",
-            attempts=Job.attempts + 1,
+            attempts=col(Job.attempts) + 1,
             progress=0,
             error=None,
             started_at=utcnow(),
             updated_at=utcnow(),
         )
-        .returning(*Job.__table__.c)
+        # SQLModel sets __table__ on every table model but does not declare it.
+        .returning(*Job.__table__.c)  # type: ignore[attr-defined]
     ).first()
     return None if row is None else Job.model_validate(row._mapping)
 
@@ -59,7 +60,7 @@ def start(conn: Connection, job_id: uuid.UUID) -> Job | None:
 def set_progress(conn: Connection, job_id: uuid.UUID, pct: int) -> None:
     conn.execute(
         update(Job)
-        .where(Job.id == job_id, Job.status == "running")
+        .where(col(Job.id) == job_id, col(Job.status) == "running")
         .values(progress=pct, updated_at=utcnow())
     )
 
@@ -67,7 +68,7 @@ def set_progress(conn: Connection, job_id: uuid.UUID, pct: int) -> None:
 def finish(session: Session, job_id: uuid.UUID, result: dict[str, Any] | None) -> None:
     session.execute(
         update(Job)
-        .where(Job.id == job_id)
+        .where(col(Job.id) == job_id)
         .values(
             status="done", progress=100, result=result, finished_at=utcnow(), updated_at=utcnow()
         )
@@ -77,7 +78,7 @@ def finish(session: Session, job_id: uuid.UUID, result: dict[str, Any] | None) -
 def fail(conn: Connection, job_id: uuid.UUID, problem: dict[str, Any]) -> None:
     conn.execute(
         update(Job)
-        .where(Job.id == job_id)
+        .where(col(Job.id) == job_id)
         .values(status="failed", error=problem, finished_at=utcnow(), updated_at=utcnow())
     )
 
@@ -85,4 +86,4 @@ def fail(conn: Connection, job_id: uuid.UUID, problem: dict[str, Any]) -> None:
 def list_for(session: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, Job]:
     if not ids:
         return {}
-    return {j.id: j for j in session.execute(select(Job).where(Job.id.in_(ids))).scalars()}
+    return {j.id: j for j in session.execute(select(Job).where(col(Job.id).in_(ids))).scalars()}

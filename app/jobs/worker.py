@@ -49,7 +49,9 @@ def _current() -> _Runtime:
         if not settings.database_url:
             raise RuntimeError("DATABASE_URL is not set")
         configure(settings, make_engine(settings.database_url, settings))
-    return _runtime  # type: ignore[return-value]  (set by configure)
+    if _runtime is None:  # configure sets it
+        raise RuntimeError("the worker's runtime is not configured")
+    return _runtime
 
 
 def _unexpected(exc: BaseException, job_id: uuid.UUID) -> dict:
@@ -136,6 +138,8 @@ async def run_async(
 ) -> None:
     """Run a worker until cancelled (or, with wait=False, until the queue is empty)."""
     configure(settings, engine)
+    if not settings.database_url:
+        raise RuntimeError("DATABASE_URL is not set")
     app = make_app(settings.database_url)
     async with app.open_async():
         await _requeue_stalled(app)

@@ -11,7 +11,7 @@ from decimal import Decimal
 from sqlalchemy import delete, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.sql import Select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.measurements.models import IdempotencyKey, Measurement
 from app.plans.models import Indicator
@@ -24,7 +24,8 @@ def indicators_named(
     return list(
         session.execute(
             select(Indicator).where(
-                Indicator.plan_id == plan_id, (Indicator.code.in_(codes)) | (Indicator.id.in_(ids))
+                col(Indicator.plan_id) == plan_id,
+                (col(Indicator.code).in_(codes)) | (col(Indicator.id).in_(ids)),
             )
         ).scalars()
     )
@@ -41,6 +42,8 @@ def stage(session: Session, rows: Iterable[tuple[uuid.UUID, date, Decimal, str |
         )
     )
     raw = session.connection().connection.driver_connection
+    if raw is None:  # only a closed connection has none
+        raise RuntimeError("the session has no open database connection")
     with raw.cursor() as cur, cur.copy("COPY measurement_import FROM STDIN") as copy:
         for row in rows:
             copy.write_row(row)
@@ -82,22 +85,24 @@ def drop_stage(session: Session) -> None:
 
 
 def list_stmt(indicator_id: uuid.UUID, since: date | None, until: date | None) -> Select:
-    stmt = select(Measurement).where(Measurement.indicator_id == indicator_id)
+    stmt = select(Measurement).where(col(Measurement.indicator_id) == indicator_id)
     if since is not None:
-        stmt = stmt.where(Measurement.period_end >= since)
+        stmt = stmt.where(col(Measurement.period_end) >= since)
     if until is not None:
-        stmt = stmt.where(Measurement.period_end <= until)
-    return stmt.order_by(Measurement.period_end)
+        stmt = stmt.where(col(Measurement.period_end) <= until)
+    return stmt.order_by(col(Measurement.period_end))
 
 
 def stored_answer(session: Session, user_id: uuid.UUID, key: str) -> IdempotencyKey | None:
     return session.execute(
-        select(IdempotencyKey).where(IdempotencyKey.user_id == user_id, IdempotencyKey.key == key)
+        select(IdempotencyKey).where(
+            col(IdempotencyKey.user_id) == user_id, col(IdempotencyKey.key) == key
+        )
     ).scalar_one_or_none()
 
 
 def forget_answer(session: Session, answer_id: uuid.UUID) -> None:
-    session.execute(delete(IdempotencyKey).where(IdempotencyKey.id == answer_id))
+    session.execute(delete(IdempotencyKey).where(col(IdempotencyKey.id) == answer_id))
 
 
 def store_answer(

@@ -2,7 +2,8 @@
 
 import uuid
 from datetime import date
-from typing import Annotated, Any
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -18,6 +19,11 @@ from app.core.schemas import (
 
 MAX_BATCH = 10_000
 
+if TYPE_CHECKING:  # mypy cannot read a type a call builds; it is an exact Decimal
+    Value = Decimal
+else:
+    Value = decimal_input()
+
 
 class MeasurementItem(BaseModel):
     """One executed value: by `indicator_code` (or `indicator_id`) and period end.
@@ -31,7 +37,7 @@ class MeasurementItem(BaseModel):
     indicator_code: Code | None = None
     indicator_id: uuid.UUID | None = None
     period_end: date
-    value: decimal_input()
+    value: Value
     note: (
         Annotated[
             str,

@@ -4,7 +4,7 @@ import uuid
 
 from sqlalchemy import select
 from sqlalchemy.sql import Select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.core.db import flush_or_conflict
 from app.organizations.models import Organization
@@ -19,13 +19,13 @@ def get(session: Session, organization_id: uuid.UUID) -> Organization | None:
 def list_stmt(
     *, code: str | None = None, q: str | None = None, only: uuid.UUID | None = None
 ) -> Select:
-    stmt = select(Organization).order_by(Organization.code, Organization.id)
+    stmt = select(Organization).order_by(col(Organization.code), col(Organization.id))
     if only is not None:
-        stmt = stmt.where(Organization.id == only)
+        stmt = stmt.where(col(Organization.id) == only)
     if code is not None:
-        stmt = stmt.where(Organization.code == code)
+        stmt = stmt.where(col(Organization.code) == code)
     if q:
-        stmt = stmt.where(Organization.name.icontains(q, autoescape=True))
+        stmt = stmt.where(col(Organization.name).icontains(q, autoescape=True))
     return stmt
 
 

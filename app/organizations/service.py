@@ -20,7 +20,7 @@ def get(session: Session, organization_id: uuid.UUID) -> Organization:
 
 def list_(
     session: Session, page: PageParams, *, code: str | None, q: str | None, only: uuid.UUID | None
-):
+) -> tuple[list[Organization], int]:
     return paginate(session, repository.list_stmt(code=code, q=q, only=only), page)
 
 

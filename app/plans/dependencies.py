@@ -26,7 +26,7 @@ PlanDep = Annotated[Plan, Depends(visible_plan)]
 def _load(session: Session, actor: Actor, model, what: str, obj_id: uuid.UUID):
     """An element and its plan; another organization's answers 404 like a missing one."""
     obj, plan = repository.with_plan(session, model, obj_id)
-    if obj is None or not actor.sees(plan.organization_id):
+    if obj is None or plan is None or not actor.sees(plan.organization_id):
         raise NotFound(what, obj_id)
     return obj, plan
 

@@ -7,10 +7,11 @@ leaves a change record with the element before and after.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.auth.actor import Actor
 from app.core.errors import Conflict, Invalid
@@ -25,34 +26,42 @@ from app.plans.models import (
     Programming,
 )
 from app.plans.public import actions_public, indicators_public, node_public
+from app.plans.repository import Element
 from app.plans.schemas import (
     ActionCreate,
+    ActionPublic,
     ActionUpdate,
     BudgetAllocationCreate,
     BudgetAllocationPublic,
     BudgetAllocationUpdate,
     ContributionIn,
     IndicatorCreate,
+    IndicatorPublic,
     IndicatorUpdate,
     NodeCreate,
+    NodePublic,
     NodeUpdate,
     ProgrammingItem,
 )
 
 
 def _ref(
-    session: Session, model, plan: Plan, obj_id: uuid.UUID | None, code: str | None, field: str
-):
+    session: Session,
+    model: type[Element],
+    plan: Plan,
+    obj_id: uuid.UUID | None,
+    code: str | None,
+    field: str,
+) -> Element | None:
     """Resolve an element of the same plan given by id or by code; 422 naming the field."""
     if obj_id is not None and code is not None:
         raise Invalid([f"{field}_id"], f"give {field}_id or {field}_code, not both")
-    if obj_id is None and code is None:
+    if obj_id is not None:
+        obj = repository.get(session, model, obj_id)
+    elif code is not None:
+        obj = repository.by_code(session, model, plan.id, code)
+    else:
         return None
-    obj = (
-        repository.get(session, model, obj_id)
-        if obj_id is not None
-        else repository.by_code(session, model, plan.id, code)
-    )
     if obj is None or obj.plan_id != plan.id:
         key = f"{field}_id" if obj_id is not None else f"{field}_code"
         raise Invalid([key], f"no {field} {obj_id or code} in this plan")
@@ -85,12 +94,12 @@ def _check_axis_values(plan: Plan, values: dict[str, str]) -> None:
             )
 
 
-def _check_weights_years(plan: Plan, weights: dict[int, object], field: str) -> None:
+def _check_weights_years(plan: Plan, weights: Mapping[int, object], field: str) -> None:
     for year in weights:
         plan.check_in_years(year, [field, str(year)])
 
 
-def _retire(obj, retired: bool | None) -> None:
+def _retire(obj: Node | Action | Indicator, retired: bool | None) -> None:
     if retired is True and obj.retired_at is None:
         obj.retired_at = utcnow()
     elif retired is False:
@@ -105,13 +114,13 @@ def _place_node(session: Session, plan: Plan, node: Node | None, parent: Node | 
     if not plan.levels:
         raise Invalid(["parent_id"], "the plan has no levels: actions hang from the plan itself")
     level = 0 if parent is None else parent.level + 1
-    if level >= len(plan.levels):
+    if parent is not None and level >= len(plan.levels):
         raise Invalid(
             ["parent_id"],
             f"{parent.code} is at the last level ({plan.levels[-1]}); nodes cannot go below it",
         )
     if node is not None and parent is not None:
-        ancestor = parent
+        ancestor: Node | None = parent
         seen = set()
         while ancestor is not None and ancestor.id not in seen:
             if ancestor.id == node.id:
@@ -120,7 +129,7 @@ def _place_node(session: Session, plan: Plan, node: Node | None, parent: Node | 
             ancestor = (
                 repository.get(session, Node, ancestor.parent_id) if ancestor.parent_id else None
             )
-        if level != node.level and repository.count_in(session, Node.parent_id, [node.id]):
+        if level != node.level and repository.count_in(session, col(Node.parent_id), [node.id]):
             raise Invalid(
                 ["parent_id"],
                 "moving this node would change the level of its children; move them first",
@@ -175,7 +184,7 @@ def update_node(
         )
         node.level = _place_node(session, plan, node, parent)
         node.parent_id = parent.id if parent else None
-    if "weights_by_year" in values:
+    if data.weights_by_year is not None:  # sent (an update body refuses null for it)
         _check_weights_years(plan, data.weights_by_year, "weights_by_year")
         values["weights_by_year"] = {str(k): str(v) for k, v in data.weights_by_year.items()}
     _retire(node, values.pop("retired", None))
@@ -201,7 +210,9 @@ def update_node(
 # --- actions -----------------------------------------------------------------------------
 
 
-def _action_node(session: Session, plan: Plan, node_id, node_code) -> Node | None:
+def _action_node(
+    session: Session, plan: Plan, node_id: uuid.UUID | None, node_code: str | None
+) -> Node | None:
     node = _ref(session, Node, plan, node_id, node_code, "node")
     if node is None and plan.levels:
         raise Invalid(
@@ -301,9 +312,9 @@ def _contribution_rows(
         return None
     rows, seen = [], set()
     for i, item in enumerate(items):
-        if item.node_id is None and item.node_code is None:
-            raise Invalid(["contributions", i, "node_id"], "name the node (node_id or node_code)")
         node = _ref(session, Node, plan, item.node_id, item.node_code, "node")
+        if node is None:
+            raise Invalid(["contributions", i, "node_id"], "name the node (node_id or node_code)")
         if node.id in seen:
             raise Invalid(["contributions", i], f"node {node.code} is listed twice")
         seen.add(node.id)
@@ -568,7 +579,9 @@ def delete_allocation(
 # --- deletion ----------------------------------------------------------------------------
 
 
-def _subtree(session: Session, plan: Plan, kind: str, obj_id: uuid.UUID):
+def _subtree(
+    session: Session, plan: Plan, kind: str, obj_id: uuid.UUID
+) -> tuple[set[uuid.UUID], set[uuid.UUID], set[uuid.UUID]]:
     """Ids of what hangs from an element: (node ids, action ids, indicator ids)."""
     node_ids: set[uuid.UUID] = set()
     if kind == "node":
@@ -588,18 +601,24 @@ def _subtree(session: Session, plan: Plan, kind: str, obj_id: uuid.UUID):
     if kind == "action":
         action_ids = {obj_id}
     else:
-        action_ids = repository.ids_where_in(session, Action.node_id, node_ids)
+        action_ids = repository.ids_where_in(session, col(Action.node_id), node_ids)
     if kind == "indicator":
         indicator_ids = {obj_id}
     else:
         indicator_ids = repository.ids_where_in(
-            session, Indicator.action_id, action_ids
-        ) | repository.ids_where_in(session, Indicator.node_id, node_ids)
+            session, col(Indicator.action_id), action_ids
+        ) | repository.ids_where_in(session, col(Indicator.node_id), node_ids)
     return node_ids, action_ids, indicator_ids
 
 
 def delete_element(
-    session: Session, actor: Actor, plan: Plan, kind: str, obj, before, reason: str | None
+    session: Session,
+    actor: Actor,
+    plan: Plan,
+    kind: str,
+    obj: Node | Action | Indicator,
+    before: NodePublic | ActionPublic | IndicatorPublic,
+    reason: str | None,
 ) -> dict[str, int]:
     """Delete an element; in a draft with all that hangs from it, said in the answer.
 
@@ -616,9 +635,9 @@ def delete_element(
         "actions": len(action_ids),
         "indicators": len(indicator_ids),
         "contributions": repository.count_contributions(session, indicator_ids, node_ids),
-        "programming": count(session, Programming.indicator_id, indicator_ids),
-        "budget_allocations": count(session, BudgetAllocation.node_id, node_ids)
-        + count(session, BudgetAllocation.action_id, action_ids),
+        "programming": count(session, col(Programming.indicator_id), indicator_ids),
+        "budget_allocations": count(session, col(BudgetAllocation.node_id), node_ids)
+        + count(session, col(BudgetAllocation.action_id), action_ids),
         **repository.indicator_dependents(session, indicator_ids),
     }
     if plan.status != "draft":
@@ -634,7 +653,12 @@ def delete_element(
                 f"The plan is {plan.status} and {detail} depend on this {kind}: "
                 "it is not deleted. Retire it instead (PATCH with retired: true)."
             )
-    model = {"node": Node, "action": Action, "indicator": Indicator}[kind]
+    models: dict[str, type[Node | Action | Indicator]] = {
+        "node": Node,
+        "action": Action,
+        "indicator": Indicator,
+    }
+    model = models[kind]
     repository.delete_by_id(session, model, obj.id)
     changes.record(
         session,

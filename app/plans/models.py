@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
@@ -14,7 +15,10 @@ from sqlmodel import Field
 from app.core.errors import Invalid
 from app.core.models import NUMERIC, TableBase, fk, json_field, utcnow
 
-_RETIRED = {"default": None, "sa_type": sa.DateTime(timezone=True)}
+
+def _retired() -> Any:
+    """The `retired_at` column: when the element was retired, null while it is in force."""
+    return Field(default=None, sa_type=sa.DateTime(timezone=True))
 
 
 class Plan(TableBase, table=True):
@@ -76,7 +80,7 @@ class Node(TableBase, table=True):
     order: int = Field(default=0)
     weight: Decimal = Field(default=Decimal(1), sa_type=NUMERIC)
     weights_by_year: dict = json_field(dict)
-    retired_at: datetime | None = Field(**_RETIRED)
+    retired_at: datetime | None = _retired()
 
 
 class Action(TableBase, table=True):
@@ -99,7 +103,7 @@ class Action(TableBase, table=True):
     axis_values: dict = json_field(dict)
     order: int = Field(default=0)
     weight: Decimal = Field(default=Decimal(1), sa_type=NUMERIC)
-    retired_at: datetime | None = Field(**_RETIRED)
+    retired_at: datetime | None = _retired()
 
 
 class ActionUnit(TableBase, table=True):
@@ -139,7 +143,7 @@ class Indicator(TableBase, table=True):
     axis_values: dict = json_field(dict)
     order: int = Field(default=0)
     weight: Decimal = Field(default=Decimal(1), sa_type=NUMERIC)
-    retired_at: datetime | None = Field(**_RETIRED)
+    retired_at: datetime | None = _retired()
 
 
 class Contribution(TableBase, table=True):

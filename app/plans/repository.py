@@ -6,13 +6,14 @@ import uuid
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from datetime import date, datetime
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import delete as delete_stmt
 from sqlalchemy import func, insert, or_, select
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.orm import Mapped, QueryableAttribute
 from sqlalchemy.sql import Select
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel, col
 
 from app.core.db import flush_or_conflict
 from app.core.pagination import PageParams, paginate
@@ -29,6 +30,14 @@ from app.plans.models import (
 )
 from app.units.models import Unit
 
+T = TypeVar("T", bound=SQLModel)
+# An element of a plan's tree: a row of the plan with a code, an order and a retirement.
+Element = TypeVar("Element", Node, Action, Indicator)
+# A row that belongs to one plan.
+PlanRow = TypeVar("PlanRow", Node, Action, Indicator, BudgetAllocation)
+# A row that belongs to one indicator.
+IndicatorRow = TypeVar("IndicatorRow", Contribution, Programming)
+
 CONFLICTS = {
     "uq_plans_organization_id_code": "A plan with this code already exists in the organization.",
     "uq_nodes_plan_id_code": "A node with this code already exists in the plan.",
@@ -37,29 +46,33 @@ CONFLICTS = {
 }
 
 
-def save(session: Session, obj):
+def save(session: Session, obj: T) -> T:
     session.add(obj)
     flush_or_conflict(session, CONFLICTS)
     return obj
 
 
-def add(session: Session, obj) -> None:
+def add(session: Session, obj: SQLModel) -> None:
     """Add to the unit of work, flushed with the next statement (no constraint to report)."""
     session.add(obj)
 
 
-def delete(session: Session, obj) -> None:
+def delete(session: Session, obj: SQLModel) -> None:
     session.delete(obj)
 
 
-def get(session: Session, model, obj_id: uuid.UUID):
+def get(session: Session, model: type[T], obj_id: uuid.UUID) -> T | None:
     return session.get(model, obj_id)
 
 
-def with_plan(session: Session, model, obj_id: uuid.UUID):
+def with_plan(
+    session: Session, model: type[PlanRow], obj_id: uuid.UUID
+) -> tuple[PlanRow, Plan] | tuple[None, None]:
     """An element and its plan in one statement; (None, None) when absent."""
     row = session.execute(
-        select(model, Plan).join(Plan, Plan.id == model.plan_id).where(model.id == obj_id)
+        select(model, Plan)
+        .join(Plan, col(Plan.id) == col(model.plan_id))
+        .where(col(model.id) == obj_id)
     ).first()
     return (row[0], row[1]) if row else (None, None)
 
@@ -72,51 +85,55 @@ def plans_stmt(
     year: int | None,
     code: str | None,
 ) -> Select:
-    stmt = select(Plan).order_by(Plan.first_year.desc(), Plan.code, Plan.id)
+    stmt = select(Plan).order_by(col(Plan.first_year).desc(), col(Plan.code), col(Plan.id))
     if organization_id is not None:
-        stmt = stmt.where(Plan.organization_id == organization_id)
+        stmt = stmt.where(col(Plan.organization_id) == organization_id)
     if kind is not None:
-        stmt = stmt.where(Plan.kind == kind)
+        stmt = stmt.where(col(Plan.kind) == kind)
     if status is not None:
-        stmt = stmt.where(Plan.status == status)
+        stmt = stmt.where(col(Plan.status) == status)
     if year is not None:
-        stmt = stmt.where(Plan.first_year <= year, Plan.last_year >= year)
+        stmt = stmt.where(col(Plan.first_year) <= year, col(Plan.last_year) >= year)
     if code is not None:
-        stmt = stmt.where(Plan.code == code)
+        stmt = stmt.where(col(Plan.code) == code)
     return stmt
 
 
-def page_of_plans(session: Session, page: PageParams, **filters) -> tuple[list[Plan], int]:
+def page_of_plans(session: Session, page: PageParams, **filters: Any) -> tuple[list[Plan], int]:
     return paginate(session, plans_stmt(**filters), page)
 
 
-def elements_stmt(model, plan_id: uuid.UUID, *, include_retired: bool, **filters) -> Select:
-    stmt = select(model).where(model.plan_id == plan_id)
+def elements_stmt(
+    model: type[Element], plan_id: uuid.UUID, *, include_retired: bool, **filters: Any
+) -> Select:
+    stmt = select(model).where(col(model.plan_id) == plan_id)
     if not include_retired:
-        stmt = stmt.where(model.retired_at.is_(None))
+        stmt = stmt.where(col(model.retired_at).is_(None))
     for name, value in filters.items():
         if value is not None:
             stmt = stmt.where(getattr(model, name) == value)
-    return stmt.order_by(model.order, model.code, model.id)
+    return stmt.order_by(col(model.order), col(model.code), col(model.id))
 
 
 def page_of_elements(
     session: Session,
-    model,
+    model: type[Element],
     plan_id: uuid.UUID,
     page: PageParams,
     *,
     include_retired: bool,
-    **filters,
-) -> tuple[list, int]:
+    **filters: Any,
+) -> tuple[list[Element], int]:
     """One page of the plan's nodes, actions or indicators, filtered by equal columns."""
     stmt = elements_stmt(model, plan_id, include_retired=include_retired, **filters)
     return paginate(session, stmt, page)
 
 
-def by_code(session: Session, model, plan_id: uuid.UUID, code: str):
+def by_code(
+    session: Session, model: type[Element], plan_id: uuid.UUID, code: str
+) -> Element | None:
     return session.execute(
-        select(model).where(model.plan_id == plan_id, model.code == code)
+        select(model).where(col(model.plan_id) == plan_id, col(model.code) == code)
     ).scalar_one_or_none()
 
 
@@ -130,8 +147,9 @@ def units_by_ref(
     codes = [r for r in refs if isinstance(r, str)]
     found: dict[uuid.UUID | str, uuid.UUID] = {}
     for unit_id, code in session.execute(
-        select(Unit.id, Unit.code).where(
-            Unit.organization_id == organization_id, or_(Unit.id.in_(ids), Unit.code.in_(codes))
+        select(col(Unit.id), col(Unit.code)).where(
+            col(Unit.organization_id) == organization_id,
+            or_(col(Unit.id).in_(ids), col(Unit.code).in_(codes)),
         )
     ):
         found[unit_id] = unit_id
@@ -142,7 +160,9 @@ def units_by_ref(
 def nodes_of(session: Session, plan_id: uuid.UUID) -> list[Node]:
     return list(
         session.execute(
-            select(Node).where(Node.plan_id == plan_id).order_by(Node.level, Node.order, Node.code)
+            select(Node)
+            .where(col(Node.plan_id) == plan_id)
+            .order_by(col(Node.level), col(Node.order), col(Node.code))
         ).scalars()
     )
 
@@ -150,7 +170,9 @@ def nodes_of(session: Session, plan_id: uuid.UUID) -> list[Node]:
 def actions_of(session: Session, plan_id: uuid.UUID) -> list[Action]:
     return list(
         session.execute(
-            select(Action).where(Action.plan_id == plan_id).order_by(Action.order, Action.code)
+            select(Action)
+            .where(col(Action.plan_id) == plan_id)
+            .order_by(col(Action.order), col(Action.code))
         ).scalars()
     )
 
@@ -159,8 +181,8 @@ def indicators_of(session: Session, plan_id: uuid.UUID) -> list[Indicator]:
     return list(
         session.execute(
             select(Indicator)
-            .where(Indicator.plan_id == plan_id)
-            .order_by(Indicator.order, Indicator.code)
+            .where(col(Indicator.plan_id) == plan_id)
+            .order_by(col(Indicator.order), col(Indicator.code))
         ).scalars()
     )
 
@@ -168,13 +190,15 @@ def indicators_of(session: Session, plan_id: uuid.UUID) -> list[Indicator]:
 def action_units(
     session: Session, action_ids: list[uuid.UUID] | None = None, *, plan_id: uuid.UUID | None = None
 ) -> dict[uuid.UUID, list[uuid.UUID]]:
-    stmt = select(ActionUnit.action_id, ActionUnit.unit_id).order_by(
-        ActionUnit.created_at, ActionUnit.unit_id
+    stmt = select(col(ActionUnit.action_id), col(ActionUnit.unit_id)).order_by(
+        col(ActionUnit.created_at), col(ActionUnit.unit_id)
     )
     if plan_id is not None:
-        stmt = stmt.join(Action, Action.id == ActionUnit.action_id).where(Action.plan_id == plan_id)
+        stmt = stmt.join(Action, col(Action.id) == col(ActionUnit.action_id)).where(
+            col(Action.plan_id) == plan_id
+        )
     else:
-        stmt = stmt.where(ActionUnit.action_id.in_(action_ids or []))
+        stmt = stmt.where(col(ActionUnit.action_id).in_(action_ids or []))
     out: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
     for action_id, unit_id in session.execute(stmt):
         out[action_id].append(unit_id)
@@ -182,7 +206,7 @@ def action_units(
 
 
 def set_action_units(session: Session, action: Action, unit_ids: list[uuid.UUID]) -> None:
-    session.execute(delete_stmt(ActionUnit).where(ActionUnit.action_id == action.id))
+    session.execute(delete_stmt(ActionUnit).where(col(ActionUnit.action_id) == action.id))
     if unit_ids:
         session.execute(
             insert(ActionUnit),
@@ -193,16 +217,22 @@ def set_action_units(session: Session, action: Action, unit_ids: list[uuid.UUID]
         )
 
 
-def _by_indicator(session: Session, model, order, indicator_ids, plan_id) -> dict:
+def _by_indicator(
+    session: Session,
+    model: type[IndicatorRow],
+    order: tuple[Mapped[Any], ...],
+    indicator_ids: list[uuid.UUID] | None,
+    plan_id: uuid.UUID | None,
+) -> dict[uuid.UUID, list[IndicatorRow]]:
     """Rows of a per-indicator table grouped by indicator: of some indicators, or of a plan."""
     stmt = select(model).order_by(*order)
     if plan_id is not None:
-        stmt = stmt.join(Indicator, Indicator.id == model.indicator_id).where(
-            Indicator.plan_id == plan_id
+        stmt = stmt.join(Indicator, col(Indicator.id) == col(model.indicator_id)).where(
+            col(Indicator.plan_id) == plan_id
         )
     else:
-        stmt = stmt.where(model.indicator_id.in_(indicator_ids or []))
-    out: dict = defaultdict(list)
+        stmt = stmt.where(col(model.indicator_id).in_(indicator_ids or []))
+    out: dict[uuid.UUID, list[IndicatorRow]] = defaultdict(list)
     for row in session.execute(stmt).scalars():
         out[row.indicator_id].append(row)
     return out
@@ -217,14 +247,14 @@ def contributions(
     return _by_indicator(
         session,
         Contribution,
-        (Contribution.created_at, Contribution.node_id),
+        (col(Contribution.created_at), col(Contribution.node_id)),
         indicator_ids,
         plan_id,
     )
 
 
 def set_contributions(session: Session, indicator: Indicator, rows: list[dict]) -> None:
-    session.execute(delete_stmt(Contribution).where(Contribution.indicator_id == indicator.id))
+    session.execute(delete_stmt(Contribution).where(col(Contribution.indicator_id) == indicator.id))
     if rows:
         session.execute(
             insert(Contribution),
@@ -238,11 +268,13 @@ def programming(
     *,
     plan_id: uuid.UUID | None = None,
 ) -> dict[uuid.UUID, list[Programming]]:
-    return _by_indicator(session, Programming, (Programming.period_end,), indicator_ids, plan_id)
+    return _by_indicator(
+        session, Programming, (col(Programming.period_end),), indicator_ids, plan_id
+    )
 
 
 def replace_programming(session: Session, indicator: Indicator, items: list[dict]) -> None:
-    session.execute(delete_stmt(Programming).where(Programming.indicator_id == indicator.id))
+    session.execute(delete_stmt(Programming).where(col(Programming.indicator_id) == indicator.id))
     if items:
         session.execute(
             insert(Programming),
@@ -254,23 +286,23 @@ def programming_outside(session: Session, plan_id: uuid.UUID, first: int, last: 
     return session.execute(
         select(func.count())
         .select_from(Programming)
-        .join(Indicator, Indicator.id == Programming.indicator_id)
+        .join(Indicator, col(Indicator.id) == col(Programming.indicator_id))
         .where(
-            Indicator.plan_id == plan_id,
+            col(Indicator.plan_id) == plan_id,
             or_(
-                func.extract("year", Programming.period_end) < first,
-                func.extract("year", Programming.period_end) > last,
+                func.extract("year", col(Programming.period_end)) < first,
+                func.extract("year", col(Programming.period_end)) > last,
             ),
         )
     ).scalar_one()
 
 
-def budget_stmt(plan_id: uuid.UUID, **filters) -> Select:
-    stmt = select(BudgetAllocation).where(BudgetAllocation.plan_id == plan_id)
+def budget_stmt(plan_id: uuid.UUID, **filters: Any) -> Select:
+    stmt = select(BudgetAllocation).where(col(BudgetAllocation.plan_id) == plan_id)
     for name, value in filters.items():
         if value is not None:
             stmt = stmt.where(getattr(BudgetAllocation, name) == value)
-    return stmt.order_by(BudgetAllocation.created_at, BudgetAllocation.id)
+    return stmt.order_by(col(BudgetAllocation.created_at), col(BudgetAllocation.id))
 
 
 def allocations_of(session: Session, plan_id: uuid.UUID) -> list[BudgetAllocation]:
@@ -279,7 +311,7 @@ def allocations_of(session: Session, plan_id: uuid.UUID) -> list[BudgetAllocatio
 
 
 def page_of_allocations(
-    session: Session, plan_id: uuid.UUID, page: PageParams, **filters
+    session: Session, plan_id: uuid.UUID, page: PageParams, **filters: Any
 ) -> tuple[list[BudgetAllocation], int]:
     return paginate(session, budget_stmt(plan_id, **filters), page)
 
@@ -290,23 +322,35 @@ def responsible_units(session: Session, indicators: list[Indicator]) -> dict:
     units: dict[uuid.UUID, set[uuid.UUID]] = {}
     if action_ids:
         for action_id, unit_id in session.execute(
-            select(ActionUnit.action_id, ActionUnit.unit_id).where(
-                ActionUnit.action_id.in_(action_ids)
+            select(col(ActionUnit.action_id), col(ActionUnit.unit_id)).where(
+                col(ActionUnit.action_id).in_(action_ids)
             )
         ):
             units.setdefault(action_id, set()).add(unit_id)
-    return {i.id: ({i.unit_id} if i.unit_id else units.get(i.action_id, set())) for i in indicators}
+    return {
+        i.id: {i.unit_id}
+        if i.unit_id
+        else (units.get(i.action_id, set()) if i.action_id else set())
+        for i in indicators
+    }
 
 
 # --- checks before a change --------------------------------------------------------------
 
 
-def count_in(session: Session, column: InstrumentedAttribute, ids: Collection) -> int:
+def _attribute(column: Mapped[Any]) -> QueryableAttribute[Any]:
+    """A model's column (`col(Node.plan_id)`), which knows the model it belongs to."""
+    if not isinstance(column, QueryableAttribute):
+        raise TypeError(f"not a model's column: {column!r}")
+    return column
+
+
+def count_in(session: Session, column: Mapped[Any], ids: Collection) -> int:
     """How many rows of the column's table have the column in `ids` (0 for no ids)."""
     if not ids:
         return 0
     return session.execute(
-        select(func.count()).select_from(column.class_).where(column.in_(ids))
+        select(func.count()).select_from(_attribute(column).class_).where(column.in_(ids))
     ).scalar_one()
 
 
@@ -321,15 +365,17 @@ def count_contributions(
         .select_from(Contribution)
         .where(
             or_(
-                Contribution.indicator_id.in_(indicator_ids),
-                Contribution.node_id.in_(node_ids),
+                col(Contribution.indicator_id).in_(indicator_ids),
+                col(Contribution.node_id).in_(node_ids),
             )
         )
     ).scalar_one()
 
 
 def deepest_level(session: Session, plan_id: uuid.UUID) -> int | None:
-    return session.execute(select(func.max(Node.level)).where(Node.plan_id == plan_id)).scalar_one()
+    return session.execute(
+        select(func.max(col(Node.level))).where(col(Node.plan_id) == plan_id)
+    ).scalar_one()
 
 
 def actions_outside(session: Session, plan_id: uuid.UUID, lo: date, hi: date) -> int:
@@ -337,36 +383,45 @@ def actions_outside(session: Session, plan_id: uuid.UUID, lo: date, hi: date) ->
     return session.execute(
         select(func.count())
         .select_from(Action)
-        .where(Action.plan_id == plan_id, or_(Action.start_date < lo, Action.due_date > hi))
+        .where(
+            col(Action.plan_id) == plan_id,
+            or_(col(Action.start_date) < lo, col(Action.due_date) > hi),
+        )
     ).scalar_one()
 
 
-def classified(session: Session, model, plan_id: uuid.UUID) -> list[tuple[str, dict]]:
+def classified(
+    session: Session, model: type[Action] | type[Indicator], plan_id: uuid.UUID
+) -> list[tuple[str, dict]]:
     """(code, axis_values) of the plan's actions or indicators that have axis values."""
     return [
         (code, values)
         for code, values in session.execute(
-            select(model.code, model.axis_values).where(
-                model.plan_id == plan_id, model.axis_values != {}
+            select(col(model.code), col(model.axis_values)).where(
+                col(model.plan_id) == plan_id, col(model.axis_values) != {}
             )
         )
     ]
 
 
-def ids_where_in(session: Session, column: InstrumentedAttribute, ids: Collection) -> set:
+def ids_where_in(session: Session, column: Mapped[Any], ids: Collection) -> set[uuid.UUID]:
     """Ids of the rows of the column's table whose column is in `ids`."""
     if not ids:
         return set()
-    model = column.class_
-    return set(session.execute(select(model.id).where(column.in_(ids))).scalars())
+    model = _attribute(column).class_
+    return set(session.execute(select(col(model.id)).where(column.in_(ids))).scalars())
 
 
 # --- deletion ----------------------------------------------------------------------------
 
 
-def delete_by_id(session: Session, model, obj_id: uuid.UUID) -> None:
+def delete_by_id(
+    session: Session,
+    model: type[Plan | Node | Action | Indicator | BudgetAllocation],
+    obj_id: uuid.UUID,
+) -> None:
     """Delete one row; the foreign keys' ON DELETE CASCADE take along what hangs from it."""
-    session.execute(delete_stmt(model).where(model.id == obj_id))
+    session.execute(delete_stmt(model).where(col(model.id) == obj_id))
     # Objects of deleted rows may sit in the session: forget them all.
     session.expire_all()
 
@@ -382,20 +437,20 @@ def changes_stmt(
     since: datetime | None,
     until: datetime | None,
 ) -> Select:
-    stmt = select(ChangeRecord).where(ChangeRecord.plan_id == plan_id)
+    stmt = select(ChangeRecord).where(col(ChangeRecord.plan_id) == plan_id)
     if entity is not None:
-        stmt = stmt.where(ChangeRecord.entity == entity)
+        stmt = stmt.where(col(ChangeRecord.entity) == entity)
     if entity_id is not None:
-        stmt = stmt.where(ChangeRecord.entity_id == entity_id)
+        stmt = stmt.where(col(ChangeRecord.entity_id) == entity_id)
     if since is not None:
-        stmt = stmt.where(ChangeRecord.at >= since)
+        stmt = stmt.where(col(ChangeRecord.at) >= since)
     if until is not None:
-        stmt = stmt.where(ChangeRecord.at < until)
-    return stmt.order_by(ChangeRecord.at, ChangeRecord.id)
+        stmt = stmt.where(col(ChangeRecord.at) < until)
+    return stmt.order_by(col(ChangeRecord.at), col(ChangeRecord.id))
 
 
 def page_of_changes(
-    session: Session, plan_id: uuid.UUID, page: PageParams, **filters
+    session: Session, plan_id: uuid.UUID, page: PageParams, **filters: Any
 ) -> tuple[list[ChangeRecord], int]:
     return paginate(session, changes_stmt(plan_id, **filters), page)
 

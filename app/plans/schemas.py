@@ -8,9 +8,9 @@ shape from its table (`app.core.families`), so neither repeats a field.
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
@@ -24,7 +24,9 @@ from app.core.schemas import (
     Name,
     Number,
     OutputModel,
+    Resource,
     ShortText,
+    UpdateModel,
     decimal_input,
 )
 from app.plans.models import Action, BudgetAllocation, ChangeRecord, Indicator, Node, Plan
@@ -36,9 +38,18 @@ UnitOfMeasure = Literal["number", "percentage", "currency", "other"]
 AccumulationType = Literal["sum", "constant", "increasing", "decreasing"]
 
 Year = Annotated[int, Field(ge=1900, le=2200)]
-Amount = decimal_input(ge=0)
-Value = decimal_input()
-Weight = decimal_input(ge=0, le=1_000_000)
+if TYPE_CHECKING:  # mypy cannot read a type a call builds; each is an exact Decimal
+    Amount = Decimal
+    Value = Decimal
+    Weight = Decimal
+    BandBound = Decimal
+    Tolerance = Decimal
+else:
+    Amount = decimal_input(ge=0)
+    Value = decimal_input()
+    Weight = decimal_input(ge=0, le=1_000_000)
+    BandBound = decimal_input(ge=0, le=1000)
+    Tolerance = decimal_input(ge=0, le=100)
 WeightsByYear = Annotated[dict[Year, Weight], Field(max_length=100)]
 Text = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=20_000, pattern=LONG_TEXT_PATTERN)
@@ -84,7 +95,7 @@ class AxisIn(InputModel):
 
 
 class BandIn(InputModel):
-    lower_bound: decimal_input(ge=0, le=1000)
+    lower_bound: BandBound
     code: Code
     label: Name
     color: Color
@@ -117,7 +128,6 @@ _AXES_VALID = field_validator("axes")(classmethod(lambda cls, v: _check_axes(v))
 Levels = Annotated[list[Name], Field(max_length=10)]
 Axes = Annotated[list[AxisIn], Field(max_length=20)]
 Bands = Annotated[list[BandIn], Field(min_length=1, max_length=20)]
-Tolerance = decimal_input(ge=0, le=100)
 
 
 class PlanCreate(InputModel):
@@ -149,15 +159,32 @@ class PlanCreate(InputModel):
         return self
 
 
-PlanUpdate = update_of(
-    PlanCreate,
-    name="PlanUpdate",
-    exclude={"organization_id"},
-    nullable={"description", "approval_reference"},
-    extra={"status": PlanStatus},
-    after={"status": "last_year"},
-    validators={"_bands": _BANDS_VALID, "_axes": _AXES_VALID},
-)
+if TYPE_CHECKING:
+
+    class PlanUpdate(UpdateModel):
+        kind: PlanKind | None = None
+        code: Code | None = None
+        name: Name | None = None
+        description: Text | None = None
+        first_year: Year | None = None
+        last_year: Year | None = None
+        status: PlanStatus | None = None
+        approval_reference: ShortText | None = None
+        levels: Levels | None = None
+        axes: Axes | None = None
+        bands: Bands | None = None
+        tolerance_pct: Tolerance | None = None
+        cap_at_100: bool | None = None
+else:
+    PlanUpdate = update_of(
+        PlanCreate,
+        name="PlanUpdate",
+        exclude={"organization_id"},
+        nullable={"description", "approval_reference"},
+        extra={"status": PlanStatus},
+        after={"status": "last_year"},
+        validators={"_bands": _BANDS_VALID, "_axes": _AXES_VALID},
+    )
 
 
 class AxisValueOut(OutputModel):
@@ -178,11 +205,30 @@ class BandOut(OutputModel):
     color: str
 
 
-PlanPublic = public_of(
-    Plan,
-    name="PlanPublic",
-    shown_as={"levels": list[str], "axes": list[AxisOut], "bands": list[BandOut]},
-)
+if TYPE_CHECKING:
+
+    class PlanPublic(Resource):
+        organization_id: uuid.UUID
+        kind: str
+        code: str
+        name: str
+        description: str | None
+        first_year: int
+        last_year: int
+        status: str
+        approval_reference: str | None
+        version: int
+        levels: list[str]
+        axes: list[AxisOut]
+        bands: list[BandOut]
+        tolerance_pct: Decimal
+        cap_at_100: bool
+else:
+    PlanPublic = public_of(
+        Plan,
+        name="PlanPublic",
+        shown_as={"levels": list[str], "axes": list[AxisOut], "bands": list[BandOut]},
+    )
 
 
 # --- nodes -------------------------------------------------------------------------------
@@ -205,20 +251,48 @@ class NodeCreate(InputModel):
         return self
 
 
-NodeUpdate = update_of(
-    NodeCreate,
-    name="NodeUpdate",
-    nullable={"description", "parent_id", "parent_code"},
-    extra={"retired": bool},
-)
+if TYPE_CHECKING:
 
-NodePublic = public_of(
-    Node,
-    name="NodePublic",
-    shown_as={"weights_by_year": dict[int, Number]},
-    extra={"level_name": (str | None, None)},
-    after={"level_name": "level"},
-)
+    class NodeUpdate(UpdateModel):
+        code: Code | None = None
+        name: LongName | None = None
+        description: Text | None = None
+        parent_id: uuid.UUID | None = None
+        parent_code: Code | None = None
+        order: Order | None = None
+        weight: Weight | None = None
+        weights_by_year: WeightsByYear | None = None
+        retired: bool | None = None
+else:
+    NodeUpdate = update_of(
+        NodeCreate,
+        name="NodeUpdate",
+        nullable={"description", "parent_id", "parent_code"},
+        extra={"retired": bool},
+    )
+
+if TYPE_CHECKING:
+
+    class NodePublic(Resource):
+        plan_id: uuid.UUID
+        parent_id: uuid.UUID | None
+        level: int
+        level_name: str | None = None
+        code: str
+        name: str
+        description: str | None
+        order: int
+        weight: Decimal
+        weights_by_year: dict[int, Decimal]
+        retired_at: datetime | None
+else:
+    NodePublic = public_of(
+        Node,
+        name="NodePublic",
+        shown_as={"weights_by_year": dict[int, Number]},
+        extra={"level_name": (str | None, None)},
+        after={"level_name": "level"},
+    )
 
 
 # --- actions -----------------------------------------------------------------------------
@@ -240,20 +314,52 @@ class ActionCreate(InputModel):
     weight: Weight = Decimal(1)
 
 
-ActionUpdate = update_of(
-    ActionCreate,
-    name="ActionUpdate",
-    nullable={"start_date", "due_date", "planned_cost"},
-    extra={"retired": bool},
-)
+if TYPE_CHECKING:
 
-ActionPublic = public_of(
-    Action,
-    name="ActionPublic",
-    shown_as={"axis_values": dict[str, str]},
-    extra={"unit_ids": (list[uuid.UUID], ...)},
-    after={"unit_ids": "description"},
-)
+    class ActionUpdate(UpdateModel):
+        code: Code | None = None
+        description: ActionDescription | None = None
+        node_id: uuid.UUID | None = None
+        node_code: Code | None = None
+        unit_ids: list[UnitRef] | None = None
+        start_date: date | None = None
+        due_date: date | None = None
+        planned_cost: Amount | None = None
+        axis_values: AxisValues | None = None
+        order: Order | None = None
+        weight: Weight | None = None
+        retired: bool | None = None
+else:
+    ActionUpdate = update_of(
+        ActionCreate,
+        name="ActionUpdate",
+        nullable={"start_date", "due_date", "planned_cost"},
+        extra={"retired": bool},
+    )
+
+if TYPE_CHECKING:
+
+    class ActionPublic(Resource):
+        plan_id: uuid.UUID
+        node_id: uuid.UUID | None
+        code: str
+        description: str
+        unit_ids: list[uuid.UUID]
+        start_date: date | None
+        due_date: date | None
+        planned_cost: Decimal | None
+        axis_values: dict[str, str]
+        order: int
+        weight: Decimal
+        retired_at: datetime | None
+else:
+    ActionPublic = public_of(
+        Action,
+        name="ActionPublic",
+        shown_as={"axis_values": dict[str, str]},
+        extra={"unit_ids": (list[uuid.UUID], ...)},
+        after={"unit_ids": "description"},
+    )
 
 
 # --- indicators --------------------------------------------------------------------------
@@ -305,34 +411,83 @@ class AnnualProgramming(OutputModel):
     programmed: Number
 
 
-IndicatorUpdate = update_of(
-    IndicatorCreate,
-    name="IndicatorUpdate",
-    exclude={"action_id", "action_code", "node_id", "node_code"},
-    nullable={
-        "source_reference",
-        "unit_label",
-        "baseline_value",
-        "baseline_year",
-        "target_value",
-        "min_value",
-        "max_value",
-        "unit_id",
-        "unit_code",
-        "contributions",
-    },
-    extra={"retired": bool},
-)
+if TYPE_CHECKING:
 
-IndicatorPublic = public_of(
-    Indicator,
-    name="IndicatorPublic",
-    shown_as={"axis_values": dict[str, str]},
-    extra={
-        "contributions": (list[ContributionOut], ...),
-        "annual_programming": (list[AnnualProgramming], ...),
-    },
-)
+    class IndicatorUpdate(UpdateModel):
+        code: Code | None = None
+        name: LongName | None = None
+        source: Source | None = None
+        source_reference: ShortText | None = None
+        unit_of_measure: UnitOfMeasure | None = None
+        unit_label: UnitLabel | None = None
+        baseline_value: Value | None = None
+        baseline_year: Year | None = None
+        target_value: Value | None = None
+        accumulation: AccumulationType | None = None
+        min_value: Value | None = None
+        max_value: Value | None = None
+        unit_id: uuid.UUID | None = None
+        unit_code: Code | None = None
+        axis_values: AxisValues | None = None
+        order: Order | None = None
+        weight: Weight | None = None
+        contributions: list[ContributionIn] | None = None
+        retired: bool | None = None
+else:
+    IndicatorUpdate = update_of(
+        IndicatorCreate,
+        name="IndicatorUpdate",
+        exclude={"action_id", "action_code", "node_id", "node_code"},
+        nullable={
+            "source_reference",
+            "unit_label",
+            "baseline_value",
+            "baseline_year",
+            "target_value",
+            "min_value",
+            "max_value",
+            "unit_id",
+            "unit_code",
+            "contributions",
+        },
+        extra={"retired": bool},
+    )
+
+if TYPE_CHECKING:
+
+    class IndicatorPublic(Resource):
+        plan_id: uuid.UUID
+        action_id: uuid.UUID | None
+        node_id: uuid.UUID | None
+        code: str
+        name: str
+        source: str
+        source_reference: str | None
+        unit_of_measure: str
+        unit_label: str | None
+        baseline_value: Decimal | None
+        baseline_year: int | None
+        target_value: Decimal | None
+        accumulation: str
+        min_value: Decimal | None
+        max_value: Decimal | None
+        unit_id: uuid.UUID | None
+        axis_values: dict[str, str]
+        order: int
+        weight: Decimal
+        retired_at: datetime | None
+        contributions: list[ContributionOut]
+        annual_programming: list[AnnualProgramming]
+else:
+    IndicatorPublic = public_of(
+        Indicator,
+        name="IndicatorPublic",
+        shown_as={"axis_values": dict[str, str]},
+        extra={
+            "contributions": (list[ContributionOut], ...),
+            "annual_programming": (list[AnnualProgramming], ...),
+        },
+    )
 
 
 class ProgrammingItem(InputModel):
@@ -367,14 +522,34 @@ class BudgetAllocationCreate(InputModel):
     note: ShortText | None = None
 
 
-BudgetAllocationUpdate = update_of(
-    BudgetAllocationCreate,
-    name="BudgetAllocationUpdate",
-    exclude={"unit_id", "unit_code", "action_id", "action_code", "node_id", "node_code"},
-    nullable={"year", "executed", "note"},
-)
+if TYPE_CHECKING:
 
-BudgetAllocationPublic = public_of(BudgetAllocation, name="BudgetAllocationPublic")
+    class BudgetAllocationUpdate(UpdateModel):
+        year: Year | None = None
+        planned: Amount | None = None
+        executed: Amount | None = None
+        note: ShortText | None = None
+else:
+    BudgetAllocationUpdate = update_of(
+        BudgetAllocationCreate,
+        name="BudgetAllocationUpdate",
+        exclude={"unit_id", "unit_code", "action_id", "action_code", "node_id", "node_code"},
+        nullable={"year", "executed", "note"},
+    )
+
+if TYPE_CHECKING:
+
+    class BudgetAllocationPublic(Resource):
+        plan_id: uuid.UUID
+        unit_id: uuid.UUID
+        action_id: uuid.UUID | None
+        node_id: uuid.UUID | None
+        year: int | None
+        planned: Decimal
+        executed: Decimal | None
+        note: str | None
+else:
+    BudgetAllocationPublic = public_of(BudgetAllocation, name="BudgetAllocationPublic")
 
 
 # --- tree, deletion, changes -------------------------------------------------------------
@@ -404,6 +579,23 @@ class DeletionSummary(OutputModel):
     deleted: dict[str, int] = Field(description="How many rows of each kind were deleted")
 
 
-ChangePublic = public_of(
-    ChangeRecord, name="ChangePublic", base=OutputModel, exclude={"created_at", "updated_at"}
-)
+if TYPE_CHECKING:
+
+    class ChangePublic(OutputModel):
+        id: uuid.UUID
+        plan_id: uuid.UUID
+        at: datetime
+        actor_id: uuid.UUID | None
+        actor_username: str
+        entity: str
+        entity_id: uuid.UUID
+        entity_code: str | None
+        operation: str
+        before: dict[str, Any] | None
+        after: dict[str, Any] | None
+        reason: str | None
+        plan_version: int
+else:
+    ChangePublic = public_of(
+        ChangeRecord, name="ChangePublic", base=OutputModel, exclude={"created_at", "updated_at"}
+    )

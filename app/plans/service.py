@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from datetime import date
+from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.auth.actor import Actor
 from app.compute.retirement import without_retired
@@ -60,8 +61,16 @@ def get_visible(
 
 
 def list_(
-    session: Session, actor: Actor, page: PageParams, *, organization_id, kind, status, year, code
-):
+    session: Session,
+    actor: Actor,
+    page: PageParams,
+    *,
+    organization_id: uuid.UUID | None,
+    kind: str | None,
+    status: str | None,
+    year: int | None,
+    code: str | None,
+) -> tuple[list[Plan], int]:
     if not actor.is_platform_admin:
         if organization_id not in (None, actor.organization_id):
             return [], 0
@@ -188,9 +197,9 @@ def delete_plan(session: Session, actor: Actor, plan: Plan) -> dict[str, int]:
     if plan.status != "draft":
         raise Conflict("Only a draft plan can be deleted.")
     counts = {
-        "nodes": repository.count_in(session, Node.plan_id, [plan.id]),
-        "actions": repository.count_in(session, Action.plan_id, [plan.id]),
-        "indicators": repository.count_in(session, Indicator.plan_id, [plan.id]),
+        "nodes": repository.count_in(session, col(Node.plan_id), [plan.id]),
+        "actions": repository.count_in(session, col(Action.plan_id), [plan.id]),
+        "indicators": repository.count_in(session, col(Indicator.plan_id), [plan.id]),
     }
     repository.delete_by_id(session, Plan, plan.id)
     return counts
@@ -200,14 +209,14 @@ def delete_plan(session: Session, actor: Actor, plan: Plan) -> dict[str, int]:
 
 
 def list_changes(
-    session: Session, plan: Plan, page: PageParams, **filters
+    session: Session, plan: Plan, page: PageParams, **filters: Any
 ) -> tuple[list[ChangePublic], int]:
     items, total = repository.page_of_changes(session, plan.id, page, **filters)
     return [ChangePublic.model_validate(c) for c in items], total
 
 
 def list_nodes(
-    session: Session, plan: Plan, page: PageParams, *, include_retired: bool, **filters
+    session: Session, plan: Plan, page: PageParams, *, include_retired: bool, **filters: Any
 ) -> tuple[list[NodePublic], int]:
     items, total = repository.page_of_elements(
         session, Node, plan.id, page, include_retired=include_retired, **filters
@@ -216,7 +225,7 @@ def list_nodes(
 
 
 def list_actions(
-    session: Session, plan: Plan, page: PageParams, *, include_retired: bool, **filters
+    session: Session, plan: Plan, page: PageParams, *, include_retired: bool, **filters: Any
 ) -> tuple[list[ActionPublic], int]:
     items, total = repository.page_of_elements(
         session, Action, plan.id, page, include_retired=include_retired, **filters
@@ -225,7 +234,7 @@ def list_actions(
 
 
 def list_indicators(
-    session: Session, plan: Plan, page: PageParams, *, include_retired: bool, **filters
+    session: Session, plan: Plan, page: PageParams, *, include_retired: bool, **filters: Any
 ) -> tuple[list[IndicatorPublic], int]:
     items, total = repository.page_of_elements(
         session, Indicator, plan.id, page, include_retired=include_retired, **filters
@@ -234,7 +243,7 @@ def list_indicators(
 
 
 def list_allocations(
-    session: Session, plan: Plan, page: PageParams, **filters
+    session: Session, plan: Plan, page: PageParams, **filters: Any
 ) -> tuple[list[BudgetAllocationPublic], int]:
     items, total = repository.page_of_allocations(session, plan.id, page, **filters)
     return [BudgetAllocationPublic.model_validate(b) for b in items], total

@@ -16,6 +16,7 @@ from datetime import date
 from decimal import Decimal
 
 import matplotlib
+from matplotlib.artist import Artist
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -50,7 +51,7 @@ class Bar:
 class Threshold:
     """A band's lower bound, drawn as a dashed line in the band's colour."""
 
-    value: Decimal
+    value: Decimal | float
     label: str
     color: str
 
@@ -85,7 +86,7 @@ def _svg(fig: Figure) -> str:
     return out.getvalue()
 
 
-def _pct(value: Decimal) -> str:
+def _pct(value: Decimal | float) -> str:
     return f"{value:.2f}%"
 
 
@@ -119,7 +120,7 @@ def advance_bars(bars: Sequence[Bar], thresholds: Sequence[Threshold], xlabel: s
     ax.set_xlim(0, top * 1.15)
     ax.set_xlabel(xlabel)
     ax.grid(axis="x", color="#e0e0e0", zorder=0)
-    handles = [
+    handles: list[Artist] = [
         Patch(color=t.color, label=f"{short(t.label, 30)} (desde {_pct(t.value)})")
         for t in thresholds
     ]

@@ -20,6 +20,8 @@ def render_report(ctx: jobs.JobContext) -> dict:
     if report is None:
         raise jobs.JobFailed("The report was deleted before it was rendered.")
     cut, plan = session.get(Cut, report.cut_id), session.get(Plan, report.plan_id)
+    if cut is None or plan is None:  # deleting either deletes its reports: not reached
+        raise jobs.JobFailed("The report's cut or plan was deleted before it was rendered.")
     ctx.progress(5)
     data = service.build_report_data(session, cut, plan)
     ctx.progress(50)

@@ -34,6 +34,7 @@ from typing import Any
 import matplotlib
 
 from app.reports import charts, typeset
+from app.reports.charts import Threshold
 from app.reports.data import FollowUpEntry, ReportData
 from app.results.schemas import (
     ActionResult,
@@ -178,7 +179,7 @@ class _Doc:
         names = {str(u.unit_id): u.name for u in self.data.units}
         return "; ".join(names.get(str(i), str(i)) for i in unit_ids) or NO_VALUE
 
-    def thresholds(self) -> list[charts.Threshold]:
+    def thresholds(self) -> list[Threshold]:
         return [charts.Threshold(b.min_pct, b.label, b.color) for b in self.data.bands]
 
 
@@ -702,7 +703,7 @@ def parts(body: dict[str, Any], part_rows: int = PART_ROWS) -> list[dict[str, An
         size = block.get("weight", 0)
         if packed[-1] and weight + size > part_rows:
             # A heading or a line of text goes on with what follows it.
-            carried = []
+            carried: list[dict[str, Any]] = []
             while packed[-1] and packed[-1][-1]["kind"] in ("h1", "text"):
                 carried.insert(0, packed[-1].pop())
             packed.append(carried)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import Row, func, or_, select
-from sqlmodel import Session
+from sqlalchemy import ColumnElement, Row, func, or_, select
+from sqlmodel import Session, col
 
+from app.core.models import TableBase
 from app.cuts.models import Cut
 from app.evidence.models import Evidence
 from app.followups.models import FollowUp
@@ -29,16 +30,16 @@ from app.units.models import Unit
 
 def organization_name(session: Session, organization_id: uuid.UUID) -> str:
     return session.execute(
-        select(Organization.name).where(Organization.id == organization_id)
+        select(col(Organization.name)).where(col(Organization.id) == organization_id)
     ).scalar_one()
 
 
 def units(session: Session, organization_id: uuid.UUID) -> list[Row]:
     return list(
         session.execute(
-            select(Unit.id, Unit.code, Unit.name)
-            .where(Unit.organization_id == organization_id)
-            .order_by(Unit.code)
+            select(col(Unit.id), col(Unit.code), col(Unit.name))
+            .where(col(Unit.organization_id) == organization_id)
+            .order_by(col(Unit.code))
         )
     )
 
@@ -48,16 +49,16 @@ def followups(session: Session, cut_id: uuid.UUID) -> list[Row]:
     return list(
         session.execute(
             select(
-                FollowUp.indicator_id,
-                Indicator.code.label("indicator_code"),
-                FollowUp.status,
-                FollowUp.narrative,
-                FollowUp.observations,
-                FollowUp.lag_justification,
+                col(FollowUp.indicator_id),
+                col(Indicator.code).label("indicator_code"),
+                col(FollowUp.status),
+                col(FollowUp.narrative),
+                col(FollowUp.observations),
+                col(FollowUp.lag_justification),
             )
-            .join(Indicator, Indicator.id == FollowUp.indicator_id)
-            .where(FollowUp.cut_id == cut_id)
-            .order_by(Indicator.code)
+            .join(Indicator, col(Indicator.id) == col(FollowUp.indicator_id))
+            .where(col(FollowUp.cut_id) == cut_id)
+            .order_by(col(Indicator.code))
         )
     )
 
@@ -67,21 +68,21 @@ def evidence(session: Session, cut_id: uuid.UUID) -> list[Row]:
     return list(
         session.execute(
             select(
-                FollowUp.indicator_id,
-                Indicator.code.label("indicator_code"),
-                Evidence.id,
-                Evidence.kind,
-                Evidence.title,
-                Evidence.evidence_date,
-                Evidence.url,
-                Evidence.original_name,
-                Evidence.reference,
-                Evidence.sha256,
+                col(FollowUp.indicator_id),
+                col(Indicator.code).label("indicator_code"),
+                col(Evidence.id),
+                col(Evidence.kind),
+                col(Evidence.title),
+                col(Evidence.evidence_date),
+                col(Evidence.url),
+                col(Evidence.original_name),
+                col(Evidence.reference),
+                col(Evidence.sha256),
             )
-            .join(FollowUp, FollowUp.id == Evidence.followup_id)
-            .join(Indicator, Indicator.id == FollowUp.indicator_id)
-            .where(FollowUp.cut_id == cut_id)
-            .order_by(Indicator.code, Evidence.evidence_date, Evidence.title)
+            .join(FollowUp, col(FollowUp.id) == col(Evidence.followup_id))
+            .join(Indicator, col(Indicator.id) == col(FollowUp.indicator_id))
+            .where(col(FollowUp.cut_id) == cut_id)
+            .order_by(col(Indicator.code), col(Evidence.evidence_date), col(Evidence.title))
         )
     )
 
@@ -94,27 +95,27 @@ def source_state(
     Any insert, update or delete in those rows changes it: the cheap way for a request to know
     whether the figures may have moved, without computing them.
     """
-    plan_actions = select(Action.id).where(Action.plan_id == plan_id)
-    plan_indicators = select(Indicator.id).where(Indicator.plan_id == plan_id)
-    cut_followups = select(FollowUp.id).where(FollowUp.cut_id == cut_id)
-    sources = [
-        (Organization, Organization.id == organization_id),
-        (Unit, Unit.organization_id == organization_id),
-        (Plan, Plan.id == plan_id),
-        (Cut, Cut.plan_id == plan_id),
-        (Node, Node.plan_id == plan_id),
-        (Action, Action.plan_id == plan_id),
-        (ActionUnit, ActionUnit.action_id.in_(plan_actions)),
-        (Indicator, Indicator.plan_id == plan_id),
-        (Contribution, Contribution.indicator_id.in_(plan_indicators)),
-        (Programming, Programming.indicator_id.in_(plan_indicators)),
-        (Measurement, Measurement.indicator_id.in_(plan_indicators)),
-        (BudgetAllocation, BudgetAllocation.plan_id == plan_id),
-        (FollowUp, FollowUp.cut_id == cut_id),
-        (Evidence, Evidence.followup_id.in_(cut_followups)),
+    plan_actions = select(col(Action.id)).where(col(Action.plan_id) == plan_id)
+    plan_indicators = select(col(Indicator.id)).where(col(Indicator.plan_id) == plan_id)
+    cut_followups = select(col(FollowUp.id)).where(col(FollowUp.cut_id) == cut_id)
+    sources: list[tuple[type[TableBase], ColumnElement[bool]]] = [
+        (Organization, col(Organization.id) == organization_id),
+        (Unit, col(Unit.organization_id) == organization_id),
+        (Plan, col(Plan.id) == plan_id),
+        (Cut, col(Cut.plan_id) == plan_id),
+        (Node, col(Node.plan_id) == plan_id),
+        (Action, col(Action.plan_id) == plan_id),
+        (ActionUnit, col(ActionUnit.action_id).in_(plan_actions)),
+        (Indicator, col(Indicator.plan_id) == plan_id),
+        (Contribution, col(Contribution.indicator_id).in_(plan_indicators)),
+        (Programming, col(Programming.indicator_id).in_(plan_indicators)),
+        (Measurement, col(Measurement.indicator_id).in_(plan_indicators)),
+        (BudgetAllocation, col(BudgetAllocation.plan_id) == plan_id),
+        (FollowUp, col(FollowUp.cut_id) == cut_id),
+        (Evidence, col(Evidence.followup_id).in_(cut_followups)),
     ]
     columns = [
-        select(func.concat(func.count(), "@", func.max(model.updated_at)))
+        select(func.concat(func.count(), "@", func.max(col(model.updated_at))))
         .where(where)
         .scalar_subquery()
         for model, where in sources
@@ -128,7 +129,9 @@ def get(session: Session, report_id: uuid.UUID) -> Report | None:
 
 def get_with_job(session: Session, report_id: uuid.UUID) -> Row | None:
     return session.execute(
-        select(Report, Job).outerjoin(Job, Job.id == Report.job_id).where(Report.id == report_id)
+        select(Report, Job)
+        .outerjoin(Job, col(Job.id) == col(Report.job_id))
+        .where(col(Report.id) == report_id)
     ).first()
 
 
@@ -136,15 +139,15 @@ def same_sources(session: Session, cut_id: uuid.UUID, fmt: str, source_key: str)
     """The report made from these very rows, ready or on its way (not one whose job failed)."""
     return session.execute(
         select(Report, Job)
-        .outerjoin(Job, Job.id == Report.job_id)
+        .outerjoin(Job, col(Job.id) == col(Report.job_id))
         .where(
-            Report.cut_id == cut_id,
-            Report.format == fmt,
-            Report.source_key == source_key,
-            Report.job_id.is_not(None),
-            or_(Report.status == "ready", Job.status.in_(("queued", "running"))),
+            col(Report.cut_id) == cut_id,
+            col(Report.format) == fmt,
+            col(Report.source_key) == source_key,
+            col(Report.job_id).is_not(None),
+            or_(col(Report.status) == "ready", col(Job.status).in_(("queued", "running"))),
         )
-        .order_by((Report.status == "ready").desc(), Report.created_at.desc())
+        .order_by((col(Report.status) == "ready").desc(), col(Report.created_at).desc())
         .limit(1)
     ).first()
 
@@ -156,11 +159,11 @@ def rendered_with(
     return session.execute(
         select(Report)
         .where(
-            Report.cut_id == cut_id,
-            Report.format == fmt,
-            Report.inputs_hash == inputs_hash,
-            Report.status == "ready",
-            Report.id != other_than,
+            col(Report.cut_id) == cut_id,
+            col(Report.format) == fmt,
+            col(Report.inputs_hash) == inputs_hash,
+            col(Report.status) == "ready",
+            col(Report.id) != other_than,
         )
         .limit(1)
     ).scalar_one_or_none()
@@ -171,13 +174,13 @@ def list_page(
 ) -> tuple[list[Row], int]:
     """A page of the cut's reports (newest first) with their jobs, and how many there are."""
     total = session.execute(
-        select(func.count()).select_from(Report).where(Report.cut_id == cut_id)
+        select(func.count()).select_from(Report).where(col(Report.cut_id) == cut_id)
     ).scalar_one()
     rows = session.execute(
         select(Report, Job)
-        .outerjoin(Job, Job.id == Report.job_id)
-        .where(Report.cut_id == cut_id)
-        .order_by(Report.created_at.desc(), Report.id)
+        .outerjoin(Job, col(Job.id) == col(Report.job_id))
+        .where(col(Report.cut_id) == cut_id)
+        .order_by(col(Report.created_at).desc(), col(Report.id))
         .limit(limit)
         .offset(offset)
     ).all()

@@ -230,7 +230,7 @@ def public(report: Report, job: Job | None) -> ReportPublic:
 
 def request(
     session: Session, actor: Actor, cut: Cut, plan: Plan, fmt: str
-) -> tuple[Report, Job | None, bool]:
+) -> tuple[Report, Job, bool]:
     """The report of the cut as it is now: (report, its job, whether it was just queued).
 
     Nothing is computed here: while the rows the report is made from are unchanged, the

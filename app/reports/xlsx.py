@@ -10,6 +10,7 @@ import io
 import re
 import uuid
 from collections import defaultdict
+from collections.abc import Sequence
 from decimal import Decimal
 
 import xlsxwriter
@@ -138,7 +139,7 @@ class _Layout:
         if band is not None:
             ws.write_string(row, col, band.label, self.band_cell.get(band.code, self.text))
 
-    def headers(self, ws: Worksheet, row: int, names: list[str], widths: list[float]) -> None:
+    def headers(self, ws: Worksheet, row: int, names: list[str], widths: Sequence[float]) -> None:
         for col, (name, width) in enumerate(zip(names, widths, strict=True)):
             ws.write_string(row, col, name, self.header)
             ws.set_column(col, col, width)
@@ -539,6 +540,8 @@ def _followups_sheet(lay: _Layout, ws: Worksheet) -> None:
 
 def _budget_sheet(lay: _Layout, ws: Worksheet) -> None:
     budget = lay.data.budget
+    if budget is None:  # the workbook adds this sheet only for a plan with a budget
+        return
     columns = budget.columns
     headers = [
         "Código",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from sqlalchemy import Row
 from sqlmodel import Session
 
 from app.compute import Allocation, budget_matrix, hidden_by_retirement
@@ -53,10 +54,10 @@ def budget(session: Session, plan: Plan, *, year: int | None, measure: Measure) 
     row_keys = sorted(unit_ids, key=lambda u: (units[u].code, str(u)))
     matrix = budget_matrix(allocations, column_keys, row_keys, measure=measure)
 
-    code_of = {r.id: r.code for r in roots}
+    code_of: dict[uuid.UUID | None, str] = {r.id: r.code for r in roots}
     code_of[None] = "-"
     columns = []
-    root_by_id = {r.id: r for r in roots}
+    root_by_id: dict[uuid.UUID | None, Row] = {r.id: r for r in roots}
     for line in matrix.columns:
         root = root_by_id.get(line.key)
         columns.append(

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Row, func, select
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, QueryableAttribute
 from sqlalchemy.sql import Select
-from sqlmodel import Session
+from sqlalchemy.sql.elements import Label
+from sqlmodel import Session, col
 
 from app.cuts.models import Cut
 from app.evidence.models import Evidence
@@ -37,32 +40,38 @@ def _all(session: Session, stmt: Select) -> list[Row]:
     return list(session.connection().execute(stmt).all())
 
 
-def _unless_empty(column):
+def _unless_empty(column: Mapped[Any]) -> Label[Any]:
     """The JSON object, or NULL when it is {} (most are: nothing to decode)."""
+    if not isinstance(column, QueryableAttribute):
+        raise TypeError(f"not a model's column: {column!r}")
     return func.nullif(column, sa.text("'{}'::jsonb"), type_=JSONB).label(column.key)
 
 
-def _dated(model, plan_id: uuid.UUID, up_to: date | None = None) -> Select:
+def _dated(
+    model: type[Programming] | type[Measurement], plan_id: uuid.UUID, up_to: date | None = None
+) -> Select:
     """(indicator_id, [period_end…], [value…]) for every indicator of the plan with values."""
     stmt = (
         select(
-            model.indicator_id,
-            func.array_agg(model.period_end).label("period_ends"),
-            func.array_agg(model.value).label("values"),
+            col(model.indicator_id),
+            func.array_agg(col(model.period_end)).label("period_ends"),
+            func.array_agg(col(model.value)).label("values"),
         )
-        .join(Indicator, Indicator.id == model.indicator_id)
-        .where(Indicator.plan_id == plan_id)
-        .group_by(model.indicator_id)
+        .join(Indicator, col(Indicator.id) == col(model.indicator_id))
+        .where(col(Indicator.plan_id) == plan_id)
+        .group_by(col(model.indicator_id))
     )
     if up_to is not None:
-        stmt = stmt.where(model.period_end <= up_to)
+        stmt = stmt.where(col(model.period_end) <= up_to)
     return stmt
 
 
 def cuts_of(session: Session, plan_id: uuid.UUID) -> list[Cut]:
     return list(
         session.execute(
-            select(Cut).where(Cut.plan_id == plan_id).order_by(Cut.cut_date, Cut.code)
+            select(Cut)
+            .where(col(Cut.plan_id) == plan_id)
+            .order_by(col(Cut.cut_date), col(Cut.code))
         ).scalars()
     )
 
@@ -72,17 +81,17 @@ def nodes(session: Session, plan_id: uuid.UUID) -> list[Row]:
     return _all(
         session,
         select(
-            Node.id,
-            Node.parent_id,
-            Node.level,
-            Node.code,
-            Node.name,
-            Node.weight,
-            _unless_empty(Node.weights_by_year),
-            Node.retired_at,
+            col(Node.id),
+            col(Node.parent_id),
+            col(Node.level),
+            col(Node.code),
+            col(Node.name),
+            col(Node.weight),
+            _unless_empty(col(Node.weights_by_year)),
+            col(Node.retired_at),
         )
-        .where(Node.plan_id == plan_id)
-        .order_by(Node.level, Node.order, Node.code),
+        .where(col(Node.plan_id) == plan_id)
+        .order_by(col(Node.level), col(Node.order), col(Node.code)),
     )
 
 
@@ -90,37 +99,37 @@ def actions(session: Session, plan_id: uuid.UUID) -> list[Row]:
     return _all(
         session,
         select(
-            Action.id,
-            Action.node_id,
-            Action.code,
-            Action.description,
-            Action.start_date,
-            Action.due_date,
-            _unless_empty(Action.axis_values),
-            Action.weight,
-            Action.retired_at,
+            col(Action.id),
+            col(Action.node_id),
+            col(Action.code),
+            col(Action.description),
+            col(Action.start_date),
+            col(Action.due_date),
+            _unless_empty(col(Action.axis_values)),
+            col(Action.weight),
+            col(Action.retired_at),
         )
-        .where(Action.plan_id == plan_id)
-        .order_by(Action.order, Action.code),
+        .where(col(Action.plan_id) == plan_id)
+        .order_by(col(Action.order), col(Action.code)),
     )
 
 
 def action_units(session: Session, plan_id: uuid.UUID) -> list[Row]:
     return _all(
         session,
-        select(ActionUnit.action_id, ActionUnit.unit_id)
-        .join(Action, Action.id == ActionUnit.action_id)
-        .where(Action.plan_id == plan_id)
-        .order_by(ActionUnit.created_at, ActionUnit.unit_id),
+        select(col(ActionUnit.action_id), col(ActionUnit.unit_id))
+        .join(Action, col(Action.id) == col(ActionUnit.action_id))
+        .where(col(Action.plan_id) == plan_id)
+        .order_by(col(ActionUnit.created_at), col(ActionUnit.unit_id)),
     )
 
 
 def units(session: Session, organization_id: uuid.UUID) -> list[Row]:
     return _all(
         session,
-        select(Unit.id, Unit.code, Unit.name)
-        .where(Unit.organization_id == organization_id)
-        .order_by(Unit.code, Unit.id),
+        select(col(Unit.id), col(Unit.code), col(Unit.name))
+        .where(col(Unit.organization_id) == organization_id)
+        .order_by(col(Unit.code), col(Unit.id)),
     )
 
 
@@ -128,22 +137,22 @@ def indicators(session: Session, plan_id: uuid.UUID) -> list[Row]:
     return _all(
         session,
         select(
-            Indicator.id,
-            Indicator.action_id,
-            Indicator.node_id,
-            Indicator.code,
-            Indicator.name,
-            Indicator.unit_of_measure,
-            Indicator.accumulation,
-            Indicator.baseline_value,
-            Indicator.target_value,
-            Indicator.unit_id,
-            _unless_empty(Indicator.axis_values),
-            Indicator.weight,
-            Indicator.retired_at,
+            col(Indicator.id),
+            col(Indicator.action_id),
+            col(Indicator.node_id),
+            col(Indicator.code),
+            col(Indicator.name),
+            col(Indicator.unit_of_measure),
+            col(Indicator.accumulation),
+            col(Indicator.baseline_value),
+            col(Indicator.target_value),
+            col(Indicator.unit_id),
+            _unless_empty(col(Indicator.axis_values)),
+            col(Indicator.weight),
+            col(Indicator.retired_at),
         )
-        .where(Indicator.plan_id == plan_id)
-        .order_by(Indicator.order, Indicator.code),
+        .where(col(Indicator.plan_id) == plan_id)
+        .order_by(col(Indicator.order), col(Indicator.code)),
     )
 
 
@@ -151,14 +160,14 @@ def contributions(session: Session, plan_id: uuid.UUID) -> list[Row]:
     return _all(
         session,
         select(
-            Contribution.indicator_id,
-            Contribution.node_id,
-            Contribution.weight,
-            _unless_empty(Contribution.weights_by_year),
+            col(Contribution.indicator_id),
+            col(Contribution.node_id),
+            col(Contribution.weight),
+            _unless_empty(col(Contribution.weights_by_year)),
         )
-        .join(Indicator, Indicator.id == Contribution.indicator_id)
-        .where(Indicator.plan_id == plan_id)
-        .order_by(Contribution.created_at, Contribution.node_id),
+        .join(Indicator, col(Indicator.id) == col(Contribution.indicator_id))
+        .where(col(Indicator.plan_id) == plan_id)
+        .order_by(col(Contribution.created_at), col(Contribution.node_id)),
     )
 
 
@@ -177,14 +186,14 @@ def followups_evidence(session: Session, cut_id: uuid.UUID) -> list[Row]:
     return _all(
         session,
         select(
-            FollowUp.id,
-            FollowUp.indicator_id,
-            FollowUp.status,
-            func.count(Evidence.id).label("evidence_count"),
+            col(FollowUp.id),
+            col(FollowUp.indicator_id),
+            col(FollowUp.status),
+            func.count(col(Evidence.id)).label("evidence_count"),
         )
-        .outerjoin(Evidence, Evidence.followup_id == FollowUp.id)
-        .where(FollowUp.cut_id == cut_id)
-        .group_by(FollowUp.id, FollowUp.indicator_id, FollowUp.status),
+        .outerjoin(Evidence, col(Evidence.followup_id) == col(FollowUp.id))
+        .where(col(FollowUp.cut_id) == cut_id)
+        .group_by(col(FollowUp.id), col(FollowUp.indicator_id), col(FollowUp.status)),
     )
 
 
@@ -192,11 +201,11 @@ def allocations(session: Session, plan_id: uuid.UUID) -> list[Row]:
     return _all(
         session,
         select(
-            BudgetAllocation.unit_id,
-            BudgetAllocation.action_id,
-            BudgetAllocation.node_id,
-            BudgetAllocation.year,
-            BudgetAllocation.planned,
-            BudgetAllocation.executed,
-        ).where(BudgetAllocation.plan_id == plan_id),
+            col(BudgetAllocation.unit_id),
+            col(BudgetAllocation.action_id),
+            col(BudgetAllocation.node_id),
+            col(BudgetAllocation.year),
+            col(BudgetAllocation.planned),
+            col(BudgetAllocation.executed),
+        ).where(col(BudgetAllocation.plan_id) == plan_id),
     )

@@ -8,7 +8,7 @@ The budget matrix is in `budget`.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -18,6 +18,7 @@ from sqlmodel import Session
 from app.compute import (
     EXECUTION_STATE_LABELS,
     ExecutionState,
+    GroupResult,
     IndicatorAdvance,
     RatedItem,
     StatusCode,
@@ -250,8 +251,8 @@ def results(session: Session, cut: Cut, plan: Plan) -> CutResults:
 def _groups(
     structure: Structure,
     evaluation: Evaluation,
-    indicator_keys: Mapping[uuid.UUID, list[Hashable]],
-    action_keys: Mapping[uuid.UUID, list[Hashable]],
+    indicator_keys: Mapping[uuid.UUID, Sequence[Hashable]],
+    action_keys: Mapping[uuid.UUID, Sequence[Hashable]],
     labels: Mapping[Hashable, tuple[str | None, str]],
     fixed: list[Hashable] | None = None,
 ) -> list[GroupItem]:
@@ -259,23 +260,29 @@ def _groups(
     execution state. `fixed` keys come first and always appear; the others in order of
     first appearance."""
     shaper = _Shaper(structure)
-    kwargs = {
-        "bands": structure.bands,
-        "tolerance_pct": structure.tolerance_pct,
-        "cap_at_100": structure.plan.cap_at_100,
-    }
+
+    def rollup(items: list[RatedItem[tuple[Hashable, uuid.UUID]]]) -> dict[Hashable, GroupResult]:
+        groups = group_rollup(
+            items,
+            lambda r: r.id[0],
+            bands=structure.bands,
+            tolerance_pct=structure.tolerance_pct,
+            cap_at_100=structure.plan.cap_at_100,
+        )
+        return {g.key: g for g in groups}
+
     indicator_items = [
         RatedItem((key, ind.id), evaluation.advances[ind.id].advance_pct, ind.weight)
         for ind in structure.indicators
         for key in indicator_keys[ind.id]
     ]
-    by_indicators = {g.key: g for g in group_rollup(indicator_items, lambda r: r.id[0], **kwargs)}
+    by_indicators = rollup(indicator_items)
     action_items = [
         RatedItem((key, a.id), evaluation.action_advance[a.id][0], a.weight)
         for a in structure.actions
         for key in action_keys[a.id]
     ]
-    by_actions = {g.key: g for g in group_rollup(action_items, lambda r: r.id[0], **kwargs)}
+    by_actions = rollup(action_items)
 
     empty_bands = {b.code: 0 for b in structure.bands}
     empty_status = {code.value: 0 for code in StatusCode}
@@ -313,8 +320,12 @@ def _groups(
 def by_unit(session: Session, cut: Cut, plan: Plan) -> GroupedResults:
     """An indicator counts for its own unit, else for each of its action's units."""
     structure, evaluation = at_cut(session, cut, plan)
-    indicator_keys = {i: (units or [None]) for i, units in structure.indicator_units.items()}
-    action_keys = {a.id: (structure.action_units.get(a.id) or [None]) for a in structure.actions}
+    indicator_keys: dict[uuid.UUID, Sequence[uuid.UUID | None]] = {
+        i: (units or [None]) for i, units in structure.indicator_units.items()
+    }
+    action_keys: dict[uuid.UUID, Sequence[uuid.UUID | None]] = {
+        a.id: (structure.action_units.get(a.id) or [None]) for a in structure.actions
+    }
     labels: dict[Hashable, tuple[str | None, str]] = {
         u.id: (u.code, u.name) for u in structure.units.values()
     }
@@ -464,18 +475,18 @@ def alerts(session: Session, cut: Cut, plan: Plan, lag_threshold_pct: Decimal) -
     for followup_id, indicator_id, status, evidence_count in repository.followups_evidence(
         session, cut.id
     ):
-        ind = indicators.get(indicator_id)
-        if evidence_count or ind is None:
+        reported = indicators.get(indicator_id)
+        if evidence_count or reported is None:
             continue
-        adv = evaluation.advances[ind.id]
+        adv = evaluation.advances[reported.id]
         items.append(
             Alert(
                 kind="followup_without_evidence",
                 element="indicator",
-                id=ind.id,
-                code=ind.code,
-                name=ind.name,
-                **structure.unit_refs(structure.indicator_units[ind.id]),
+                id=reported.id,
+                code=reported.code,
+                name=reported.name,
+                **structure.unit_refs(structure.indicator_units[reported.id]),
                 detail="Seguimiento sin evidencias",
                 advance_pct=adv.advance_pct,
                 advance_pct_shown=adv.advance_pct_shown,
@@ -509,7 +520,7 @@ def trend(session: Session, plan: Plan) -> PlanTrend:
     shaper = _Shaper(structure)
 
     plan_points: list[TrendPoint] = []
-    node_points: dict[uuid.UUID, list[TrendPoint]] = {n.id: [] for n in structure.nodes}
+    node_points: dict[Hashable, list[TrendPoint]] = {n.id: [] for n in structure.nodes}
     indicator_points: dict[uuid.UUID, list[IndicatorTrendPoint]] = {
         i.id: [] for i in structure.indicators
     }

@@ -4,7 +4,7 @@ import uuid
 
 from sqlalchemy import select
 from sqlalchemy.sql import Select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.core.db import flush_or_conflict
 from app.units.models import Unit
@@ -25,13 +25,17 @@ def list_stmt(
     q: str | None = None,
     active: bool | None = None,
 ) -> Select:
-    stmt = select(Unit).where(Unit.organization_id == organization_id).order_by(Unit.code, Unit.id)
+    stmt = (
+        select(Unit)
+        .where(col(Unit.organization_id) == organization_id)
+        .order_by(col(Unit.code), col(Unit.id))
+    )
     if code is not None:
-        stmt = stmt.where(Unit.code == code)
+        stmt = stmt.where(col(Unit.code) == code)
     if q:
-        stmt = stmt.where(Unit.name.icontains(q, autoescape=True))
+        stmt = stmt.where(col(Unit.name).icontains(q, autoescape=True))
     if active is not None:
-        stmt = stmt.where(Unit.active == active)
+        stmt = stmt.where(col(Unit.active) == active)
     return stmt
 
 

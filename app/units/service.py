@@ -27,7 +27,7 @@ def list_(
     code: str | None,
     q: str | None,
     active: bool | None,
-):
+) -> tuple[list[Unit], int]:
     stmt = repository.list_stmt(organization.id, code=code, q=q, active=active)
     return paginate(session, stmt, page)
 

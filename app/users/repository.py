@@ -3,15 +3,19 @@
 import uuid
 from collections import defaultdict
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy import text as sa_text
 from sqlalchemy.sql import Select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.core.db import flush_or_conflict
 from app.units.models import Unit
 from app.users.models import ApiToken, LoginThrottle, User, UserUnit
+
+# The tables saved here.
+UserRow = TypeVar("UserRow", User, ApiToken, LoginThrottle)
 
 CONFLICTS = {"uq_users_username": "A user with this username already exists."}
 
@@ -21,15 +25,19 @@ def get(session: Session, user_id: uuid.UUID) -> User | None:
 
 
 def by_username(session: Session, username: str) -> User | None:
-    return session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+    return session.execute(select(User).where(col(User.username) == username)).scalar_one_or_none()
 
 
 def list_stmt(organization_id: uuid.UUID, *, role: str | None, active: bool | None) -> Select:
-    stmt = select(User).where(User.organization_id == organization_id).order_by(User.username)
+    stmt = (
+        select(User)
+        .where(col(User.organization_id) == organization_id)
+        .order_by(col(User.username))
+    )
     if role is not None:
-        stmt = stmt.where(User.role == role)
+        stmt = stmt.where(col(User.role) == role)
     if active is not None:
-        stmt = stmt.where(User.active == active)
+        stmt = stmt.where(col(User.active) == active)
     return stmt
 
 
@@ -38,9 +46,9 @@ def unit_ids_of(session: Session, user_ids: list[uuid.UUID]) -> dict[uuid.UUID, 
     out: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
     if user_ids:
         rows = session.execute(
-            select(UserUnit.user_id, UserUnit.unit_id)
-            .where(UserUnit.user_id.in_(user_ids))
-            .order_by(UserUnit.unit_id)
+            select(col(UserUnit.user_id), col(UserUnit.unit_id))
+            .where(col(UserUnit.user_id).in_(user_ids))
+            .order_by(col(UserUnit.unit_id))
         )
         for user_id, unit_id in rows:
             out[user_id].append(unit_id)
@@ -54,8 +62,9 @@ def resolve_units(
     ids = [r for r in refs if isinstance(r, uuid.UUID)]
     codes = [r for r in refs if isinstance(r, str)]
     rows = session.execute(
-        select(Unit.id, Unit.code).where(
-            Unit.organization_id == organization_id, or_(Unit.id.in_(ids), Unit.code.in_(codes))
+        select(col(Unit.id), col(Unit.code)).where(
+            col(Unit.organization_id) == organization_id,
+            or_(col(Unit.id).in_(ids), col(Unit.code).in_(codes)),
         )
     )
     found: dict[uuid.UUID | str, uuid.UUID] = {}
@@ -66,7 +75,7 @@ def resolve_units(
 
 
 def set_units(session: Session, user: User, unit_ids: list[uuid.UUID]) -> None:
-    session.execute(delete(UserUnit).where(UserUnit.user_id == user.id))
+    session.execute(delete(UserUnit).where(col(UserUnit.user_id) == user.id))
     if unit_ids:
         session.execute(
             insert(UserUnit),
@@ -77,7 +86,7 @@ def set_units(session: Session, user: User, unit_ids: list[uuid.UUID]) -> None:
         )
 
 
-def save(session: Session, obj: User | ApiToken | LoginThrottle):
+def save(session: Session, obj: UserRow) -> UserRow:
     session.add(obj)
     flush_or_conflict(session, CONFLICTS)
     return obj
@@ -89,15 +98,15 @@ def delete_throttle(session: Session, throttle: LoginThrottle) -> None:
 
 def throttle_for_update(session: Session, username: str) -> LoginThrottle | None:
     return session.execute(
-        select(LoginThrottle).where(LoginThrottle.username == username).with_for_update()
+        select(LoginThrottle).where(col(LoginThrottle.username) == username).with_for_update()
     ).scalar_one_or_none()
 
 
 def tokens_stmt(user_id: uuid.UUID) -> Select:
     return (
         select(ApiToken)
-        .where(ApiToken.user_id == user_id, ApiToken.kind == "api")
-        .order_by(ApiToken.created_at.desc(), ApiToken.id)
+        .where(col(ApiToken.user_id) == user_id, col(ApiToken.kind) == "api")
+        .order_by(col(ApiToken.created_at).desc(), col(ApiToken.id))
     )
 
 
@@ -105,33 +114,39 @@ def get_token(session: Session, token_id: uuid.UUID) -> ApiToken | None:
     return session.get(ApiToken, token_id)
 
 
-def actor_row(session: Session, token_hash: str):
+def actor_row(session: Session, token_hash: str) -> tuple[ApiToken, User, list[uuid.UUID]] | None:
     """A token, its user and the user's unit ids in one statement (None if no such token)."""
     units = (
-        select(func.coalesce(func.array_agg(UserUnit.unit_id), sa_text("'{}'::uuid[]")))
-        .where(UserUnit.user_id == User.id)
+        select(func.coalesce(func.array_agg(col(UserUnit.unit_id)), sa_text("'{}'::uuid[]")))
+        .where(col(UserUnit.user_id) == col(User.id))
         .scalar_subquery()
     )
-    return session.execute(
+    row = session.execute(
         select(ApiToken, User, units)
-        .join(User, User.id == ApiToken.user_id)
-        .where(ApiToken.token_hash == token_hash)
+        .join(User, col(User.id) == col(ApiToken.user_id))
+        .where(col(ApiToken.token_hash) == token_hash)
     ).first()
+    if row is None:
+        return None
+    token, user, unit_ids = row
+    return token, user, unit_ids
 
 
 def touch_token(session: Session, token_id: uuid.UUID, when: datetime) -> None:
-    session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=when))
+    session.execute(update(ApiToken).where(col(ApiToken.id) == token_id).values(last_used_at=when))
 
 
 def revoke_token(session: Session, token_id: uuid.UUID, when: datetime) -> None:
-    session.execute(update(ApiToken).where(ApiToken.id == token_id).values(revoked_at=when))
+    session.execute(update(ApiToken).where(col(ApiToken.id) == token_id).values(revoked_at=when))
 
 
 def revoke_tokens(
     session: Session, user_id: uuid.UUID, when: datetime, *, keep: uuid.UUID | None = None
 ) -> None:
     """Revoke every live token of a user, but `keep` (the one in use)."""
-    stmt = update(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+    stmt = update(ApiToken).where(
+        col(ApiToken.user_id) == user_id, col(ApiToken.revoked_at).is_(None)
+    )
     if keep is not None:
-        stmt = stmt.where(ApiToken.id != keep)
+        stmt = stmt.where(col(ApiToken.id) != keep)
     session.execute(stmt.values(revoked_at=when))

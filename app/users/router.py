@@ -52,7 +52,7 @@ def login(data: LoginRequest, session: SessionDep):
             "Too many failed logins for this username; try again later.",
             headers={"Retry-After": str(outcome.retry_after_s)},
         )
-    if outcome.token is None:
+    if outcome.token is None or outcome.expires_at is None:
         return problem(401, "Wrong username or password.", headers={"WWW-Authenticate": "Bearer"})
     return TokenIssued(access_token=outcome.token, expires_at=outcome.expires_at)
 

@@ -74,14 +74,15 @@ def list_(
     *,
     role: str | None,
     active: bool | None,
-):
+) -> tuple[list[User], int]:
     return paginate(session, repository.list_stmt(organization.id, role=role, active=active), page)
 
 
 def _unit_ids(
-    session: Session, organization_id: uuid.UUID, refs: list[uuid.UUID | str]
+    session: Session, organization_id: uuid.UUID | None, refs: list[uuid.UUID | str]
 ) -> list[uuid.UUID]:
-    found = repository.resolve_units(session, organization_id, refs)
+    # A platform administrator belongs to no organization, so no unit is found for one.
+    found = repository.resolve_units(session, organization_id, refs) if organization_id else {}
     missing = [str(r) for r in refs if r not in found]
     if missing:
         raise Invalid(["unit_ids"], f"unknown units in this organization: {', '.join(missing)}")
@@ -196,7 +197,7 @@ def create_api_token(session: Session, user: User, data: ApiTokenCreate) -> tupl
     return token, row
 
 
-def list_tokens(session: Session, user: User, page: PageParams):
+def list_tokens(session: Session, user: User, page: PageParams) -> tuple[list[ApiToken], int]:
     return paginate(session, repository.tokens_stmt(user.id), page)
 
 

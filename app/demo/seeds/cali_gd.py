@@ -7,6 +7,8 @@ percentages, their band, component/enabler/purpose and responsible unit are in c
 text extraction lost: only the activity texts and the aggregate figures are transcribed.
 """
 
+from typing import Any
+
 CUT = "2020-09-30"
 
 # Activities in the order of "Clasificación de Actividades segun avance" (the three band columns
@@ -181,7 +183,7 @@ def _build():
     actions, indicators = [], []
     for number, (text, axis_values) in enumerate(_ACTIVITIES, start=1):
         code = f"GD-{number:02d}"
-        action = {
+        action: dict[str, Any] = {
             "code": code,
             "node_code": "PT-2020",
             "description": text,

@@ -7,6 +7,8 @@ total). The "Inversión en 4 años" matrix (16 units x 4 components) is one budg
 non-zero cell, on the component node.
 """
 
+from typing import Any
+
 PPI = "La dependencia a cargo del PPI"
 
 # Leader as printed in the "Líder" column -> unit codes. Generic leaders ("the unit in charge of
@@ -492,7 +494,9 @@ _ROWS = [
 
 
 def _build():
-    actions, indicators, counters = [], [], {}
+    actions: list[dict[str, Any]] = []
+    indicators: list[dict[str, Any]] = []
+    counters: dict[str, int] = {}
     for node, ind_name, baseline, unit, target, leader, cost, accumulation, description in _ROWS:
         counters[node] = counters.get(node, 0) + 1
         code = f"{node}.{counters[node]}"
