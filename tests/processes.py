@@ -45,7 +45,13 @@ def dsn(url: str) -> str:
 
 
 def with_port(url: str, port: int) -> str:
-    return make_url(sqlalchemy_url(url)).set(port=port).render_as_string(hide_password=False)
+    """The same database over TCP on 127.0.0.1:`port` (the embedded server's URL names a
+    unix socket directory in `?host=`: that is dropped)."""
+    parsed = make_url(sqlalchemy_url(url))
+    query = {k: v for k, v in parsed.query.items() if k != "host"}
+    return parsed.set(host="127.0.0.1", port=port, query=query).render_as_string(
+        hide_password=False
+    )
 
 
 class Service:

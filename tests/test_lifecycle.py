@@ -71,7 +71,13 @@ class LateProxy:
 
     def __init__(self, upstream_url: str) -> None:
         parsed = make_url(sqlalchemy_url(upstream_url))
-        self.upstream = (parsed.host or "127.0.0.1", parsed.port or 5432)
+        # The embedded server listens on a unix socket (`?host=<dir>`), a real one on TCP.
+        socket_dir = parsed.query.get("host")
+        self.upstream: str | tuple[str, int] = (
+            f"{socket_dir}/.s.PGSQL.{parsed.port or 5432}"
+            if socket_dir
+            else (parsed.host or "127.0.0.1", parsed.port or 5432)
+        )
         self.port = free_port()
         self._server: socket.socket | None = None
 
@@ -85,7 +91,11 @@ class LateProxy:
                 client, _ = self._server.accept()
             except OSError:
                 return
-            upstream = socket.create_connection(self.upstream)
+            if isinstance(self.upstream, str):
+                upstream = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                upstream.connect(self.upstream)
+            else:
+                upstream = socket.create_connection(self.upstream)
             for src, dst in ((client, upstream), (upstream, client)):
                 threading.Thread(target=_pump, args=(src, dst), daemon=True).start()
 

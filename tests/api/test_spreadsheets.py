@@ -7,13 +7,12 @@ import zipfile
 import openpyxl
 import pytest
 import xlsxwriter
-from app.changes.models import ChangeRecord
 from sqlalchemy import func, select
 
 from app.demo.loader import load, load_structure
 from app.demo.seeds import bogota
 from app.measurements.models import Measurement
-from app.plans.models import Indicator, Node, Plan
+from app.plans.models import ChangeRecord, Indicator, Node, Plan
 from app.spreadsheets import reader
 from tests.helpers import assert_problem
 
