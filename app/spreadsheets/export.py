@@ -3,6 +3,8 @@ statements whatever the plan's size."""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -32,14 +34,14 @@ from app.spreadsheets.format import (
 from app.spreadsheets.writer import OutColumn, OutSheet
 
 
-def _columns(sheet: Sheet, axes: list[dict] = ()) -> list[OutColumn]:
+def _columns(sheet: Sheet, axes: Sequence[dict] = ()) -> list[OutColumn]:
     out = [OutColumn(c.field, c.header, c.choices, c.width) for c in sheet.columns]
     if sheet in (ACTIONS, INDICATORS):
         out += [OutColumn(f"{AXIS_PREFIX}{a['code']}", f"Eje: {a['name']}", None, 20) for a in axes]
     return out
 
 
-def _empty(sheet: Sheet, axes: list[dict] = ()) -> OutSheet:
+def _empty(sheet: Sheet, axes: Sequence[dict] = ()) -> OutSheet:
     return OutSheet(sheet.key, sheet.title, _columns(sheet, axes), note=sheet.note)
 
 
@@ -53,6 +55,11 @@ def _plan_rows(plan: dict) -> list[list]:
     return rows
 
 
+def code_at(codes: Mapping[uuid.UUID, str], key: uuid.UUID | None) -> str | None:
+    """The code of the row `key` points to; None where the reference is empty."""
+    return None if key is None else codes.get(key)
+
+
 def lists_for(levels: list[str], unit_codes: list[str]) -> dict[str, list[str]]:
     return {**LISTS, "level": list(levels), "unit": list(unit_codes)}
 
@@ -60,13 +67,14 @@ def lists_for(levels: list[str], unit_codes: list[str]) -> dict[str, list[str]]:
 def template(session: Session, organization_id) -> tuple[list[OutSheet], dict]:
     """The empty workbook with one example row per sheet."""
     units = [u.code for u in repository.units_of(session, organization_id)]
+    levels = ["Componente", "Objetivo"]
     example_plan = {
         "code": "PA-2024",
         "name": "Plan de acción 2024",
         "kind": "action_plan",
         "first_year": 2024,
         "last_year": 2027,
-        "levels": ["Componente", "Objetivo"],
+        "levels": levels,
         "tolerance_pct": Decimal(0),
         "cap_at_100": False,
         "status": "draft",
@@ -91,7 +99,7 @@ def template(session: Session, organization_id) -> tuple[list[OutSheet], dict]:
         out = _empty(sheet)
         out.rows.append([_typed(sheet.example.get(c.field)) for c in out.columns])
         sheets.append(out)
-    return sheets, lists_for(example_plan["levels"], units)
+    return sheets, lists_for(levels, units)
 
 
 def _typed(value):
@@ -149,7 +157,7 @@ def plan_workbook(session: Session, plan: Plan) -> tuple[list[OutSheet], dict]:
         out.rows.append(
             [
                 n.code,
-                node_code.get(n.parent_id),
+                code_at(node_code, n.parent_id),
                 level,
                 n.name,
                 n.description,
@@ -168,7 +176,7 @@ def plan_workbook(session: Session, plan: Plan) -> tuple[list[OutSheet], dict]:
         out.rows.append(
             [
                 a.code,
-                node_code.get(a.node_id),
+                code_at(node_code, a.node_id),
                 a.description,
                 " | ".join(unit_code[u] for u in action_units.get(a.id, [])) or None,
                 a.start_date,
@@ -185,9 +193,9 @@ def plan_workbook(session: Session, plan: Plan) -> tuple[list[OutSheet], dict]:
     for b in allocations:
         out.rows.append(
             [
-                action_code.get(b.action_id),
-                node_code.get(b.node_id),
-                unit_code.get(b.unit_id),
+                code_at(action_code, b.action_id),
+                code_at(node_code, b.node_id),
+                code_at(unit_code, b.unit_id),
                 b.year,
                 b.planned,
                 b.executed,
@@ -203,8 +211,8 @@ def plan_workbook(session: Session, plan: Plan) -> tuple[list[OutSheet], dict]:
             [
                 i.code,
                 i.name,
-                action_code.get(i.action_id),
-                node_code.get(i.node_id),
+                code_at(action_code, i.action_id),
+                code_at(node_code, i.node_id),
                 i.source,
                 i.source_reference,
                 i.unit_of_measure,
@@ -215,16 +223,18 @@ def plan_workbook(session: Session, plan: Plan) -> tuple[list[OutSheet], dict]:
                 i.target_value,
                 i.min_value,
                 i.max_value,
-                unit_code.get(i.unit_id),
+                code_at(unit_code, i.unit_id),
                 i.weight,
                 i.order,
                 *axis_cells(i),
             ]
         )
         for c in contributions.get(i.id, []):
-            contrib.rows.append([i.code, node_code.get(c.node_id), None, c.weight])
+            contrib.rows.append([i.code, code_at(node_code, c.node_id), None, c.weight])
             for year, weight in sorted((c.weights_by_year or {}).items()):
-                contrib.rows.append([i.code, node_code.get(c.node_id), int(year), Decimal(weight)])
+                contrib.rows.append(
+                    [i.code, code_at(node_code, c.node_id), int(year), Decimal(weight)]
+                )
     sheets += [out, contrib]
 
     out = _empty(PROGRAMMING)

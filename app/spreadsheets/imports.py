@@ -22,6 +22,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 from pydantic import ValidationError
 from sqlmodel import Session
@@ -103,6 +104,13 @@ class _Importer:
         self.may_edit = actor.is_platform_admin or actor.role in _EDITORS
         self._id_cache = {}
 
+    @property
+    def target(self) -> Plan:
+        """The plan the sheets go into: the caller's, or the one the Plan sheet created."""
+        if self.plan is None:
+            raise RuntimeError("the sheets are read only once the plan is known")
+        return self.plan
+
     # --- problems ----------------------------------------------------------------------
 
     def error(self, sheet: str, row: int | None, column: str | None, code, reason: str) -> None:
@@ -115,8 +123,12 @@ class _Importer:
             FileProblem(sheet=sheet, row=row, column=column, code=code, reason=reason)
         )
 
-    def attempt(self, sheet: str, row: int, code: str | None, write: Callable[[], object]):
+    def attempt(self, sheet: str, row: int | None, code: str | None, write: Callable[..., object]):
         """Run one row's write in a savepoint; a refusal becomes a located problem.
+
+        `write` is called with no arguments; it is typed `Callable[..., object]` because the
+        callers' lambdas bind loop values as defaults (`lambda body=body: ...`), which mypy
+        cannot match against `Callable[[], object]`.
 
         Not careful (the first pass of an atomic import): no savepoint per row, which saves
         two round trips a row; the first refusal stops the pass (`_Retry`), and the import
@@ -231,7 +243,7 @@ class _Importer:
             self.import_contributions_only()
 
     def load_existing(self) -> None:
-        s, plan = self.session, self.plan
+        s, plan = self.session, self.target
         self.nodes = {values.fold(n.code): n for n in plans.nodes_of(s, plan.id)}
         self.actions = {values.fold(a.code): a for a in plans.actions_of(s, plan.id)}
         self.indicators = {values.fold(i.code): i for i in plans.indicators_of(s, plan.id)}
@@ -247,7 +259,9 @@ class _Importer:
             ("actions", self.action_codes),
             ("indicators", self.indicator_codes),
         ):
-            for _, cells in self.tables.get(key, Table(None, "", {})).rows:
+            if key not in self.tables:
+                continue
+            for _, cells in self.tables[key].rows:
                 code, _ = values.code(cells.get("code"))
                 if code:
                     known.setdefault(values.fold(code), code)
@@ -359,14 +373,15 @@ class _Importer:
             counts.created = 1
             self._count_plan_lists("created")
             return
+        plan = self.plan
         code = data.get("code")
-        if code is not None and values.fold(code) != values.fold(self.plan.code):
+        if code is not None and values.fold(code) != values.fold(plan.code):
             self.error(
                 "plan",
                 None,
                 "code",
                 code,
-                f"this file is of plan {code}, not of {self.plan.code}: nothing was imported",
+                f"this file is of plan {code}, not of {plan.code}: nothing was imported",
             )
             counts.rejected = 1
             self.plan = None
@@ -381,9 +396,9 @@ class _Importer:
 
         def write():
             update = PlanUpdate.model_validate(changed)
-            return plans_service.update(self.session, self.actor, self.plan, update, self.reason)
+            return plans_service.update(self.session, self.actor, plan, update, self.reason)
 
-        if self.attempt("plan", None, self.plan.code, write) is not None:
+        if self.attempt("plan", None, plan.code, write) is not None:
             counts.updated = 1
             for key in ("axes", "bands"):
                 if key in self.tables and key in changed:
@@ -496,7 +511,7 @@ class _Importer:
                         elements.create_node(
                             self.session,
                             self.actor,
-                            self.plan,
+                            self.target,
                             NodeCreate.model_validate(body),
                             self.reason,
                         ),
@@ -508,7 +523,7 @@ class _Importer:
                     by_id[node.id] = node
                     self.counts["nodes"].created += 1
                 continue
-            parent = by_id.get(existing.parent_id)
+            parent = by_id.get(existing.parent_id) if existing.parent_id is not None else None
             current = {
                 "parent_code": parent.code if parent else None,
                 "name": existing.name,
@@ -532,7 +547,7 @@ class _Importer:
                         elements.update_node(
                             self.session,
                             self.actor,
-                            self.plan,
+                            self.target,
                             existing,
                             NodeUpdate.model_validate(changed),
                             self.reason,
@@ -545,7 +560,7 @@ class _Importer:
                 self.counts["nodes"].updated += 1
 
     def _checked_level(self, node, level_name: str | None):
-        levels = self.plan.levels or []
+        levels = self.target.levels or []
         if (
             level_name
             and node.level < len(levels)
@@ -562,7 +577,7 @@ class _Importer:
 
     def _axis_values(self, sheet: str, number: int, code: str, cells: dict) -> dict:
         out = {}
-        axes = {values.fold(a["code"]): a for a in self.plan.axes or []}
+        axes = {values.fold(a["code"]): a for a in self.target.axes or []}
         for axis_code, raw in (cells.get("axis_values") or {}).items():
             value = values.text(raw)
             if value is None:
@@ -585,7 +600,7 @@ class _Importer:
 
     def import_actions(self) -> None:
         table = self.tables["actions"]
-        units_by_action = plans.action_units(self.session, plan_id=self.plan.id)
+        units_by_action = plans.action_units(self.session, plan_id=self.target.id)
         seen: dict[str, int] = {}
         for position, (number, cells) in enumerate(table.rows, start=1):
             code = self.canon(self.action_codes, cells.get("code"), "actions", number, "code")
@@ -648,7 +663,7 @@ class _Importer:
                     lambda body=body: elements.create_action(
                         self.session,
                         self.actor,
-                        self.plan,
+                        self.target,
                         ActionCreate.model_validate(body),
                         self.reason,
                     ),
@@ -658,7 +673,7 @@ class _Importer:
                     self.counts["actions"].created += 1
                 continue
             node = self._by_id(self.nodes).get(existing.node_id)
-            current = {
+            current: dict[str, Any] = {
                 "node_code": node.code if node else None,
                 "description": existing.description,
                 "unit_ids": [
@@ -687,7 +702,7 @@ class _Importer:
                 lambda existing=existing, changed=changed: elements.update_action(
                     self.session,
                     self.actor,
-                    self.plan,
+                    self.target,
                     existing,
                     ActionUpdate.model_validate(changed),
                     self.reason,
@@ -775,7 +790,7 @@ class _Importer:
     def import_indicators(self) -> None:
         table = self.tables["indicators"]
         contributions = self._contributions() if "contributions" in self.tables else None
-        stored = plans.contributions(self.session, plan_id=self.plan.id)
+        stored = plans.contributions(self.session, plan_id=self.target.id)
         seen: dict[str, int] = {}
         for position, (number, cells) in enumerate(table.rows, start=1):
             code = self.canon(self.indicator_codes, cells.get("code"), "indicators", number, "code")
@@ -807,7 +822,7 @@ class _Importer:
                     lambda create=create: elements.create_indicator(
                         self.session,
                         self.actor,
-                        self.plan,
+                        self.target,
                         IndicatorCreate.model_validate(create),
                         self.reason,
                     ),
@@ -834,7 +849,7 @@ class _Importer:
             contributions_changed = wanted is not None and before != self._wanted_contributions(
                 wanted
             )
-            if contributions_changed:
+            if contributions_changed and wanted is not None:
                 changed["contributions"] = [_contribution_in(i) for i in wanted]
             if not changed:
                 self.counts["indicators"].unchanged += 1
@@ -849,7 +864,7 @@ class _Importer:
                 lambda existing=existing, changed=changed: elements.update_indicator(
                     self.session,
                     self.actor,
-                    self.plan,
+                    self.target,
                     existing,
                     IndicatorUpdate.model_validate(changed),
                     self.reason,
@@ -867,7 +882,7 @@ class _Importer:
             self._apply_contributions(contributions, stored)
 
     def import_contributions_only(self) -> None:
-        stored = plans.contributions(self.session, plan_id=self.plan.id)
+        stored = plans.contributions(self.session, plan_id=self.target.id)
         self._apply_contributions(self._contributions(), stored)
 
     def _apply_contributions(self, grouped: dict[str, list[dict]], stored: dict) -> None:
@@ -892,7 +907,7 @@ class _Importer:
                 lambda indicator=indicator, update=update: elements.update_indicator(
                     self.session,
                     self.actor,
-                    self.plan,
+                    self.target,
                     indicator,
                     IndicatorUpdate.model_validate(update),
                     self.reason,
@@ -965,11 +980,13 @@ class _Importer:
             raise_at = "action_code" if body["action_code"] else "node_code"
             return {"__move__": raise_at}
         changed = {}
+        current: object
         for field, value in body.items():
             if field in ("code", "action_code", "node_code"):
                 continue
             if field == "unit_code":
-                current = self.unit_code_of.get(existing.unit_id)
+                unit_id = existing.unit_id
+                current = self.unit_code_of.get(unit_id) if unit_id is not None else None
             else:
                 current = getattr(existing, field)
             if field == "axis_values":
@@ -982,7 +999,7 @@ class _Importer:
 
     def import_programming(self) -> None:
         table = self.tables["programming"]
-        stored = plans.programming(self.session, plan_id=self.plan.id)
+        stored = plans.programming(self.session, plan_id=self.target.id)
         counts = self.counts["programming"]
         seen: dict[str, int] = {}
         for number, cells in table.rows:
@@ -994,7 +1011,7 @@ class _Importer:
                 "indicator_code",
             )
             indicator = self.indicators.get(values.fold(code)) if code else None
-            if indicator is None:
+            if code is None or indicator is None:
                 self.error(
                     "programming", number, "indicator_code", code, "no such indicator in the plan"
                 )
@@ -1029,22 +1046,19 @@ class _Importer:
             if before == items:
                 counts.unchanged += 1
                 continue
-            done = self.attempt(
-                "programming",
-                number,
-                code,
-                lambda indicator=indicator, items=items: (
-                    elements.replace_programming(
-                        self.session,
-                        self.actor,
-                        self.plan,
-                        indicator,
-                        [ProgrammingItem(period_end=p, value=v) for p, v in items],
-                        self.reason,
-                    )
-                    or True
-                ),
-            )
+
+            def replace(indicator: Indicator = indicator, items: list = items) -> bool:
+                elements.replace_programming(
+                    self.session,
+                    self.actor,
+                    self.target,
+                    indicator,
+                    [ProgrammingItem(period_end=p, value=v) for p, v in items],
+                    self.reason,
+                )
+                return True
+
+            done = self.attempt("programming", number, code, replace)
             if done is not None:
                 if before:
                     counts.updated += 1
@@ -1059,7 +1073,7 @@ class _Importer:
         node_code = {n.id: n.code for n in self.nodes.values()}
         action_code = {a.id: a.code for a in self.actions.values()}
         existing: dict[tuple, list] = defaultdict(list)
-        for row in plans.allocations_of(self.session, self.plan.id):
+        for row in plans.allocations_of(self.session, self.target.id):
             key = (
                 values.fold(action_code.get(row.action_id, "")) if row.action_id else None,
                 values.fold(node_code.get(row.node_id, "")) if row.node_id else None,
@@ -1132,7 +1146,7 @@ class _Importer:
                     lambda body=body: elements.create_allocation(
                         self.session,
                         self.actor,
-                        self.plan,
+                        self.target,
                         BudgetAllocationCreate.model_validate(body),
                         self.reason,
                     ),
@@ -1156,7 +1170,7 @@ class _Importer:
                 lambda row=row, changed=changed: elements.update_allocation(
                     self.session,
                     self.actor,
-                    self.plan,
+                    self.target,
                     row,
                     BudgetAllocationUpdate.model_validate(changed),
                     self.reason,
@@ -1170,7 +1184,9 @@ class _Importer:
     def import_cuts(self) -> None:
         table = self.tables["cuts"]
         counts = self.counts["cuts"]
-        existing = {values.fold(c.code): c for c in repository.cuts_of(self.session, self.plan.id)}
+        existing = {
+            values.fold(c.code): c for c in repository.cuts_of(self.session, self.target.id)
+        }
         known = {k: c.code for k, c in existing.items()}
         for number, cells in table.rows:
             code = self.canon(known, cells.get("code"), "cuts", number, "code")
@@ -1193,11 +1209,11 @@ class _Importer:
                     number,
                     code,
                     lambda body=body: cuts_service.create(
-                        self.session, self.actor, self.plan, CutCreate.model_validate(body)
+                        self.session, self.actor, self.target, CutCreate.model_validate(body)
                     ),
                 )
                 if done is not None:
-                    existing[values.fold(code)] = done
+                    existing[values.fold(done.code)] = done
                     counts.created += 1
                     self._status_note(number, done, cells)
                 continue
@@ -1211,7 +1227,7 @@ class _Importer:
                 number,
                 code,
                 lambda cut=cut, changed=changed: cuts_service.update(
-                    self.session, self.actor, self.plan, cut, CutUpdate.model_validate(changed)
+                    self.session, self.actor, self.target, cut, CutUpdate.model_validate(changed)
                 ),
             )
             if done is not None:
@@ -1249,7 +1265,7 @@ class _Importer:
         if not rows:
             return
         created, updated, unchanged, rejected = measurements_file.send(
-            self.session, self.actor, self.plan, rows, dry_run=False
+            self.session, self.actor, self.target, rows, dry_run=False
         )
         counts.created += created
         counts.updated += updated

@@ -133,8 +133,8 @@ def _read_xlsx(data: bytes) -> RawBook:
     except DefusedXmlException as exc:
         raise _entities(exc) from None
     except Exception as exc:  # openpyxl raises many kinds on a broken file
-        if _defused(exc):
-            raise _entities(_defused(exc)) from None
+        if (refused := _defused(exc)) is not None:
+            raise _entities(refused) from None
         raise BadRequest(f"The workbook cannot be read: {type(exc).__name__}.") from None
     sheets: list[RawSheet] = []
     total = 0
@@ -156,8 +156,8 @@ def _read_xlsx(data: bytes) -> RawBook:
     except DefusedXmlException as exc:
         raise _entities(exc) from None
     except Exception as exc:
-        if _defused(exc):
-            raise _entities(_defused(exc)) from None
+        if (refused := _defused(exc)) is not None:
+            raise _entities(refused) from None
         raise BadRequest(f"The workbook cannot be read: {type(exc).__name__}.") from None
     finally:
         book.close()

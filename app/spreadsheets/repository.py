@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.cuts.models import Cut
 from app.measurements.models import Measurement
@@ -18,7 +18,9 @@ def units_of(session: Session, organization_id: uuid.UUID | None) -> list[Unit]:
         return []
     return list(
         session.execute(
-            select(Unit).where(Unit.organization_id == organization_id).order_by(Unit.code)
+            select(Unit)
+            .where(col(Unit.organization_id) == organization_id)
+            .order_by(col(Unit.code))
         ).scalars()
     )
 
@@ -26,7 +28,9 @@ def units_of(session: Session, organization_id: uuid.UUID | None) -> list[Unit]:
 def cuts_of(session: Session, plan_id: uuid.UUID) -> list[Cut]:
     return list(
         session.execute(
-            select(Cut).where(Cut.plan_id == plan_id).order_by(Cut.cut_date, Cut.code)
+            select(Cut)
+            .where(col(Cut.plan_id) == plan_id)
+            .order_by(col(Cut.cut_date), col(Cut.code))
         ).scalars()
     )
 
@@ -35,15 +39,22 @@ def measurements_of(session: Session, plan_id: uuid.UUID) -> list[tuple]:
     """(indicator code, period end, value, note) of every measurement of the plan."""
     return list(
         session.execute(
-            select(Indicator.code, Measurement.period_end, Measurement.value, Measurement.note)
-            .join(Indicator, Indicator.id == Measurement.indicator_id)
-            .where(Indicator.plan_id == plan_id)
-            .order_by(Indicator.order, Indicator.code, Measurement.period_end)
+            select(
+                col(Indicator.code),
+                col(Measurement.period_end),
+                col(Measurement.value),
+                col(Measurement.note),
+            )
+            .join(Indicator, col(Indicator.id) == col(Measurement.indicator_id))
+            .where(col(Indicator.plan_id) == plan_id)
+            .order_by(col(Indicator.order), col(Indicator.code), col(Measurement.period_end))
         ).all()
     )
 
 
 def indicator_codes(session: Session, plan_id: uuid.UUID) -> list[str]:
     return list(
-        session.execute(select(Indicator.code).where(Indicator.plan_id == plan_id)).scalars()
+        session.execute(
+            select(col(Indicator.code)).where(col(Indicator.plan_id) == plan_id)
+        ).scalars()
     )

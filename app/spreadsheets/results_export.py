@@ -8,6 +8,7 @@ from sqlmodel import Session
 from app.cuts.models import Cut
 from app.plans.models import Plan
 from app.results import service as results
+from app.spreadsheets.export import code_at
 from app.spreadsheets.writer import OutColumn, OutSheet
 
 
@@ -86,7 +87,7 @@ def result_sheets(session: Session, cut: Cut, plan: Plan) -> list[OutSheet]:
                     n.code,
                     n.name,
                     n.level_name,
-                    node_code.get(n.parent_id),
+                    code_at(node_code, n.parent_id),
                     n.advance_pct,
                     n.advance_pct_shown,
                     n.status.code,
@@ -117,7 +118,7 @@ def result_sheets(session: Session, cut: Cut, plan: Plan) -> list[OutSheet]:
                 [
                     a.code,
                     a.description,
-                    node_code.get(a.node_id),
+                    code_at(node_code, a.node_id),
                     a.start_date,
                     a.due_date,
                     a.advance_pct,
@@ -157,8 +158,8 @@ def result_sheets(session: Session, cut: Cut, plan: Plan) -> list[OutSheet]:
                 [
                     i.code,
                     i.name,
-                    action_code.get(i.action_id),
-                    node_code.get(i.node_id),
+                    code_at(action_code, i.action_id),
+                    code_at(node_code, i.node_id),
                     i.accumulation,
                     i.unit_of_measure,
                     i.programmed_year,

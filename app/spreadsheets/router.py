@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.responses import Response
@@ -41,7 +41,7 @@ Format = Annotated[
     ),
 ]
 _BINARY = {"schema": {"type": "string", "format": "binary"}}
-FILE_RESPONSES = {
+FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The workbook (format=xlsx) or a zip of CSV files (format=csv)",
         "content": {writer.XLSX_MEDIA_TYPE: _BINARY, writer.ZIP_MEDIA_TYPE: _BINARY},

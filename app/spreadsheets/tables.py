@@ -81,8 +81,10 @@ def to_table(raw: RawSheet, sheet: Sheet, warnings: list[FileProblem]) -> Table 
             continue
         if sheet.key == "programming":
             try:
-                table.periods[i] = values.day(cell)
-                continue
+                period = values.day(cell)
+                if period is not None:
+                    table.periods[i] = period
+                    continue
             except values.CellError:
                 pass
         warnings.append(
@@ -105,7 +107,7 @@ def to_table(raw: RawSheet, sheet: Sheet, warnings: list[FileProblem]) -> Table 
                 d: cells[i] if i < len(cells) else None for i, d in table.periods.items()
             }
         plain = [v for k, v in row.items() if k not in ("axis_values", "periods")]
-        nested = [v for k in ("axis_values", "periods") for v in row.get(k, {}).values()]
+        nested = [v for k in ("axis_values", "periods") for v in (row.get(k) or {}).values()]
         if all(values.is_blank(v) for v in plain + nested):
             continue
         table.rows.append((number, row))
