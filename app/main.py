@@ -14,11 +14,12 @@ from app.core.config import Settings, get_settings
 from app.core.db import make_engine
 from app.core.errors import install_error_handlers
 from app.core.logging import configure_logging
+from app.core.metrics import MetricsMiddleware, metrics_endpoint
 from app.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from app.core.query import forbid_unknown_query_params
 from app.cuts.router import router as cuts_router
 from app.evidence.router import router as evidence_router
-from app.evidence.storage import LocalStorage
+from app.evidence.storage import storage_from_url
 from app.followups.router import router as followups_router
 from app.health.router import router as health_router
 from app.measurements.router import router as measurements_router
@@ -97,7 +98,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     app.state.settings = settings
     app.state.actor_for_token = actor_for_token  # for app.auth.deps, which cannot import users
-    app.state.storage = LocalStorage(settings.evidence_dir or settings.data_dir / "evidence")
+    app.state.storage = storage_from_url(
+        settings.storage_url, settings.evidence_dir or settings.data_dir / "evidence"
+    )
     app.state.owns_engine = engine is None
     if engine is None and settings.database_url:
         engine = make_engine(settings.database_url, settings)
@@ -108,6 +111,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
+    app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
 
     app.add_middleware(BodySizeLimitMiddleware, limit_for=_body_limits(settings))
     if settings.cors_origins:
@@ -118,6 +122,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             allow_headers=["*"],
             expose_headers=["ETag", "Location", "X-Request-ID"],
         )
+    app.add_middleware(MetricsMiddleware)
     app.add_middleware(RequestContextMiddleware)
 
     return app

@@ -12,6 +12,7 @@ from sqlalchemy import Engine, MetaData, create_engine
 from sqlmodel import Session, SQLModel
 
 from app.core.config import Settings
+from app.core.metrics import InstrumentedQueuePool
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,13 @@ def make_engine(url: str, settings: Settings) -> Engine:
         max_overflow=settings.db_max_overflow,
         pool_timeout=settings.db_pool_timeout_s,
         pool_pre_ping=True,
-        connect_args={"options": f"-c statement_timeout={settings.db_statement_timeout_ms}"},
+        poolclass=InstrumentedQueuePool,
+        connect_args={
+            "options": f"-c statement_timeout={settings.db_statement_timeout_ms}",
+            # psycopg prepares a statement run 5 times on its connection; behind a pooler in
+            # transaction mode the next run may land on another server connection: never.
+            **({} if settings.db_prepared_statements else {"prepare_threshold": None}),
+        },
     )
 
 
