@@ -177,3 +177,30 @@ def test_row_that_fails_after_the_object_is_written_takes_the_object_with_it(
     )
     assert_problem(r, 500)
     assert _objects(storage) == []
+
+
+def test_local_storage_also_drops_the_object_of_a_failed_row(client, ctx, session, app):  # noqa: F811
+    storage = app.state.storage
+    assert isinstance(storage, LocalStorage)
+    client.put(ctx["url"], json=NARRATIVE)
+    content = PDF + b"% local rollback\n"
+    sha = hashlib.sha256(content).hexdigest()
+    session.execute(
+        text(
+            "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN RAISE EXCEPTION 'refused'; END $$"
+        )
+    )
+    session.execute(
+        text(
+            "CREATE TRIGGER refuse BEFORE INSERT ON evidence FOR EACH ROW EXECUTE FUNCTION refuse()"
+        )
+    )
+    r = client.post(
+        f"{ctx['url']}/evidence",
+        files={"file": ("acta.pdf", content, "application/pdf")},
+        data={"title": "Acta"},
+    )
+    assert_problem(r, 500)
+    assert not storage.exists(sha)
+    assert list((storage.root / "tmp").iterdir()) == []
