@@ -110,7 +110,7 @@ def _clone_sql(conn, table: str) -> str:
     )
 
 
-def add_tenants(engine: Engine, template: dict, count: int, months: int, chunk: int = 25) -> dict:
+def add_tenants(engine: Engine, template: dict, count: int, months: int, chunk: int = 10) -> dict:
     """`count` copies of the template organization and plan, `months` of data per indicator."""
     started = time.perf_counter()
     with engine.begin() as conn:
@@ -313,7 +313,9 @@ def main() -> None:
         print("empty database:", json.dumps(empty, indent=1))
 
         print(f"adding {args.organizations - 1} organizations x {args.months} months ...")
-        added = add_tenants(engine, plan, args.organizations - 1, args.months)
+        bulk = make_engine(url, settings.model_copy(update={"db_statement_timeout_ms": 0}))
+        added = add_tenants(bulk, plan, args.organizations - 1, args.months)
+        bulk.dispose()
         print(
             f"generated in {added['seconds']:.0f} s: {json.dumps(added['rows'])}, "
             f"{added['bytes'] / 2**30:.2f} GiB"
