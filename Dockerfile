@@ -19,11 +19,11 @@ COPY alembic.ini ./
 COPY migrations ./migrations
 COPY app ./app
 RUN pip install --no-deps -e . \
-    && mkdir -p /var/lib/plan-followup/evidence \
+    && mkdir -p /var/lib/plan-followup/evidence /var/lib/plan-followup/reports \
     && chown -R 10001:10001 /var/lib/plan-followup
 
 USER 10001:10001
-ENV HOST=0.0.0.0 PORT=8000 WEB_CONCURRENCY=2
+ENV HOST=0.0.0.0 PORT=8000 WEB_CONCURRENCY=2 DATA_DIR=/var/lib/plan-followup
 EXPOSE 8000
 
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \

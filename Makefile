@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint docker-lint admin demo openapi migrate migration bench clean
+.PHONY: run test lint docker-lint admin demo openapi migrate migration bench worker clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
@@ -42,6 +42,9 @@ admin: $(VENV)/.run-installed  ## make admin u=ana  (asks for the password)
 demo: $(VENV)/.run-installed  ## load the four seed plans into the service's database
 	$(BIN)/plan-followup demo
 
+worker: $(VENV)/.run-installed  ## run background jobs apart (with JOBS_WORKER_IN_PROCESS=false)
+	$(BIN)/plan-followup worker
+
 openapi: $(VENV)/.run-installed  ## regenerate openapi/openapi.json from the app
 	$(BIN)/plan-followup openapi
 
@@ -55,6 +58,7 @@ migration: $(VENV)/.dev-installed  ## make migration m="add plans"
 bench: $(VENV)/.dev-installed  ## benchmarks (embedded PostgreSQL unless DATABASE_URL is set)
 	$(BIN)/python -m bench.measurements
 	$(BIN)/python -m bench.results
+	$(BIN)/python -m bench.reports
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -47,6 +47,38 @@ def cmd_serve(args: argparse.Namespace) -> None:
     )
 
 
+def cmd_worker(args: argparse.Namespace) -> None:
+    """Run background jobs (reports, long imports) apart from the API, until stopped."""
+    import asyncio
+
+    from app.core.db import make_engine
+    from app.core.logging import configure_logging
+    from app.core.migrations import upgrade_head
+    from app.jobs import worker
+
+    url = _database_url()
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_json)
+    upgrade_head(url)
+    engine = make_engine(url, settings)
+    print(
+        f"Job worker on {'the queue until empty' if args.once else 'the queue (Ctrl+C stops)'}",
+        file=sys.stderr,
+    )
+    try:
+        asyncio.run(
+            worker.run_async(
+                settings,
+                engine,
+                wait=not args.once,
+                concurrency=args.concurrency or settings.jobs_worker_concurrency,
+                install_signal_handlers=True,
+            )
+        )
+    finally:
+        engine.dispose()
+
+
 def cmd_migrate(args: argparse.Namespace) -> None:
     from app.core.migrations import upgrade_head
 
@@ -202,6 +234,11 @@ def main(argv: list[str] | None = None) -> None:
     serve.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "1")))
     serve.add_argument("--reload", action="store_true")
     serve.set_defaults(func=cmd_serve)
+
+    worker = sub.add_parser("worker", help="run background jobs apart from the API")
+    worker.add_argument("--concurrency", type=int, default=None, help="jobs at a time")
+    worker.add_argument("--once", action="store_true", help="stop when the queue is empty")
+    worker.set_defaults(func=cmd_worker)
 
     sub.add_parser("migrate", help="apply every migration (alembic upgrade head)").set_defaults(
         func=cmd_migrate

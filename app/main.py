@@ -22,9 +22,12 @@ from app.evidence.router import router as evidence_router
 from app.evidence.storage import storage_from_url
 from app.followups.router import router as followups_router
 from app.health.router import router as health_router
+from app.jobs.router import router as jobs_router
 from app.measurements.router import router as measurements_router
 from app.organizations.router import router as organizations_router
 from app.plans.router import router as plans_router
+from app.reports.router import router as reports_router
+from app.reports.storage import report_storage
 from app.results.router import router as results_router
 from app.units.router import router as units_router
 from app.users.router import auth_router
@@ -43,6 +46,8 @@ ROUTERS = [
     followups_router,
     evidence_router,
     results_router,
+    jobs_router,
+    reports_router,
 ]
 
 
@@ -83,7 +88,14 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        worker = None
+        if settings.jobs_worker_in_process and app.state.engine is not None:
+            from app.jobs.worker import start_in_process
+
+            worker = start_in_process(settings, app.state.engine)
         yield
+        if worker is not None:
+            await worker.stop()
         if app.state.owns_engine and app.state.engine is not None:
             app.state.engine.dispose()
 
@@ -99,8 +111,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.settings = settings
     app.state.actor_for_token = actor_for_token  # for app.auth.deps, which cannot import users
     app.state.storage = storage_from_url(
-        settings.storage_url, settings.evidence_dir or settings.data_dir / "evidence"
+        settings.storage_url, settings.evidence_dir or settings.data_dir / "evidence", "evidence"
     )
+    app.state.report_storage = report_storage(settings)
     app.state.owns_engine = engine is None
     if engine is None and settings.database_url:
         engine = make_engine(settings.database_url, settings)

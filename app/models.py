@@ -3,6 +3,7 @@
 from app.cuts.models import Cut
 from app.evidence.models import Evidence
 from app.followups.models import FollowUp, FollowUpEvent
+from app.jobs.models import Job
 from app.measurements.models import IdempotencyKey, Measurement
 from app.organizations.models import Organization
 from app.plans.models import (
@@ -16,6 +17,7 @@ from app.plans.models import (
     Plan,
     Programming,
 )
+from app.reports.models import Report
 from app.units.models import Unit
 from app.users.models import ApiToken, LoginThrottle, User, UserUnit
 
@@ -25,6 +27,7 @@ __all__ = [
     "FollowUp",
     "FollowUpEvent",
     "IdempotencyKey",
+    "Job",
     "Measurement",
     "Action",
     "ActionUnit",
@@ -38,6 +41,7 @@ __all__ = [
     "Organization",
     "Plan",
     "Programming",
+    "Report",
     "Unit",
     "User",
     "UserUnit",

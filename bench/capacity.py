@@ -264,26 +264,38 @@ async def measure(app, engine: Engine, token: str, plan: dict, repeat: int) -> d
     }
 
 
-def seq_scans(engine: Engine, statements: dict[str, object]) -> list[tuple[str, str]]:
-    """(table, statement) for every sequential scan of a tenant table in these statements."""
+def _scanned(cur, statement: str, parameters: object) -> set[str]:
+    """Tenant tables a statement's plan reads with a sequential scan."""
+    cur.execute("EXPLAIN (FORMAT JSON) " + statement, parameters)
+    stack, found = [cur.fetchone()[0][0]["Plan"]], set()
+    while stack:
+        node = stack.pop()
+        stack.extend(node.get("Plans", []))
+        if node["Node Type"] == "Seq Scan" and node.get("Relation Name") in TENANT_TABLES:
+            found.add(node["Relation Name"])
+    return found
+
+
+def seq_scans(engine: Engine, statements: dict[str, object]) -> list[tuple[str, bool, str]]:
+    """(table, whether an index path exists, statement) for every sequential scan of a tenant
+    table. The planner may prefer a scan of a small table; with `enable_seqscan = off` it
+    takes an index if one reaches the tenant's rows, so a scan that remains is a missing
+    index."""
     found = []
     with engine.connect() as conn:
         raw = conn.connection.driver_connection
         for statement, parameters in statements.items():
             try:
                 with raw.cursor() as cur:
-                    cur.execute("EXPLAIN (FORMAT JSON) " + statement, parameters)
-                    plan = cur.fetchone()[0]
+                    scanned = _scanned(cur, statement, parameters)
+                    cur.execute("SET LOCAL enable_seqscan = off")
+                    forced = _scanned(cur, statement, parameters)
+                raw.rollback()
             except psycopg.Error:  # a statement on a request's temporary table
                 raw.rollback()
                 continue
-            stack = [plan[0]["Plan"]]
-            while stack:
-                node = stack.pop()
-                stack.extend(node.get("Plans", []))
-                if node["Node Type"] == "Seq Scan" and node.get("Relation Name") in TENANT_TABLES:
-                    found.append((node["Relation Name"], " ".join(statement.split())[:160]))
-        raw.rollback()
+            short = " ".join(statement.split())[:140]
+            found += [(table, table not in forced, short) for table in sorted(scanned)]
     return found
 
 
@@ -330,9 +342,15 @@ def main() -> None:
             ratio = loaded[key] / empty[key]
             print(f"{key:22} {empty[key]:>10.1f} {loaded[key]:>10.1f} {ratio:>6.2f}")
         scans = seq_scans(engine, log.seen)
-        print(f"EXPLAIN of {len(log.seen)} tenant SELECTs: {len(scans)} sequential scans")
-        for table, statement in scans:
-            print(f"  Seq Scan on {table}: {statement}")
+        missing = [s for s in scans if not s[1]]
+        print(
+            f"EXPLAIN of {len(log.seen)} tenant SELECTs: {len(scans)} sequential scans chosen "
+            f"by cost, {len(missing)} without an index path (missing indexes)"
+        )
+        for table, indexed, statement in scans:
+            print(
+                f"  Seq Scan on {table} ({'index exists' if indexed else 'NO INDEX'}): {statement}"
+            )
         engine.dispose()
 
 

@@ -76,7 +76,8 @@ WEB_MODULES_ALLOWED = {"app/auth/deps.py", "app/main.py", "app/cli.py"}  # + com
 WEB_DIRS_ALLOWED = ("app/core/",)  # infrastructure both layers use: errors, db, pagination, ...
 
 # Who may commit: the request's session dependency, and the command line's own sessions.
-COMMIT_ALLOWED = {"app/core/db.py", "app/cli.py"}
+# The units of work: a request (core/db.py), a command (cli.py), a background job (jobs/worker.py).
+COMMIT_ALLOWED = {"app/core/db.py", "app/cli.py", "app/jobs/worker.py"}
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,7 @@ def s3(app, monkeypatch):
     """The app's storage switched to `STORAGE_URL=s3://evidencias/plan-followup` on a fresh
     S3 server; yields (storage, server)."""
     server, _ = _start_s3(monkeypatch)
-    storage = storage_from_url(f"s3://{BUCKET}/plan-followup", default_dir=None)
+    storage = storage_from_url(f"s3://{BUCKET}/plan-followup", None, "evidence")
     assert isinstance(storage, S3Storage)
     storage.client.create_bucket(Bucket=BUCKET)
     local, app.state.storage = app.state.storage, storage
@@ -70,6 +70,9 @@ def _evidence_rows(session) -> int:
 def test_storage_url_picks_the_store(tmp_path):
     assert isinstance(storage_from_url(None, tmp_path), LocalStorage)
     assert storage_from_url(f"file://{tmp_path}/x", tmp_path).root == tmp_path / "x"
+    assert storage_from_url(f"file://{tmp_path}/x", tmp_path, "reports").root == (
+        tmp_path / "x" / "reports"
+    )
     with pytest.raises(ValueError, match="bucket"):
         storage_from_url("s3:///prefix", tmp_path)
     with pytest.raises(ValueError, match="not supported"):
@@ -87,8 +90,8 @@ def test_upload_download_delete_through_s3(client, ctx, session, s3):  # noqa: F
     assert r.status_code == 201, r.text
     sha = hashlib.sha256(PDF).hexdigest()
     assert r.json()["sha256"] == sha
-    assert _objects(storage) == [f"plan-followup/{sha}"]
-    head = storage.client.head_object(Bucket=BUCKET, Key=f"plan-followup/{sha}")
+    assert _objects(storage) == [f"plan-followup/evidence/{sha}"]
+    head = storage.client.head_object(Bucket=BUCKET, Key=f"plan-followup/evidence/{sha}")
     assert (head["ContentType"], head["ContentLength"]) == ("application/pdf", len(PDF))
 
     content = client.get(f"/api/v1/evidence/{r.json()['id']}/content")
@@ -125,9 +128,9 @@ def test_same_content_twice_is_one_object_kept_while_a_row_holds_it(client, ctx,
         for i in range(2)
     ]
     sha = hashlib.sha256(PNG).hexdigest()
-    assert _objects(storage) == [f"plan-followup/{sha}"]
+    assert _objects(storage) == [f"plan-followup/evidence/{sha}"]
     assert client.delete(f"/api/v1/evidence/{ids[0]}").status_code == 204
-    assert _objects(storage) == [f"plan-followup/{sha}"]  # the other row still holds it
+    assert _objects(storage) == [f"plan-followup/evidence/{sha}"]  # the other row still holds it
     assert client.get(f"/api/v1/evidence/{ids[1]}/content").content == PNG
     assert client.delete(f"/api/v1/evidence/{ids[1]}").status_code == 204
     assert _objects(storage) == []

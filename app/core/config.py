@@ -41,6 +41,12 @@ class Settings(BaseSettings):
     metrics_token: str | None = None
     # Off behind PgBouncer in transaction mode (or any pooler that moves sessions around).
     db_prepared_statements: bool = True
+    # Background jobs (reports, long imports): a worker runs inside the service unless turned
+    # off (then run `plan-followup worker` apart).
+    jobs_worker_in_process: bool = True
+    jobs_worker_concurrency: int = Field(default=1, ge=1, le=32)
+    reports_dir: Path | None = None  # default: DATA_DIR/reports
+    reports_max_bytes: int = Field(default=200 * 1_048_576, ge=1024)
     log_level: str = "INFO"
     log_json: bool = True
 

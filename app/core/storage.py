@@ -285,17 +285,18 @@ def _s3_client() -> Any:
     return boto3.client("s3", config=config)
 
 
-def storage_from_url(url: str | None, default_dir: Path) -> Storage:
-    """`s3://bucket/prefix`, `file:///dir` or a path; unset: the local default directory."""
+def storage_from_url(url: str | None, default_dir: Path, within: str = "") -> Storage:
+    """`s3://bucket/prefix`, `file:///dir` or a path, with `within` (`evidence`, `reports`)
+    appended so each kind of file has its own place; unset: the local default directory."""
     if not url:
         return LocalStorage(default_dir)
     parsed = urlparse(url)
     if parsed.scheme == "s3":
         if not parsed.netloc:
             raise ValueError("STORAGE_URL must name a bucket: s3://bucket/prefix")
-        return S3Storage(parsed.netloc, parsed.path)
+        return S3Storage(parsed.netloc, f"{parsed.path.strip('/')}/{within}".strip("/"))
     if parsed.scheme in ("", "file"):
-        return LocalStorage(Path(parsed.path if parsed.scheme else url))
+        return LocalStorage(Path(parsed.path if parsed.scheme else url) / within)
     raise ValueError(f"STORAGE_URL scheme {parsed.scheme!r} is not supported (s3:// or file://)")
 
 

@@ -101,6 +101,13 @@ ACCESS: dict[str, set[str] | str] = {
     "get_cut_alerts": ANY,
     "get_plan_trend": ANY,
     "get_plan_budget": ANY,
+    "get_job": ANY,
+    # Its creator, or the organization's editors.
+    "retry_job": EDITORS,
+    "create_report": ANY,
+    "list_reports": PUBLISHED,
+    "get_report": PUBLISHED,
+    "download_report": PUBLISHED,
 }
 
 OPERATIONS = [
@@ -163,7 +170,11 @@ def world(client, make_token, as_token, session):
         f"/api/v1/cuts/{cut['id']}/followups/{indicator['id']}/evidence",
         json={"title": "Acta", "url": "https://example.org/acta"},
     ).json()
+    # Queued only: no worker runs in these tests.
+    job = client.post(f"/api/v1/cuts/{cut['id']}/reports", json={"format": "xlsx"}).json()
     objects = {
+        "job_id": job["id"],
+        "report_id": job["links"]["report"].rsplit("/", 1)[1],
         "organization_id": org["id"],
         "unit_id": unit["id"],
         "user_id": target["id"],

@@ -1,0 +1,1 @@
+"""Background jobs on a queue in the service's own PostgreSQL (procrastinate)."""
