@@ -172,3 +172,20 @@ def test_metrics_of_several_workers_add_up(replicas):
         and 'status="200"' in line
     )
     assert float(line.rsplit(" ", 1)[1]) == 12  # whichever worker answered each
+
+
+def test_a_job_queued_on_one_replica_runs_once(clients, plan):
+    # Every replica (and each of B's two workers) runs a job worker; one of them takes it.
+    ca, cb = clients
+    queued = ca.post(f"/api/v1/cuts/{plan['cut']['id']}/reports", json={"format": "xlsx"})
+    assert queued.status_code == 202, queued.text
+    job_url = f"/api/v1/jobs/{queued.json()['id']}"
+    deadline = time.monotonic() + 120
+    while (job := cb.get(job_url).json())["status"] not in ("done", "failed"):
+        assert time.monotonic() < deadline, job
+        time.sleep(0.3)
+    assert (job["status"], job["attempts"]) == ("done", 1)
+    report = cb.get(job["links"]["report"]).json()
+    content = ca.get(f"/api/v1/reports/{report['id']}/content")
+    assert content.status_code == 200
+    assert len(content.content) == report["size_bytes"] and content.content[:2] == b"PK"
