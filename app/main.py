@@ -10,6 +10,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 from sqlalchemy import Engine
 
+from app.core import metrics
 from app.core.config import Settings, get_settings
 from app.core.db import make_engine
 from app.core.errors import install_error_handlers
@@ -79,6 +80,17 @@ def _body_limits(settings: Settings):
 # during one request, which doubled its latency in bench/results.py. Young collections
 # every 50,000 allocations keep full passes rare.
 GC_THRESHOLDS = (50_000, 20, 20)
+
+
+def _job_queue_depth(app: FastAPI) -> None:
+    if app.state.engine is not None:
+        from app.jobs import repository as jobs_repository
+
+        with app.state.engine.connect() as conn:
+            metrics.set_job_queue_depth(jobs_repository.queued_count(conn))
+
+
+metrics.before_scrape(_job_queue_depth)
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:

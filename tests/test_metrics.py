@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from prometheus_client import REGISTRY
+from sqlalchemy import select
 
 from app.core import metrics
 from app.core.db import make_engine
@@ -97,6 +98,28 @@ def test_pool_connections_in_use(settings):
         assert value("db_pool_connections_in_use") == base
     finally:
         engine.dispose()
+
+
+def test_job_queue_depth_is_read_at_scrape(scrape, engine):
+    # Read from the database by the scrape itself: committed rows, removed afterwards.
+    from sqlalchemy import delete, func
+    from sqlmodel import Session
+
+    from app.jobs.models import Job
+
+    with Session(engine) as session:
+        before = session.execute(
+            select(func.count()).select_from(Job).where(Job.status == "queued")
+        ).scalar_one()
+        jobs = [Job(kind="capacity_test", status="queued") for _ in range(3)]
+        session.add_all(jobs)
+        session.commit()
+        ids = [job.id for job in jobs]
+    try:
+        assert f"job_queue_depth {before + 3:.1f}" in scrape()
+    finally:
+        with engine.begin() as conn:
+            conn.execute(delete(Job).where(Job.id.in_(ids)))
 
 
 def test_hooks_for_jobs_and_reports(scrape):

@@ -11,7 +11,7 @@ while METRICS_TOKEN is unset.
 Hooks for other parts of the service (call these, never the metric objects' internals):
 
 - `record_rows_imported(kind, n)`: rows written by an import (measurements batches).
-- `set_job_queue_depth(n)`: jobs waiting, set by whoever polls the queue.
+- `set_job_queue_depth(n)`: jobs waiting (app.main sets it before each scrape).
 - `observe_job(kind, seconds, outcome)`: once per job run; outcome "ok" or "failed".
 - `record_report_rendered(fmt)`: once per generated report ("pdf", "xlsx", "docx", ...).
 """
@@ -19,8 +19,10 @@ Hooks for other parts of the service (call these, never the metric objects' inte
 from __future__ import annotations
 
 import hmac
+import logging
 import os
 import time
+from collections.abc import Callable
 from typing import Any
 
 from prometheus_client import (
@@ -39,6 +41,8 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.errors import Unauthorized
+
+log = logging.getLogger(__name__)
 
 REQUESTS = Counter(
     "http_requests_total",
@@ -137,6 +141,16 @@ class MetricsMiddleware:
             LATENCY.labels(*labels).observe(time.perf_counter() - started)
 
 
+# Called before each scrape: values that are facts of the database (the same from every
+# replica) are read then, not pushed (app.main registers the job queue's depth).
+_BEFORE_SCRAPE: list[Callable[[Any], None]] = []
+
+
+def before_scrape(fn: Callable[[Any], None]) -> None:
+    """Run `fn(app)` before each scrape of /metrics; its errors do not fail the scrape."""
+    _BEFORE_SCRAPE.append(fn)
+
+
 def _registry() -> CollectorRegistry | None:
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()
@@ -155,6 +169,11 @@ def metrics_endpoint(request: Request) -> Response:
         raise Unauthorized(
             "Metrics need the metrics token.", headers={"WWW-Authenticate": "Bearer"}
         )
+    for fn in _BEFORE_SCRAPE:
+        try:
+            fn(request.app)
+        except Exception:  # a database down must not hide the other metrics
+            log.warning("a metrics collector failed", exc_info=True)
     registry = _registry()
     body = generate_latest(registry) if registry is not None else generate_latest()
     return Response(body, media_type=CONTENT_TYPE_LATEST)
