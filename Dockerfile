@@ -31,5 +31,8 @@ EXPOSE 8000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/health/ready', timeout=2).status != 200)"]
 
-# Migrate, then serve with uvicorn workers (DATABASE_URL must be set).
+# Wait for the database, migrate (MIGRATE_ON_START, default true: set it to false for
+# replicas and run `plan-followup migrate` once before them), then serve with uvicorn
+# workers (DATABASE_URL must be set). SIGTERM drains: see README, "Deploying".
+STOPSIGNAL SIGTERM
 CMD ["plan-followup", "serve"]

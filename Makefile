@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint docker-lint admin demo openapi migrate migration bench worker clean
+.PHONY: run test fuzz lint docker-lint admin demo openapi migrate migration bench worker clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
@@ -24,12 +24,36 @@ $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
 run: $(VENV)/.run-installed  ## install, migrate and serve on http://127.0.0.1:8000
 	$(BIN)/plan-followup serve --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.dev-installed lint docker-lint  ## install, lint, then the whole test suite
-	$(BIN)/python -m pytest -q
+# Tests run in parallel (pytest-xdist, one migrated database per worker, a test file per worker
+# at a time so that module fixtures are built once).
+test: $(VENV)/.dev-installed lint docker-lint chromium  ## install, lint, then the whole test suite
+	$(BIN)/python -m pytest -q -n auto --dist loadfile
+
+fuzz: $(VENV)/.dev-installed  ## deep schemathesis run: make fuzz [examples=200]
+	FUZZ=1 SCHEMATHESIS_EXAMPLES=$(or $(examples),200) \
+		$(BIN)/python -m pytest -q -n auto --dist load tests/api/test_schemathesis.py
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	@# squawk over the SQL of every migration (rules and exceptions: .squawk.toml)
+	@d=$$(mktemp -d) && $(BIN)/plan-followup migrations-sql "$$d" \
+		&& $(BIN)/squawk --config .squawk.toml "$$d"/*.sql; rc=$$?; rm -rf "$$d"; exit $$rc
+
+.PHONY: chromium docs-screenshot
+
+# Debian's Chromium for tests/test_docs_browser.py: installed when absent and possible (root
+# with apt-get); otherwise only those browser tests skip, saying how to install it.
+chromium:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Debian's chromium for the /docs and /redoc browser tests"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
+		|| echo "chromium could not be installed: the browser tests will skip"; \
+	else echo "chromium is absent (apt-get install chromium, as root): the browser tests will skip"; fi
+
+docs-screenshot: $(VENV)/.dev-installed chromium  ## docs/docs-page.png: /docs as Chromium renders it
+	DOCS_SCREENSHOT=$(CURDIR)/docs/docs-page.png $(BIN)/python -m pytest -q tests/test_docs_browser.py -k docs_render
 
 docker-lint: $(VENV)/.dev-installed
 	$(BIN)/hadolint Dockerfile
@@ -58,7 +82,10 @@ migration: $(VENV)/.dev-installed  ## make migration m="add plans"
 bench: $(VENV)/.dev-installed  ## benchmarks (embedded PostgreSQL unless DATABASE_URL is set)
 	$(BIN)/python -m bench.measurements
 	$(BIN)/python -m bench.results
+	$(BIN)/python -m bench.rollup
 	$(BIN)/python -m bench.reports
+	$(BIN)/python -m bench.report_pdf
+	$(BIN)/python -m bench.spreadsheets
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -24,13 +24,43 @@ def _database_url() -> str:
     return url
 
 
+def _wait_for_database(url: str) -> None:
+    """Wait for a late database (DB_WAIT_TIMEOUT_S); past it, exit with one line, no traceback."""
+    from app.core.lifecycle import DatabaseUnavailable, wait_for_database
+    from app.core.logging import configure_logging
+
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_json)
+    try:
+        wait_for_database(url, settings.db_wait_timeout_s)
+    except DatabaseUnavailable as exc:
+        sys.exit(f"plan-followup: {exc}")
+
+
+def _on_sigterm(message: str | None) -> None:
+    """Exit on SIGTERM with `message` (None: a clean stop, exit 0).
+
+    Python's default would be no handler at all, and as a container's PID 1 a process without
+    one ignores SIGTERM: a service still waiting for its database would never stop. In `serve`
+    uvicorn drains on SIGTERM, then raises the signal again with the handler it found: this
+    one turns that into exit 0 instead of "killed by SIGTERM" (143) after a clean stop.
+    """
+    import signal
+
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(message))
+
+
 def cmd_serve(args: argparse.Namespace) -> None:
     import uvicorn
 
     from app.core.migrations import upgrade_head
 
+    _on_sigterm(None)
     url = _database_url()
-    upgrade_head(url)
+    _wait_for_database(url)
+    settings = get_settings()
+    if settings.migrate_on_start:
+        upgrade_head(url)
     print(
         f"Serving on http://{args.host}:{args.port}  (docs: /docs, readiness: /health/ready)",
         file=sys.stderr,
@@ -44,6 +74,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
         reload=args.reload,
         proxy_headers=True,
         log_config=None,
+        timeout_graceful_shutdown=settings.shutdown_timeout_s,
     )
 
 
@@ -59,7 +90,9 @@ def cmd_worker(args: argparse.Namespace) -> None:
     url = _database_url()
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_json)
-    upgrade_head(url)
+    _wait_for_database(url)
+    if settings.migrate_on_start:
+        upgrade_head(url)  # once, under the migrations' advisory lock
     engine = make_engine(url, settings)
     print(
         f"Job worker on {'the queue until empty' if args.once else 'the queue (Ctrl+C stops)'}",
@@ -82,7 +115,25 @@ def cmd_worker(args: argparse.Namespace) -> None:
 def cmd_migrate(args: argparse.Namespace) -> None:
     from app.core.migrations import upgrade_head
 
-    upgrade_head(_database_url())
+    _on_sigterm("plan-followup: stopped by SIGTERM before the migrations were done")
+    url = _database_url()
+    _wait_for_database(url)
+    upgrade_head(url)
+
+
+def cmd_migrations_sql(args: argparse.Namespace) -> None:
+    """One SQL file per migration, for squawk (`make lint`), with .squawk.toml's exceptions."""
+    import tomllib
+
+    from app.core.migrations import write_revision_sql
+
+    config = PROJECT_ROOT / ".squawk.toml"
+    exceptions = tomllib.loads(config.read_text(encoding="utf-8")).get("migration_exceptions", {})
+    try:
+        written = write_revision_sql(Path(args.directory), exceptions)
+    except RuntimeError as exc:
+        sys.exit(f"plan-followup: {exc}")
+    print(f"{len(written)} migrations written as SQL to {args.directory}", file=sys.stderr)
 
 
 def cmd_openapi(args: argparse.Namespace) -> None:
@@ -228,7 +279,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="plan-followup", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    serve = sub.add_parser("serve", help="migrate the database, then serve the API")
+    serve = sub.add_parser(
+        "serve", help="wait for the database, migrate it (MIGRATE_ON_START), serve the API"
+    )
     serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     serve.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "1")))
@@ -240,9 +293,15 @@ def main(argv: list[str] | None = None) -> None:
     worker.add_argument("--once", action="store_true", help="stop when the queue is empty")
     worker.set_defaults(func=cmd_worker)
 
-    sub.add_parser("migrate", help="apply every migration (alembic upgrade head)").set_defaults(
-        func=cmd_migrate
+    sub.add_parser(
+        "migrate", help="apply every migration once, whoever else runs it at the same time"
+    ).set_defaults(func=cmd_migrate)
+
+    migrations_sql = sub.add_parser(
+        "migrations-sql", help="write each migration's SQL to a folder (for squawk)"
     )
+    migrations_sql.add_argument("directory")
+    migrations_sql.set_defaults(func=cmd_migrations_sql)
 
     openapi = sub.add_parser("openapi", help="write openapi/openapi.json from the app")
     openapi.add_argument("--check", action="store_true", help="fail if the file is stale")

@@ -13,7 +13,9 @@ from sqlalchemy import Engine
 from app.core import metrics
 from app.core.config import Settings, get_settings
 from app.core.db import make_engine
+from app.core.docs import API_DESCRIPTION, OPENAPI_TAGS, install_docs
 from app.core.errors import install_error_handlers
+from app.core.lifecycle import install as install_lifecycle
 from app.core.logging import configure_logging
 from app.core.metrics import MetricsMiddleware, metrics_endpoint
 from app.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
@@ -30,6 +32,8 @@ from app.plans.router import router as plans_router
 from app.reports.router import router as reports_router
 from app.reports.storage import report_storage
 from app.results.router import router as results_router
+from app.spreadsheets.reader import MAX_UPLOAD_BYTES as SPREADSHEET_MAX_BYTES
+from app.spreadsheets.router import router as spreadsheets_router
 from app.units.router import router as units_router
 from app.users.router import auth_router
 from app.users.router import router as users_router
@@ -41,6 +45,8 @@ ROUTERS = [
     organizations_router,
     units_router,
     users_router,
+    # Before plans: /plans/workbook-template must not be read as /plans/{plan_id}.
+    spreadsheets_router,
     plans_router,
     cuts_router,
     measurements_router,
@@ -63,10 +69,13 @@ def _body_limits(settings: Settings):
 
     batch = re.compile(r"^/api/v1/plans/[^/]+/measurements$")
     upload = re.compile(r"^/api/v1/cuts/[^/]+/followups/[^/]+/evidence$")
+    workbook = re.compile(r"^/api/v1/plans/(import|[^/]+/import)$")
 
     def limit_for(method: str, path: str) -> int:
         if method == "POST" and batch.match(path):
             return settings.max_batch_body_bytes
+        if method == "POST" and workbook.match(path):
+            return SPREADSHEET_MAX_BYTES + 64 * 1024
         if method == "POST" and upload.match(path):
             # The file's own limit is enforced on its bytes; this bounds the whole form.
             return settings.evidence_max_bytes + 64 * 1024
@@ -100,27 +109,34 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        worker = None
+        await app.state.lifecycle.startup()
         if settings.jobs_worker_in_process and app.state.engine is not None:
             from app.jobs.worker import start_in_process
 
+            # Stopped at SIGTERM with the other background work (app/core/lifecycle.py).
             worker = start_in_process(settings, app.state.engine)
+            app.state.background_stoppers.append(worker.stop)
         yield
-        if worker is not None:
-            await worker.stop()
+        await app.state.lifecycle.shutdown()
         if app.state.owns_engine and app.state.engine is not None:
             app.state.engine.dispose()
 
     app = FastAPI(
         title="Plan follow-up service",
         version="0.1.0",
-        summary="Plans, indicators, cuts, evidence and the follow-up results of Colombian "
-        "public entities.",
+        summary="Planes, indicadores, cortes, evidencias y resultados del seguimiento a los "
+        "planes de las entidades públicas colombianas.",
+        description=API_DESCRIPTION,
+        openapi_tags=OPENAPI_TAGS,
+        # Served from local assets by install_docs().
+        docs_url=None,
+        redoc_url=None,
         generate_unique_id_function=_operation_id,
         dependencies=[Depends(forbid_unknown_query_params)],
         lifespan=lifespan,
     )
     app.state.settings = settings
+    install_lifecycle(app, settings)
     app.state.actor_for_token = actor_for_token  # for app.auth.deps, which cannot import users
     app.state.storage = storage_from_url(
         settings.storage_url, settings.evidence_dir or settings.data_dir / "evidence", "evidence"
@@ -149,5 +165,6 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         )
     app.add_middleware(MetricsMiddleware)
     app.add_middleware(RequestContextMiddleware)
+    install_docs(app)  # /docs, /redoc; its CSP middleware is the outermost
 
     return app

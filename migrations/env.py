@@ -4,10 +4,11 @@ import os
 from logging.config import fileConfig
 
 from alembic import context
-from sqlalchemy import engine_from_config, pool
+from sqlalchemy import engine_from_config, pool, text
 
 import app.models  # noqa: F401  (registers every table on the metadata)
 from app.core.db import metadata, sqlalchemy_url
+from app.core.migrations import MIGRATION_LOCK_KEY, MIGRATION_TIMEOUTS
 
 config = context.config
 if config.config_file_name is not None and not config.attributes.get("skip_logging"):
@@ -28,15 +29,26 @@ def include_name(name, type_, parent_names) -> bool:
 
 
 def run_migrations_offline() -> None:
+    url = config.get_main_option("sqlalchemy.url")
     context.configure(
-        url=config.get_main_option("sqlalchemy.url"),
+        # `--sql` needs no server: the SQL is PostgreSQL's whether or not a URL is set.
+        url=url or None,
+        dialect_name=None if url else "postgresql",
         target_metadata=target_metadata,
         literal_binds=True,
         compare_type=True,
         include_name=include_name,
     )
     with context.begin_transaction():
+        _set_timeouts(context.execute)
         context.run_migrations()
+
+
+def _set_timeouts(execute) -> None:
+    # While the previous release serves: a statement that waits for a lock gives up (and the
+    # deploy step fails, to be run again) instead of queueing every query behind it.
+    for name, value in MIGRATION_TIMEOUTS.items():
+        execute(f"SET {name} = '{value}'")
 
 
 def run_migrations_online() -> None:
@@ -54,15 +66,27 @@ def run_migrations_online() -> None:
 
 
 def _run(connection) -> None:
-    context.configure(
-        connection=connection,
-        target_metadata=target_metadata,
-        compare_type=True,
-        compare_server_default=True,
-        include_name=include_name,
-    )
-    with context.begin_transaction():
-        context.run_migrations()
+    # One migrator at a time (replicas starting together, a deploy step and a `serve`): the
+    # others wait here, and read the version table only once the first is done, so they find
+    # the schema at head. A session lock, so that it also covers autocommit blocks (CREATE
+    # INDEX CONCURRENTLY); released at the end, or when the connection closes.
+    connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+    connection.commit()
+    try:
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            compare_type=True,
+            compare_server_default=True,
+            include_name=include_name,
+        )
+        with context.begin_transaction():
+            _set_timeouts(lambda sql: connection.execute(text(sql)))
+            context.run_migrations()
+    finally:
+        connection.rollback()
+        connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY})
+        connection.commit()
 
 
 if context.is_offline_mode():

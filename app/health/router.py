@@ -4,7 +4,6 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
 from app.core.errors import problem, problem_responses
-from app.core.migrations import head_revisions
 from app.health.repository import schema_revisions
 
 router = APIRouter(prefix="/health", tags=["health"])
@@ -29,15 +28,19 @@ def get_health() -> Health:
     "/ready", response_model=Readiness, name="get_readiness", responses=problem_responses(503)
 )
 def get_readiness(request: Request):
-    engine = request.app.state.engine
+    state = request.app.state
+    if state.lifecycle.draining:
+        # SIGTERM received: load balancers stop sending while requests in flight finish.
+        return problem(503, "The service is shutting down.", request=request)
+    engine = state.engine
     if engine is None:
         return problem(503, "No database is configured (set DATABASE_URL).", request=request)
     try:
         revisions = schema_revisions(engine)
     except Exception:  # any failure means "not ready", said without internals
         return problem(503, "The database is not reachable or has no schema.", request=request)
-    heads = head_revisions()
-    if revisions != heads:
+    # The heads were read from the migration scripts once, when the app was built.
+    if revisions != state.expected_heads:
         return problem(
             503,
             "The database schema is not at the latest migration (run `alembic upgrade head`).",

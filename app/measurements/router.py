@@ -11,8 +11,14 @@ from app.core.db import SessionDep
 from app.core.errors import UnsupportedMediaType, problem_responses
 from app.core.idempotency import IdempotencyHeader, body_digest, replayed
 from app.core.pagination import Page, PageDep
+from app.core.routing import media_type
 from app.measurements import service
-from app.measurements.schemas import ImportSummary, MeasurementBatch, MeasurementPublic
+from app.measurements.schemas import (
+    FILE_BODY_CONTENT,
+    ImportSummary,
+    MeasurementBatch,
+    MeasurementPublic,
+)
 from app.plans.dependencies import IndicatorDep, PlanDep
 
 router = APIRouter(
@@ -22,8 +28,9 @@ router = APIRouter(
 
 async def json_body(request: Request) -> bytes:
     """The raw body: a batch is validated from its bytes, not decoded twice."""
-    if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
-        raise UnsupportedMediaType("Send the batch as application/json.")
+    # CSV and XLSX bodies are taken by the spreadsheets package's twin of this route.
+    if media_type(request.headers.get("content-type")) != "application/json":
+        raise UnsupportedMediaType("Send the batch as application/json, text/csv or XLSX.")
     return await request.body()
 
 
@@ -35,7 +42,12 @@ async def json_body(request: Request) -> bytes:
     openapi_extra={
         "requestBody": {
             "required": True,
-            "content": {"application/json": {"schema": MeasurementBatch.model_json_schema()}},
+            "content": {
+                "application/json": {"schema": MeasurementBatch.model_json_schema()},
+                # The same items as rows (indicator_code, period_end, value, note), taken by
+                # app/spreadsheets' twin route; `index` is then the row number in the file.
+                **FILE_BODY_CONTENT,
+            },
         }
     },
 )

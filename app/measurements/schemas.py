@@ -89,3 +89,18 @@ class MeasurementPublic(Resource):
     period_end: date
     value: Number
     note: str | None
+
+
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The CSV and XLSX forms of a batch (read by app/spreadsheets), as the OpenAPI shows them.
+FILE_BODY_CONTENT = {
+    "text/csv": {
+        "schema": {
+            "type": "string",
+            "description": "A header row (indicator_code, period_end, value, note) and one "
+            "row per measurement; `,` or `;` separated; UTF-8 (Windows-1252 is read with a "
+            "warning); Spanish numbers and day-first dates accepted",
+        }
+    },
+    XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
+}

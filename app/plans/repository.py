@@ -273,6 +273,11 @@ def budget_stmt(plan_id: uuid.UUID, **filters) -> Select:
     return stmt.order_by(BudgetAllocation.created_at, BudgetAllocation.id)
 
 
+def allocations_of(session: Session, plan_id: uuid.UUID) -> list[BudgetAllocation]:
+    """Every budget allocation of the plan (the workbook's Presupuesto sheet)."""
+    return list(session.execute(budget_stmt(plan_id)).scalars())
+
+
 def page_of_allocations(
     session: Session, plan_id: uuid.UUID, page: PageParams, **filters
 ) -> tuple[list[BudgetAllocation], int]:

@@ -52,10 +52,6 @@ MEDIA_TYPES = {
 RENDERERS = {"pdf": ("app.reports.pdf", "render_pdf"), "xlsx": ("app.reports.xlsx", "render_xlsx")}
 
 
-class RendererUnavailable(jobs.JobFailed):
-    status = 501
-
-
 # --- the data --------------------------------------------------------------------------------
 
 
@@ -168,31 +164,14 @@ def source_key(session: Session, cut: Cut, plan: Plan, fmt: str) -> str:
 # --- rendering -------------------------------------------------------------------------------
 
 
-def _renderer_module(fmt: str):
-    module_name, _ = RENDERERS[fmt]
-    try:
-        return importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name != module_name:
-            raise
-        return None
-
-
 def renderer_version(fmt: str) -> str:
-    module = _renderer_module(fmt)
-    if module is None:
-        return "unavailable"
+    module = importlib.import_module(RENDERERS[fmt][0])
     return f"{fmt}-{getattr(module, 'RENDERER_VERSION', '1')}"
 
 
 def render(fmt: str, data: ReportData) -> bytes:
-    module = _renderer_module(fmt)
-    if module is None:
-        raise RendererUnavailable(
-            f"The {fmt.upper()} renderer is not installed in this service "
-            f"({RENDERERS[fmt][0]} is missing); ask for another format."
-        )
-    return getattr(module, RENDERERS[fmt][1])(data)
+    module_name, function = RENDERERS[fmt]
+    return getattr(importlib.import_module(module_name), function)(data)
 
 
 # --- names -----------------------------------------------------------------------------------

@@ -108,6 +108,11 @@ ACCESS: dict[str, set[str] | str] = {
     "list_reports": PUBLISHED,
     "get_report": PUBLISHED,
     "download_report": PUBLISHED,
+    "get_workbook_template": AUTHENTICATED,
+    "get_plan_workbook": ANY,
+    "import_plan_workbook": EDITORS,
+    "import_into_plan": WRITERS,
+    "export_cut_results": PUBLISHED,
 }
 
 OPERATIONS = [
@@ -122,9 +127,12 @@ def test_every_route_has_an_access_rule():
     assert not missing, f"add these operations to ACCESS: {missing}"
 
 
-@pytest.fixture
-def world(client, make_token, as_token, session):
-    """Two organizations; in the first, one object of every kind and a token per role."""
+@pytest.fixture(scope="module")
+def world(module_client, module_make_token, module_as_token):
+    """Two organizations; in the first, one object of every kind and a token per role.
+
+    Built once for the module; each test's changes to it are rolled back after the test."""
+    client, make_token, as_token = module_client, module_make_token, module_as_token
     org = client.post("/api/v1/organizations", json={"code": "org-a", "name": "A"}).json()
     other = client.post("/api/v1/organizations", json={"code": "org-b", "name": "B"}).json()
     unit = client.post(
@@ -191,6 +199,24 @@ def world(client, make_token, as_token, session):
     return {"objects": objects, "tokens": tokens, "outsider": make_token(other["id"], "admin")}
 
 
+# Path parameter -> the name a 404 gives its object.
+NAMES = {
+    "organization_id": "organization",
+    "unit_id": "unit",
+    "user_id": "user",
+    "token_id": "token",
+    "plan_id": "plan",
+    "node_id": "node",
+    "action_id": "action",
+    "indicator_id": "indicator",
+    "allocation_id": "budget allocation",
+    "cut_id": "cut",
+    "evidence_id": "evidence",
+    "job_id": "job",
+    "report_id": "report",
+}
+
+
 def _url(path: str, objects: dict) -> str:
     def fill(match: re.Match) -> str:
         name = match.group(1)
@@ -211,8 +237,19 @@ def test_other_organization_gets_404(world, as_token, path, method, op):
     outsider = as_token(world["outsider"])
     kwargs = {"json": {}} if method in ("POST", "PUT", "PATCH") else {}
     r = outsider.request(method, _url(path, world["objects"]), **kwargs)
-    body = assert_problem(r, 404)
-    assert world["objects"]["organization_id"] not in r.text or "not found" in body["detail"]
+    assert_problem(r, 404)
+    # The answer names only the object the caller asked for (its first path parameter), as if
+    # it did not exist: nothing about the organization it belongs to.
+    first = re.search(r"\{(\w+)\}", path).group(1)
+    body = r.json()
+    assert re.fullmatch(r"[0-9a-f]{32}", body.pop("request_id"))
+    assert body == {
+        "type": "https://plan-followup.example/problems/not-found",
+        "title": "Not found",
+        "status": 404,
+        "detail": f"{NAMES[first]} {world['objects'][first]} not found",
+        "instance": _url(path, world["objects"]),
+    }
 
 
 @pytest.mark.parametrize(

@@ -6,9 +6,10 @@ from app.demo.loader import load
 from app.demo.seeds import SEEDS, bogota, cali_pet, cauca
 
 
-@pytest.fixture
-def demo(client):
-    return {seed["plan"]["code"]: load(client, seed) for seed in SEEDS}
+@pytest.fixture(scope="module")
+def demo(module_client):
+    """The four plans, loaded once for the module (each test's changes are rolled back)."""
+    return {seed["plan"]["code"]: load(module_client, seed) for seed in SEEDS}
 
 
 def _cut_results(client, plan_id: str, path: str = "") -> dict:

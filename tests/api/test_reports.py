@@ -7,11 +7,11 @@ downloaded; openpyxl then finds the figures the seed documents publish.
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import uuid
 import zipfile
 
+import pypdf
 import pytest
 from openpyxl import load_workbook
 from sqlmodel import Session
@@ -319,18 +319,7 @@ def test_a_failing_render_fails_its_job_and_serves_nothing(world, root, demo, mo
     assert root.get(job["links"]["report"]).json()["status"] == "ready"
 
 
-def test_pdf_fails_cleanly_while_its_renderer_is_missing(world, root, demo):  # noqa: F811
-    if importlib.util.find_spec("app.reports.pdf") is not None:
-        pytest.skip("the PDF renderer is installed: test_pdf_reports covers it")
-    job = _render(world, root, demo["PEI"]["cut"]["id"], "pdf")
-    assert job["status"] == "failed"
-    assert job["error"]["status"] == 501
-    assert "PDF renderer is not installed" in job["error"]["detail"]
-
-
 def test_pdf_reports_of_the_seed_plans(world, root, demo):  # noqa: F811
-    pytest.importorskip("app.reports.pdf")
-    pypdf = pytest.importorskip("pypdf")
     expected = {"PEI": ["99.13", "Sobre ejecución 44.52%"], "PET-CALI": ["3.538.975.000", "60.34"]}
     for code, figures in expected.items():
         job = _render(world, root, demo[code]["cut"]["id"], "pdf")

@@ -1,0 +1,1 @@
+"""Spreadsheets in and out: the workbook format, its reader and writer, imports, exports."""
