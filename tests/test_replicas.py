@@ -37,6 +37,7 @@ def _env(database_url: str, data_dir: Path, **extra: str) -> dict[str, str]:
         "DATA_DIR": str(data_dir),
         "LOG_LEVEL": "WARNING",
         "PLAN_FOLLOWUP_ADMIN_PASSWORD": PASSWORD,
+        "MIGRATE_ON_START": "false",
         **extra,
     }
 
@@ -59,7 +60,7 @@ def _wait_ready(base: str, proc: subprocess.Popen, timeout_s: float = 60) -> Non
 def replicas(fresh_database, tmp_path_factory) -> Iterator[tuple[str, str]]:
     """Replica A (one worker) and replica B (WEB_CONCURRENCY=2, multiprocess metrics)."""
     url = fresh_database()
-    upgrade_head(url)  # once, before both start (each `serve` then finds the schema at head)
+    upgrade_head(url)  # once, before both start, as a deployment does (README "Deploying")
     data_dir = tmp_path_factory.mktemp("replicas")
     metrics_dir = tmp_path_factory.mktemp("prometheus")
     env = _env(url, data_dir)
