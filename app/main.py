@@ -10,17 +10,19 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 from sqlalchemy import Engine
 
+from app.core import metrics
 from app.core.config import Settings, get_settings
 from app.core.db import make_engine
 from app.core.docs import API_DESCRIPTION, OPENAPI_TAGS, install_docs
 from app.core.errors import install_error_handlers
 from app.core.lifecycle import install as install_lifecycle
 from app.core.logging import configure_logging
+from app.core.metrics import MetricsMiddleware, metrics_endpoint
 from app.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from app.core.query import forbid_unknown_query_params
 from app.cuts.router import router as cuts_router
 from app.evidence.router import router as evidence_router
-from app.evidence.storage import LocalStorage
+from app.evidence.storage import storage_from_url
 from app.followups.router import router as followups_router
 from app.health.router import router as health_router
 from app.jobs.router import router as jobs_router
@@ -89,6 +91,17 @@ def _body_limits(settings: Settings):
 GC_THRESHOLDS = (50_000, 20, 20)
 
 
+def _job_queue_depth(app: FastAPI) -> None:
+    if app.state.engine is not None:
+        from app.jobs import repository as jobs_repository
+
+        with app.state.engine.connect() as conn:
+            metrics.set_job_queue_depth(jobs_repository.queued_count(conn))
+
+
+metrics.before_scrape(_job_queue_depth)
+
+
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_json)
@@ -125,7 +138,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.settings = settings
     install_lifecycle(app, settings)
     app.state.actor_for_token = actor_for_token  # for app.auth.deps, which cannot import users
-    app.state.storage = LocalStorage(settings.evidence_dir or settings.data_dir / "evidence")
+    app.state.storage = storage_from_url(
+        settings.storage_url, settings.evidence_dir or settings.data_dir / "evidence", "evidence"
+    )
     app.state.report_storage = report_storage(settings)
     app.state.owns_engine = engine is None
     if engine is None and settings.database_url:
@@ -137,6 +152,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
+    app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
 
     app.add_middleware(BodySizeLimitMiddleware, limit_for=_body_limits(settings))
     if settings.cors_origins:
@@ -147,6 +163,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             allow_headers=["*"],
             expose_headers=["ETag", "Location", "X-Request-ID"],
         )
+    app.add_middleware(MetricsMiddleware)
     app.add_middleware(RequestContextMiddleware)
     install_docs(app)  # /docs, /redoc; its CSP middleware is the outermost
 

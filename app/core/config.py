@@ -34,6 +34,13 @@ class Settings(BaseSettings):
     max_batch_body_bytes: int = Field(default=8 * 1_048_576, ge=1024)
     evidence_dir: Path | None = None  # default: DATA_DIR/evidence
     evidence_max_bytes: int = Field(default=20 * 1_048_576, ge=1024)
+    # Unset: files in evidence_dir. `s3://bucket/prefix`: an S3-compatible store whose endpoint
+    # and credentials come from AWS_ENDPOINT_URL_S3 / AWS_ACCESS_KEY_ID / ... (see README).
+    storage_url: str | None = None
+    # /metrics answers only this bearer token; unset, /metrics is not served on the API port.
+    metrics_token: str | None = None
+    # Off behind PgBouncer in transaction mode (or any pooler that moves sessions around).
+    db_prepared_statements: bool = True
     # Background jobs (reports, long imports): a worker runs inside the service unless turned
     # off (then run `plan-followup worker` apart).
     jobs_worker_in_process: bool = True

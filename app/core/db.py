@@ -12,6 +12,7 @@ from sqlalchemy import Engine, MetaData, create_engine
 from sqlmodel import Session, SQLModel
 
 from app.core.config import Settings
+from app.core.metrics import InstrumentedQueuePool
 
 log = logging.getLogger(__name__)
 
@@ -63,8 +64,21 @@ def make_engine(url: str, settings: Settings) -> Engine:
         max_overflow=settings.db_max_overflow,
         pool_timeout=settings.db_pool_timeout_s,
         pool_pre_ping=True,
-        connect_args={"options": f"-c statement_timeout={settings.db_statement_timeout_ms}"},
+        poolclass=InstrumentedQueuePool,
+        connect_args=_connect_args(settings),
     )
+
+
+def _connect_args(settings: Settings) -> dict[str, object]:
+    args: dict[str, object] = {}
+    if settings.db_statement_timeout_ms:
+        # 0 sends no startup option: PgBouncer refuses `options`; set the timeout on the role.
+        args["options"] = f"-c statement_timeout={settings.db_statement_timeout_ms}"
+    if not settings.db_prepared_statements:
+        # psycopg prepares a statement run 5 times on its connection; behind a pooler in
+        # transaction mode the next run may land on another server connection: never.
+        args["prepare_threshold"] = None
+    return args
 
 
 def get_session(request: Request) -> Iterator[Session]:

@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 from typing import Annotated, BinaryIO
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request, Response, UploadFile, status
-from fastapi.responses import FileResponse
+from fastapi.responses import StreamingResponse
 from fastapi.routing import APIRoute
 from starlette.routing import Match
 from starlette.types import Scope
@@ -19,6 +20,7 @@ from app.core.errors import NotFound, UnsupportedMediaType, problem_responses
 from app.core.etag import with_etag
 from app.core.pagination import Page, PageDep
 from app.core.schemas import InputModel, Name, ShortText
+from app.core.storage import ObjectMissing, iter_chunks
 from app.evidence import service
 from app.evidence.dependencies import EvidenceDep, StorageDep
 from app.evidence.models import Evidence
@@ -160,7 +162,7 @@ def get_evidence(found: EvidenceDep, response: Response):
 @router.get(
     "/evidence/{evidence_id}/content",
     name="download_evidence",
-    response_class=FileResponse,
+    response_class=StreamingResponse,
     responses={
         200: {"content": {"application/octet-stream": {}}, "description": "The file, streamed"}
     },
@@ -169,15 +171,23 @@ def download_evidence(found: EvidenceDep, storage: StorageDep):
     row = found.evidence
     if row.sha256 is None:
         raise NotFound("file of evidence (it is a link; see its url)", row.id)
-    path = storage.path(row.sha256)
-    if not path.exists():
-        raise NotFound("stored file of evidence", row.id)
-    return FileResponse(
-        path,
+    try:
+        body = storage.open(row.sha256)
+    except ObjectMissing:
+        raise NotFound("stored file of evidence", row.id) from None
+    name = service.download_name(row)
+    quoted = quote(name)  # as Starlette's FileResponse writes it (RFC 6266)
+    disposition = (
+        f"attachment; filename*=utf-8''{quoted}"
+        if quoted != name
+        else f'attachment; filename="{name}"'
+    )
+    return StreamingResponse(
+        iter_chunks(body),
         media_type=row.media_type,
-        filename=service.download_name(row),
-        content_disposition_type="attachment",
         headers={
+            "Content-Length": str(row.size_bytes),
+            "Content-Disposition": disposition,
             "X-Content-Type-Options": "nosniff",
             "Content-Security-Policy": "default-src 'none'; sandbox",
         },

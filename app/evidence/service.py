@@ -16,11 +16,11 @@ from sqlmodel import Session
 from app.auth.actor import Actor
 from app.core.errors import Conflict, ContentTooLarge, Invalid, NotFound, UnsupportedMediaType
 from app.core.pagination import PageParams, paginate
+from app.core.storage import FileTooLarge, Storage, delete_after_commit, discard_on_rollback
 from app.cuts.models import Cut
 from app.evidence import repository
 from app.evidence.models import Evidence
 from app.evidence.schemas import EvidenceLink
-from app.evidence.storage import FileTooLarge, Storage
 from app.followups.models import FollowUp
 from app.followups.service import EDITABLE, check_may_write, check_open
 from app.plans.models import Indicator, Plan
@@ -127,34 +127,20 @@ def add_file(
     filename: str | None,
 ) -> Evidence:
     _check_editable(session, actor, cut, indicator, followup)
+    name = safe_name(filename)
+
+    def check(head: bytes) -> str:
+        # Runs on the first bytes before the object is written: a refused file never lands.
+        return _checked_type(head, declared_type, name)
+
     try:
-        sha, size, head = storage.save(chunks, max_bytes)
+        stored = storage.put(chunks, max_bytes=max_bytes, check=check)
     except FileTooLarge:
         raise ContentTooLarge(f"The file is larger than the limit of {max_bytes} bytes.") from None
-    if size == 0:
-        raise Invalid(["file"], "the file is empty")
-    sniffed = filetype.guess_mime(head)
-    if sniffed not in ALLOWED:
-        _forget(session, storage, sha)
-        raise UnsupportedMediaType(
-            f"The content is {sniffed or 'not a recognised type'}; allowed: PDF, JPEG, PNG, "
-            "WebP, GIF, Word, Excel, PowerPoint and OpenDocument files."
-        )
-    declared = (declared_type or "").split(";")[0].strip().lower()
-    if declared not in _GENERIC and declared != sniffed:
-        _forget(session, storage, sha)
-        raise UnsupportedMediaType(f"The file says it is {declared} but its content is {sniffed}.")
-    name = safe_name(filename)
-    if (
-        name
-        and re.search(r"\.[A-Za-z0-9]{1,5}$", name)
-        and not name.lower().endswith(ALLOWED[sniffed])
-        and not (sniffed == "image/jpeg" and name.lower().endswith(".jpeg"))
-    ):
-        _forget(session, storage, sha)
-        raise UnsupportedMediaType(
-            f"The file name says {name.rsplit('.', 1)[-1]} but its content is {sniffed}."
-        )
+    # The object is written first, under its content hash; the row follows in this request's
+    # transaction. If that fails, the object this request created goes with it.
+    discard_on_rollback(session, storage, stored)
+    sha, size, sniffed = stored.sha256, stored.size, stored.content_type
     row = Evidence(
         followup_id=followup.id,
         kind=kind,
@@ -170,10 +156,36 @@ def add_file(
     return repository.save(session, row)
 
 
+def _checked_type(head: bytes, declared_type: str | None, name: str | None) -> str:
+    """The type the content is, if evidence may be of it and name and sender agree."""
+    if not head:
+        raise Invalid(["file"], "the file is empty")
+    sniffed = filetype.guess_mime(head)
+    if sniffed not in ALLOWED:
+        raise UnsupportedMediaType(
+            f"The content is {sniffed or 'not a recognised type'}; allowed: PDF, JPEG, PNG, "
+            "WebP, GIF, Word, Excel, PowerPoint and OpenDocument files."
+        )
+    declared = (declared_type or "").split(";")[0].strip().lower()
+    if declared not in _GENERIC and declared != sniffed:
+        raise UnsupportedMediaType(f"The file says it is {declared} but its content is {sniffed}.")
+    if (
+        name
+        and re.search(r"\.[A-Za-z0-9]{1,5}$", name)
+        and not name.lower().endswith(ALLOWED[sniffed])
+        and not (sniffed == "image/jpeg" and name.lower().endswith(".jpeg"))
+    ):
+        raise UnsupportedMediaType(
+            f"The file name says {name.rsplit('.', 1)[-1]} but its content is {sniffed}."
+        )
+    return sniffed
+
+
 def _forget(session: Session, storage: Storage, sha: str) -> None:
-    """Remove a refused file unless another evidence row holds the same content."""
+    """Remove a file, once this transaction commits, unless another row holds the same
+    content."""
     if not repository.sha256_in_use(session, sha):
-        storage.delete(sha)
+        delete_after_commit(session, storage, sha)
 
 
 def delete(session: Session, storage: Storage, actor: Actor, found: Located) -> None:

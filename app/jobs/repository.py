@@ -6,7 +6,7 @@ import json
 import uuid
 from typing import Any
 
-from sqlalchemy import Connection, select, text, update
+from sqlalchemy import Connection, func, select, text, update
 from sqlmodel import Session, col
 
 from app.core.models import utcnow
@@ -87,3 +87,8 @@ def list_for(session: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, Job]:
     if not ids:
         return {}
     return {j.id: j for j in session.execute(select(Job).where(col(Job.id).in_(ids))).scalars()}
+
+
+def queued_count(conn: Connection) -> int:
+    """Jobs waiting for a worker (for the `job_queue_depth` metric)."""
+    return conn.execute(select(func.count()).where(col(Job.status) == "queued")).scalar_one()

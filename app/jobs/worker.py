@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 import uuid
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ import procrastinate
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from app.core import metrics
 from app.core.config import Settings, get_settings
 from app.core.db import make_engine
 from app.core.errors import DomainError
@@ -81,6 +83,7 @@ def run_job(job_id: str) -> None:
                 service.problem(500, "Job failed", f"No handler for jobs of kind {job.kind!r}."),
             )
         return
+    started = time.perf_counter()
     try:
         with Session(runtime.engine, expire_on_commit=False) as session:
             ctx = service.JobContext(
@@ -97,11 +100,14 @@ def run_job(job_id: str) -> None:
             result = registered.run(ctx)
             repository.finish(session, jid, result)
             session.commit()
+        metrics.observe_job(job.kind, time.perf_counter() - started, "ok")
     except DomainError as exc:
+        metrics.observe_job(job.kind, time.perf_counter() - started, "failed")
         log.warning("job failed", extra={"job_id": job_id, "kind": job.kind, "reason": exc.detail})
         with runtime.engine.begin() as conn:
             repository.fail(conn, jid, service.problem(exc.status, "Job failed", exc.detail))
     except Exception as exc:
+        metrics.observe_job(job.kind, time.perf_counter() - started, "failed")
         log.exception("job failed unexpectedly", extra={"job_id": job_id, "kind": job.kind})
         with runtime.engine.begin() as conn:
             repository.fail(conn, jid, _unexpected(exc, jid))

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from sqlmodel import Session
 
 from app.auth.actor import Actor
+from app.core import metrics
 from app.core.errors import Conflict, ContentTooLarge, DomainError, Forbidden
 from app.core.models import utcnow
 from app.core.pagination import PageParams, paginate
@@ -77,6 +78,7 @@ def import_batch(
     if not dry_run and (created or updated):
         repository.upsert_staged(session, actor.user_id)
         summary.written = True
+        metrics.record_rows_imported("measurements", created + updated)
     if valid:
         repository.drop_stage(session)
     return summary

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 
+from app.core import metrics
+from app.core.storage import FileTooLarge
 from app.cuts.models import Cut
-from app.evidence.storage import FileTooLarge
 from app.jobs import service as jobs
 from app.plans.models import Plan
 from app.reports import repository, service
@@ -40,9 +41,13 @@ def render_report(ctx: jobs.JobContext) -> dict:
         # The file is stored (atomically, under its SHA-256) before the row says ready: a
         # reader never sees a ready report without its whole file.
         try:
-            report.sha256, report.size_bytes, _ = report_storage(ctx.settings).save(
-                iter([content]), ctx.settings.reports_max_bytes
+            stored = report_storage(ctx.settings).put(
+                iter([content]),
+                max_bytes=ctx.settings.reports_max_bytes,
+                content_type=report.media_type,
             )
+            report.sha256, report.size_bytes = stored.sha256, stored.size
+            metrics.record_report_rendered(report.format)
         except FileTooLarge:
             raise jobs.JobFailed(
                 f"The document is larger than the {ctx.settings.reports_max_bytes} bytes allowed."

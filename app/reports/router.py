@@ -3,12 +3,13 @@
 import uuid
 
 from fastapi import APIRouter, Request, Response, status
-from fastapi.responses import FileResponse
+from fastapi.responses import StreamingResponse
 
 from app.auth.deps import ActorDep, OptionalActorDep
 from app.core.db import SessionDep
 from app.core.errors import Conflict, NotFound, problem_responses
 from app.core.pagination import Page, PageDep
+from app.core.storage import ObjectMissing, iter_chunks
 from app.cuts.dependencies import CutDep, PublicCutDep
 from app.jobs import service as jobs
 from app.jobs.schemas import JobPublic
@@ -57,7 +58,7 @@ def get_report(report_id: uuid.UUID, session: SessionDep, actor: OptionalActorDe
 @router.get(
     "/reports/{report_id}/content",
     name="download_report",
-    response_class=FileResponse,
+    response_class=StreamingResponse,
     responses={
         200: {
             "content": {media: {} for media in service.MEDIA_TYPES.values()},
@@ -73,13 +74,15 @@ def download_report(
     if report.status != "ready":
         shown = service.public(report, job).status
         raise Conflict(f"The report is {shown}: poll its job until it is done.")
-    path = request.app.state.report_storage.path(report.sha256)
-    if not path.exists():
-        raise NotFound("stored file of report", report.id)
-    return FileResponse(
-        path,
+    try:
+        body = request.app.state.report_storage.open(report.sha256)
+    except ObjectMissing:
+        raise NotFound("stored file of report", report.id) from None
+    return StreamingResponse(
+        iter_chunks(body),
         media_type=report.media_type,
         headers={
+            "Content-Length": str(report.size_bytes),
             "Content-Disposition": service.content_disposition(report.file_name),
             "X-Content-Type-Options": "nosniff",
             "Content-Security-Policy": "default-src 'none'; sandbox",
