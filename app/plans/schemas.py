@@ -57,7 +57,8 @@ Text = Annotated[
 Order = Annotated[int, Field(ge=0, le=1_000_000)]
 Color = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
 AxisValues = Annotated[dict[Code, Code], Field(max_length=20)]
-UnitRef = uuid.UUID | Code
+# left_to_right: a UUID string is an id (a code could match it too, smart mode took it as one)
+UnitRef = Annotated[uuid.UUID | Code, Field(union_mode="left_to_right")]
 ActionDescription = Annotated[
     str,
     StringConstraints(

@@ -27,7 +27,12 @@ Username = Annotated[
 # Long passphrases welcome; argon2 makes their length harmless up to this bound.
 Password = Annotated[str, StringConstraints(min_length=12, max_length=256, pattern=LINE_PATTERN)]
 UnitRefs = Annotated[
-    list[uuid.UUID | Annotated[str, StringConstraints(max_length=40)]],
+    list[
+        Annotated[
+            uuid.UUID | Annotated[str, StringConstraints(max_length=40)],
+            Field(union_mode="left_to_right"),  # a UUID string is an id, not a code
+        ]
+    ],
     Field(max_length=200, description="Unit ids or unit codes"),
 ]
 
