@@ -212,6 +212,7 @@ def module_app(_shared_app, module_connection: Connection):
     """The app, its requests working in the module's transaction (for module fixtures)."""
     app, current = _shared_app
     current["connection"] = module_connection
+    app.state.lifecycle.draining = False  # see `app` below
     yield app
     current.pop("connection", None)
 
@@ -219,6 +220,10 @@ def module_app(_shared_app, module_connection: Connection):
 @pytest.fixture
 def app(module_app, connection: Connection):
     """The app, its requests working in the test's savepoint."""
+    # The shared app outlives the lifespans some clients run on it (schemathesis runs one per
+    # client); the last one's shutdown leaves it draining. Each test starts from a running
+    # app, as each starts from its module's data.
+    module_app.state.lifecycle.draining = False
     return module_app
 
 
