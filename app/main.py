@@ -34,6 +34,7 @@ from app.units.router import router as units_router
 from app.users.router import auth_router
 from app.users.router import router as users_router
 from app.users.service import actor_for_token
+from app.webhooks.router import router as webhooks_router
 
 ROUTERS = [
     health_router,
@@ -49,6 +50,7 @@ ROUTERS = [
     results_router,
     jobs_router,
     reports_router,
+    webhooks_router,
 ]
 
 
