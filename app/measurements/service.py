@@ -20,6 +20,7 @@ from app.measurements.parsing import parse_body
 from app.measurements.schemas import MAX_BATCH, ImportSummary
 from app.plans.models import Plan
 from app.plans.repository import responsible_units
+from app.webhooks import service as webhooks
 
 # How long an `Idempotency-Key` answers with its first answer.
 IDEMPOTENCY_TTL = timedelta(hours=24)
@@ -77,6 +78,7 @@ def import_batch(
     if not dry_run and (created or updated):
         repository.upsert_staged(session, actor.user_id)
         summary.written = True
+        webhooks.import_event(session, plan, summary)
     if valid:
         repository.drop_stage(session)
     return summary

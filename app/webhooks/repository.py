@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from app.core.pagination import PageParams, paginate
+from app.plans.models import Plan
 from app.webhooks.models import Webhook, WebhookDelivery
 
 
@@ -68,3 +69,7 @@ def lock(session: Session, delivery_id: uuid.UUID) -> tuple[WebhookDelivery, Web
         .with_for_update()
     ).first()
     return None if row is None else (row[0], row[1])
+
+
+def plan(session: Session, plan_id: uuid.UUID) -> Plan:
+    return session.get(Plan, plan_id)

@@ -22,6 +22,9 @@ from app.auth.actor import Actor
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
 from app.core.models import utcnow
 from app.core.pagination import PageParams
+from app.cuts.models import Cut
+from app.followups.models import FollowUp
+from app.plans.models import Indicator, Plan
 from app.webhooks import delivery as sender
 from app.webhooks import repository
 from app.webhooks.models import Webhook, WebhookDelivery
@@ -149,6 +152,87 @@ def emit(
         repository.save(session, row)
         sender.schedule_attempt(session, webhook, row)
     return event_id
+
+
+# --- the events features emit (one call each from where it happens) -----------------------
+
+
+def cut_event(session: Session, plan: Plan, cut: Cut, event_type: str) -> None:
+    """cut.closed, cut.published."""
+    emit(
+        session,
+        plan.organization_id,
+        event_type,
+        f"/api/v1/cuts/{cut.id}",
+        {
+            "cut_id": str(cut.id),
+            "cut_code": cut.code,
+            "plan_id": str(plan.id),
+            "plan_code": plan.code,
+            "status": cut.status,
+        },
+    )
+
+
+def followup_event(
+    session: Session, cut: Cut, indicator: Indicator, followup: FollowUp, event_type: str
+) -> None:
+    """followup.submitted, followup.returned, followup.approved."""
+    plan = repository.plan(session, cut.plan_id)
+    emit(
+        session,
+        plan.organization_id,
+        event_type,
+        f"/api/v1/cuts/{cut.id}/followups/{indicator.id}",
+        {
+            "followup_id": str(followup.id),
+            "cut_id": str(cut.id),
+            "cut_code": cut.code,
+            "indicator_id": str(indicator.id),
+            "indicator_code": indicator.code,
+            "plan_id": str(plan.id),
+            "plan_code": plan.code,
+            "status": followup.status,
+        },
+    )
+
+
+def import_event(session: Session, plan: Plan, summary: Any) -> None:
+    """import.finished: a batch of measurements was written."""
+    emit(
+        session,
+        plan.organization_id,
+        "import.finished",
+        f"/api/v1/plans/{plan.id}",
+        {
+            "plan_id": str(plan.id),
+            "plan_code": plan.code,
+            "kind": "measurements",
+            "received": summary.received,
+            "created": summary.created,
+            "updated": summary.updated,
+            "unchanged": summary.unchanged,
+            "rejected": len(summary.rejected),
+        },
+    )
+
+
+def report_event(session: Session, plan: Plan, report: Any) -> None:
+    """report.ready: a report's document is rendered."""
+    emit(
+        session,
+        plan.organization_id,
+        "report.ready",
+        f"/api/v1/reports/{report.id}",
+        {
+            "report_id": str(report.id),
+            "cut_id": str(report.cut_id),
+            "plan_id": str(plan.id),
+            "plan_code": plan.code,
+            "format": report.format,
+            "content": f"/api/v1/reports/{report.id}/content",
+        },
+    )
 
 
 def public(webhook: Webhook) -> WebhookPublic:
