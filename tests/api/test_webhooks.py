@@ -10,7 +10,7 @@ import json
 import threading
 import time
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -136,7 +136,21 @@ def _org(world, root) -> dict:
     cut = admin.post(
         f"{base}/cuts", json={"code": "C1", "cut_date": "2023-06-30", "label": "Corte"}
     ).json()
-    return {"org": org, "admin": admin, "plan": plan, "indicator": indicator, "cut": cut}
+    return {
+        "org": org,
+        "token": token,
+        "admin": admin,
+        "plan": plan,
+        "indicator": indicator,
+        "cut": cut,
+    }
+
+
+def _strict(world, o: dict) -> AsgiClient:
+    """The organization's admin on a service with the production URL rules."""
+    client = AsgiClient(world.strict_app, headers={"Authorization": f"Bearer {o['token']}"})
+    world.clients.append(client)
+    return client
 
 
 def _register(admin, url: str, events: list[str]) -> dict:
@@ -256,8 +270,6 @@ def test_failures_are_retried_on_the_schedule_then_succeed(world, root, receiver
         503,
         "Answered 503.",
     )
-    from datetime import datetime
-
     last, nxt = (datetime.fromisoformat(d[k]) for k in ("last_attempt_at", "next_attempt_at"))
     assert nxt - last == timedelta(seconds=3600)
     with world.engine.connect() as conn:
@@ -442,11 +454,7 @@ def test_another_organization_neither_sees_nor_receives(world, root, receiver):
     ],
 )
 def test_unsafe_urls_are_refused(world, root, url, events, message):
-    o = _org(world, root) if not hasattr(world, "strict_org") else world.strict_org
-    world.strict_org = o
-    token = o["admin"]._client.headers["Authorization"]
-    strict = AsgiClient(world.strict_app, headers={"Authorization": token})
-    world.clients.append(strict)
+    strict = _strict(world, _org(world, root))
     r = strict.post("/api/v1/webhooks", json={"url": url, "events": events})
     assert_problem(r, 422)
     [error] = r.json()["errors"]
@@ -454,10 +462,7 @@ def test_unsafe_urls_are_refused(world, root, url, events, message):
 
 
 def test_public_https_is_accepted_and_unknown_events_listed(world, root):
-    o = _org(world, root)
-    token = o["admin"]._client.headers["Authorization"]
-    strict = AsgiClient(world.strict_app, headers={"Authorization": token})
-    world.clients.append(strict)
+    strict = _strict(world, _org(world, root))
     ok = strict.post(
         "/api/v1/webhooks", json={"url": "https://93.184.215.14/h", "events": ["cut.closed"]}
     )
@@ -484,3 +489,26 @@ def test_public_https_is_accepted_and_unknown_events_listed(world, root):
         "alert.raised",
     ):
         assert f"'{name}'" in error["msg"]
+
+
+def test_a_rendered_report_is_announced(world, root, receiver):
+    o = _org(world, root)
+    admin, cut, plan = o["admin"], o["cut"], o["plan"]
+    hook = _register(admin, f"{receiver.url}/reports", ["report.ready"])
+    job = admin.post(f"/api/v1/cuts/{cut['id']}/reports", json={"format": "xlsx"}).json()
+    report_id = job["links"]["report"].rsplit("/", 1)[1]
+    world.run_jobs()
+    assert admin.get(f"/api/v1/jobs/{job['id']}").json()["status"] == "done"
+    [req] = receiver.at("/reports")
+    assert verify(hook["secret"], req["headers"], req["body"])
+    body = json.loads(req["body"])
+    assert body["type"] == "report.ready"
+    assert body["data"] == {
+        "link": f"/api/v1/reports/{report_id}",
+        "report_id": report_id,
+        "cut_id": cut["id"],
+        "plan_id": plan["id"],
+        "plan_code": "P",
+        "format": "xlsx",
+        "content": f"/api/v1/reports/{report_id}/content",
+    }
