@@ -22,8 +22,6 @@ from app.auth.actor import Actor
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
 from app.core.models import utcnow
 from app.core.pagination import PageParams
-from app.cuts.models import Cut
-from app.followups.models import FollowUp
 from app.plans.models import Indicator, Plan
 from app.webhooks import delivery as sender
 from app.webhooks import repository
@@ -155,9 +153,11 @@ def emit(
 
 
 # --- the events features emit (one call each from where it happens) -----------------------
+# Cuts, follow-ups, reports and imports call these: their objects are read, not imported (a
+# cycle otherwise), so they are typed loosely.
 
 
-def cut_event(session: Session, plan: Plan, cut: Cut, event_type: str) -> None:
+def cut_event(session: Session, plan: Plan, cut: Any, event_type: str) -> None:
     """cut.closed, cut.published."""
     emit(
         session,
@@ -175,7 +175,7 @@ def cut_event(session: Session, plan: Plan, cut: Cut, event_type: str) -> None:
 
 
 def followup_event(
-    session: Session, cut: Cut, indicator: Indicator, followup: FollowUp, event_type: str
+    session: Session, cut: Any, indicator: Indicator, followup: Any, event_type: str
 ) -> None:
     """followup.submitted, followup.returned, followup.approved."""
     plan = repository.plan(session, cut.plan_id)
