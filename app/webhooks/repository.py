@@ -61,12 +61,13 @@ def deliveries(
 
 
 def lock(session: Session, delivery_id: uuid.UUID) -> tuple[WebhookDelivery, Webhook] | None:
-    """A delivery and its endpoint, locked for the attempt (one attempt at a time)."""
+    """A delivery, locked for its attempt (one at a time), and its endpoint (not locked: the
+    attempt may take seconds, and the admin's edits need not wait for it)."""
     row = session.execute(
         select(WebhookDelivery, Webhook)
         .join(Webhook, Webhook.id == WebhookDelivery.webhook_id)
         .where(WebhookDelivery.id == delivery_id)
-        .with_for_update()
+        .with_for_update(of=WebhookDelivery)
     ).first()
     return None if row is None else (row[0], row[1])
 
