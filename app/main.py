@@ -38,6 +38,7 @@ from app.units.router import router as units_router
 from app.users.router import auth_router
 from app.users.router import router as users_router
 from app.users.service import actor_for_token
+from app.webhooks.router import router as webhooks_router
 
 ROUTERS = [
     health_router,
@@ -55,6 +56,7 @@ ROUTERS = [
     results_router,
     jobs_router,
     reports_router,
+    webhooks_router,
 ]
 
 

@@ -20,6 +20,7 @@ from app.plans.models import (
 from app.reports.models import Report
 from app.units.models import Unit
 from app.users.models import ApiToken, LoginThrottle, User, UserUnit
+from app.webhooks.models import Webhook, WebhookDelivery
 
 __all__ = [
     "Cut",
@@ -45,4 +46,6 @@ __all__ = [
     "Unit",
     "User",
     "UserUnit",
+    "Webhook",
+    "WebhookDelivery",
 ]

@@ -46,6 +46,12 @@ class Settings(BaseSettings):
     jobs_worker_in_process: bool = True
     jobs_worker_concurrency: int = Field(default=1, ge=1, le=32)
     reports_dir: Path | None = None  # default: DATA_DIR/reports
+    # Webhooks: private/loopback targets (and http to loopback) only for tests and local use;
+    # the delays between delivery attempts (seconds); an endpoint failing this long is disabled.
+    webhooks_allow_private: bool = False
+    webhooks_retry_schedule_s: list[float] = [30, 120, 600, 3600, 10800, 21600, 50400]
+    webhooks_timeout_s: float = Field(default=5, gt=0, le=30)
+    webhooks_disable_after_s: float = Field(default=86400, ge=0)
     reports_max_bytes: int = Field(default=200 * 1_048_576, ge=1024)
     log_level: str = "INFO"
     log_json: bool = True

@@ -16,6 +16,7 @@ from app.cuts.models import Cut
 from app.cuts.schemas import CutCreate, CutPublic, CutUpdate
 from app.plans import changes
 from app.plans.models import Plan
+from app.webhooks import service as webhooks
 
 
 def get_visible(
@@ -97,6 +98,7 @@ def close(session: Session, actor: Actor, plan: Plan, cut: Cut) -> Cut:
     cut.status, cut.closed_at = "closed", utcnow()
     repository.save(session, cut)
     _record(session, actor, plan, cut, "status", before)
+    webhooks.cut_event(session, plan, cut, "cut.closed")
     return cut
 
 
@@ -111,6 +113,7 @@ def publish(session: Session, actor: Actor, plan: Plan, cut: Cut) -> Cut:
     cut.status, cut.published_at = "published", utcnow()
     repository.save(session, cut)
     _record(session, actor, plan, cut, "status", before)
+    webhooks.cut_event(session, plan, cut, "cut.published")
     return cut
 
 

@@ -17,6 +17,7 @@ from app.followups.models import FollowUp, FollowUpEvent
 from app.followups.schemas import FollowUpEventPublic, FollowUpPublic, FollowUpWrite
 from app.plans.models import Indicator, Plan
 from app.plans.repository import responsible_units
+from app.webhooks import service as webhooks
 
 EDITABLE = ("draft", "returned")
 
@@ -120,6 +121,7 @@ def transition(
         if action == "return":
             followup.return_comment = comment
     repository.save(session, followup)
+    webhooks.followup_event(session, cut, indicator, followup, f"followup.{followup.status}")
     return followup
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, func, select, text, update
@@ -17,7 +18,7 @@ from app.jobs.models import Job
 # never queued without its row, nor a row left without its queue entry.
 _DEFER = text(
     "SELECT unnest(procrastinate_defer_jobs_v1(ARRAY[ROW("
-    ":queue, :task, 0, NULL, NULL, CAST(:args AS jsonb), NULL"
+    ":queue, :task, 0, NULL, NULL, CAST(:args AS jsonb), CAST(:at AS timestamptz)"
     ")::procrastinate_job_to_defer_v1])) AS id"
 )
 
@@ -32,9 +33,11 @@ def add(session: Session, job: Job) -> Job:
     return job
 
 
-def defer(session: Session, *, queue: str, task: str, args: dict[str, Any]) -> int:
+def defer(
+    session: Session, *, queue: str, task: str, args: dict[str, Any], at: datetime | None = None
+) -> int:
     return session.execute(
-        _DEFER, {"queue": queue, "task": task, "args": json.dumps(args)}
+        _DEFER, {"queue": queue, "task": task, "args": json.dumps(args), "at": at}
     ).scalar_one()
 
 

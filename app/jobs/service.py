@@ -23,6 +23,7 @@ import importlib
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine
@@ -78,7 +79,7 @@ class Registered:
 
 HANDLERS: dict[str, Registered] = {}
 # Modules whose import registers handlers: a feature that adds a job kind adds its module here.
-HANDLER_MODULES = ("app.reports.jobs",)
+HANDLER_MODULES = ("app.reports.jobs", "app.webhooks.delivery")
 
 
 def load_handlers() -> None:
@@ -105,9 +106,9 @@ def _queue_for(kind: str) -> str:
     return registered.queue if registered else DEFAULT_QUEUE
 
 
-def _defer(session: Session, job: Job) -> None:
+def _defer(session: Session, job: Job, at: datetime | None = None) -> None:
     job.queue_job_id = repository.defer(
-        session, queue=_queue_for(job.kind), task=TASK_NAME, args={"job_id": str(job.id)}
+        session, queue=_queue_for(job.kind), task=TASK_NAME, args={"job_id": str(job.id)}, at=at
     )
     session.add(job)
 
@@ -120,10 +121,12 @@ def enqueue(
     payload: dict[str, Any] | None = None,
     organization_id: uuid.UUID | None = None,
     links: dict[str, str] | None = None,
+    run_at: datetime | None = None,
 ) -> Job:
     """A new queued job of `kind`, for the actor's organization unless another is given.
 
-    `links` (e.g. {"report": "/api/v1/reports/…"}) are shown with the job from the start.
+    `links` (e.g. {"report": "/api/v1/reports/…"}) are shown with the job from the start;
+    `run_at` holds it back until then (a retry later).
     """
     job = Job(
         kind=kind,
@@ -132,7 +135,7 @@ def enqueue(
         created_by=actor.user_id if actor else None,
     )
     repository.add(session, job)
-    _defer(session, job)
+    _defer(session, job, run_at)
     return job
 
 

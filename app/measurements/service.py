@@ -21,6 +21,7 @@ from app.measurements.parsing import parse_body
 from app.measurements.schemas import MAX_BATCH, ImportSummary
 from app.plans.models import Plan
 from app.plans.repository import responsible_units
+from app.webhooks import service as webhooks
 
 # How long an `Idempotency-Key` answers with its first answer.
 IDEMPOTENCY_TTL = timedelta(hours=24)
@@ -79,6 +80,7 @@ def import_batch(
         repository.upsert_staged(session, actor.user_id)
         summary.written = True
         metrics.record_rows_imported("measurements", created + updated)
+        webhooks.import_event(session, plan, summary)
     if valid:
         repository.drop_stage(session)
     return summary

@@ -12,6 +12,7 @@ from app.plans.models import Plan
 from app.reports import repository, service
 from app.reports.models import Report
 from app.reports.storage import report_storage
+from app.webhooks import service as webhooks
 
 
 @jobs.handler(service.JOB_KIND)
@@ -55,6 +56,7 @@ def render_report(ctx: jobs.JobContext) -> dict:
     report.status, report.rendered_at = "ready", data.generated_at
     session.add(report)
     session.flush()
+    webhooks.report_event(session, plan, report)
     return {
         "report_id": str(report.id),
         "links": {

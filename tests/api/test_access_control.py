@@ -113,6 +113,13 @@ ACCESS: dict[str, set[str] | str] = {
     "import_plan_workbook": EDITORS,
     "import_into_plan": WRITERS,
     "export_cut_results": PUBLISHED,
+    "list_webhooks": {"admin"},
+    "create_webhook": {"admin"},
+    "get_webhook": {"admin"},
+    "update_webhook": {"admin"},
+    "delete_webhook": {"admin"},
+    "list_webhook_deliveries": {"admin"},
+    "redeliver_webhook_delivery": {"admin"},
 }
 
 OPERATIONS = [
@@ -180,6 +187,12 @@ def world(module_client, module_make_token, module_as_token):
     ).json()
     # Queued only: no worker runs in these tests.
     job = client.post(f"/api/v1/cuts/{cut['id']}/reports", json={"format": "xlsx"}).json()
+    # A public address written as such: registering it resolves no name.
+    webhook = (
+        as_token(tokens["admin"])
+        .post("/api/v1/webhooks", json={"url": "https://93.184.215.14/h", "events": ["cut.closed"]})
+        .json()
+    )
     objects = {
         "job_id": job["id"],
         "report_id": job["links"]["report"].rsplit("/", 1)[1],
@@ -195,6 +208,9 @@ def world(module_client, module_make_token, module_as_token):
         "indicator_id": indicator["id"],
         "allocation_id": allocation["id"],
         "axis": "component",
+        "webhook_id": webhook["id"],
+        # Never looked up: the endpoint's check answers first.
+        "delivery_id": "00000000-0000-4000-8000-000000000000",
     }
     return {"objects": objects, "tokens": tokens, "outsider": make_token(other["id"], "admin")}
 
@@ -212,6 +228,7 @@ NAMES = {
     "allocation_id": "budget allocation",
     "cut_id": "cut",
     "evidence_id": "evidence",
+    "webhook_id": "webhook",
     "job_id": "job",
     "report_id": "report",
 }
