@@ -143,6 +143,10 @@ def settings(database_url: str, tmp_path_factory) -> Settings:
         log_level="WARNING",
         evidence_dir=tmp_path_factory.mktemp("evidence"),
         evidence_max_bytes=256 * 1024,
+        # Tests run jobs explicitly (tests/committed.py); an in-process worker started by a
+        # client's lifespan took jobs behind their back and, once, kept asyncio.run from
+        # closing (test_an_app_started_again_after_a_stop_is_ready_again hung).
+        jobs_worker_in_process=False,
     )
 
 
