@@ -29,9 +29,10 @@ run: $(VENV)/.run-installed  ## install, migrate and serve on http://127.0.0.1:8
 test: $(VENV)/.dev-installed lint typecheck docker-lint chromium  ## install, lint, type-check, then the whole test suite
 	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
-fuzz: $(VENV)/.dev-installed  ## deep schemathesis run: make fuzz [examples=200]
+fuzz: $(VENV)/.dev-installed  ## deep schemathesis run and thorough property tests: make fuzz [examples=200]
 	FUZZ=1 SCHEMATHESIS_EXAMPLES=$(or $(examples),200) \
 		$(BIN)/python -m pytest -q -n auto --dist load tests/api/test_schemathesis.py
+	HYPOTHESIS_PROFILE=thorough $(BIN)/python -m pytest -q -n auto tests/unit
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .

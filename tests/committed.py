@@ -17,7 +17,6 @@ from sqlmodel import Session
 from app.auth.actor import Actor
 from app.core.config import Settings
 from app.core.db import make_engine
-from app.core.migrations import upgrade_head
 from app.demo.client import AsgiClient
 from app.jobs import worker
 from app.main import create_app
@@ -83,9 +82,8 @@ def make_world(database_url: str, tmp_path_factory) -> World:
 
 
 @pytest.fixture(scope="module")
-def world(fresh_database, tmp_path_factory):
-    url = fresh_database()
-    upgrade_head(url)
+def world(migrated_database, tmp_path_factory):
+    url = migrated_database()
     w = make_world(url, tmp_path_factory)
     yield w
     for c in w.clients:

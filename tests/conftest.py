@@ -69,10 +69,14 @@ def _fresh_database_on(server_url: str) -> tuple[str, Callable[[], None]]:
 # others find it running; the controlling process stops it and deletes it when the run ends.
 
 _EMBEDDED = "PLAN_FOLLOWUP_TEST_PG_DIR"
+_TEMPLATE = "PLAN_FOLLOWUP_TEST_TEMPLATE"  # the migrated template database's name
 
 
 def pytest_configure(config) -> None:
-    if hasattr(config, "workerinput") or Settings().database_url:
+    if hasattr(config, "workerinput"):
+        return
+    os.environ.setdefault(_TEMPLATE, f"plan_followup_tpl_{uuid.uuid4().hex[:12]}")
+    if Settings().database_url:
         return
     if not os.environ.get(_EMBEDDED):
         os.environ[_EMBEDDED] = tempfile.mkdtemp(prefix="plan-followup-test-pg-")
@@ -81,6 +85,13 @@ def pytest_configure(config) -> None:
 def pytest_unconfigure(config) -> None:
     if hasattr(config, "workerinput"):
         return
+    template = os.environ.pop(_TEMPLATE, "")
+    configured = Settings().database_url
+    if template and configured:  # the embedded server goes away whole, below
+        admin = create_engine(make_url(sqlalchemy_url(configured)), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)'))
+        admin.dispose()
     run_dir = Path(os.environ.pop(_EMBEDDED, ""))
     if not run_dir.name.startswith("plan-followup-test-pg-"):
         return
@@ -129,10 +140,49 @@ def fresh_database(server_url: str):
 
 
 @pytest.fixture(scope="session")
-def database_url(fresh_database) -> str:
-    url = fresh_database()
-    upgrade_head(url)
-    return url
+def migrated_database(server_url: str, fresh_database, tmp_path_factory):
+    """A factory of migrated databases, each a copy of one template migrated once per run.
+
+    `CREATE DATABASE … TEMPLATE` copies files: far cheaper than running every migration again
+    for each worker and each committed-world module. The controlling process names the template
+    (workers inherit it) and drops it at the end; the first worker to need it migrates it.
+    """
+    from filelock import FileLock
+
+    name = os.environ.get(_TEMPLATE) or f"plan_followup_tpl_{uuid.uuid4().hex[:12]}"
+    os.environ.setdefault(_TEMPLATE, name)
+    admin_url = make_url(sqlalchemy_url(server_url))
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    lock_dir = Path(tempfile.gettempdir()) / "plan-followup-test-locks"
+    lock_dir.mkdir(exist_ok=True)
+    with FileLock(lock_dir / f"{name}.lock"), admin.connect() as conn:
+        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+        if exists.first() is None:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+            upgrade_head(admin_url.set(database=name).render_as_string(hide_password=False))
+    droppers = []
+
+    def make() -> str:
+        copy = f"plan_followup_test_{uuid.uuid4().hex[:12]}"
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{copy}" TEMPLATE "{name}"'))
+
+        def drop() -> None:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)'))
+
+        droppers.append(drop)
+        return admin_url.set(database=copy).render_as_string(hide_password=False)
+
+    yield make
+    for drop in droppers:
+        drop()
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(migrated_database) -> str:
+    return migrated_database()
 
 
 @pytest.fixture(scope="session")

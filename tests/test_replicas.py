@@ -15,7 +15,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.core.migrations import upgrade_head
 from app.demo.loader import as_json, load_structure
 from app.demo.seeds import bogota
 
@@ -57,10 +56,11 @@ def _wait_ready(base: str, proc: subprocess.Popen, timeout_s: float = 60) -> Non
 
 
 @pytest.fixture(scope="module")
-def replicas(fresh_database, tmp_path_factory) -> Iterator[tuple[str, str]]:
+def replicas(migrated_database, tmp_path_factory) -> Iterator[tuple[str, str]]:
     """Replica A (one worker) and replica B (WEB_CONCURRENCY=2, multiprocess metrics)."""
-    url = fresh_database()
-    upgrade_head(url)  # once, before both start, as a deployment does (README "Deploying")
+    url = (
+        migrated_database()
+    )  # migrated before both start, as a deployment does (README "Deploying")
     data_dir = tmp_path_factory.mktemp("replicas")
     metrics_dir = tmp_path_factory.mktemp("prometheus")
     env = _env(url, data_dir)

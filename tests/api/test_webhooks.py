@@ -73,11 +73,8 @@ class Receiver:
 
 
 @pytest.fixture(scope="module")
-def world(fresh_database, tmp_path_factory):
-    from app.core.migrations import upgrade_head
-
-    url = fresh_database()
-    upgrade_head(url)
+def world(migrated_database, tmp_path_factory):
+    url = migrated_database()
     w = make_world(url, tmp_path_factory)
     w.settings = w.settings.model_copy(
         update={

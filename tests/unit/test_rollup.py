@@ -35,6 +35,9 @@ from tests.unit.seed_data import (
     monthly,
 )
 
+# The tree properties draw whole plans: twice the profile's examples (tests/unit/conftest.py).
+DEEPER = settings.default.max_examples * 2
+
 
 def advances_of(series_by_id, cut):
     return {key: compute_advance(series, cut).advance_pct for key, series in series_by_id.items()}
@@ -348,7 +351,7 @@ def close(a, b):
     return abs(a - b) <= Decimal("1e-20") * max(Decimal(1), abs(a))
 
 
-@settings(max_examples=200)
+@settings(max_examples=DEEPER)
 @given(plans(), factors, years, st.booleans())
 def test_scaling_every_weight_changes_nothing(plan, factor, year, cap):
     nodes, contributions, advance = plan
@@ -374,7 +377,7 @@ def test_scaling_weights_of_a_flat_mean_is_exact(parts, factor):
     assert weighted_mean(parts) == weighted_mean(scaled)
 
 
-@settings(max_examples=200)
+@settings(max_examples=DEEPER)
 @given(plans(), years, st.booleans())
 def test_a_rollup_lies_between_its_smallest_and_largest_part(plan, year, cap):
     nodes, contributions, advance = plan
@@ -418,7 +421,7 @@ def test_a_flat_mean_lies_between_its_counting_parts(parts, cap):
         assert min(counting) <= value <= max(counting)
 
 
-@settings(max_examples=200)
+@settings(max_examples=DEEPER)
 @given(plans(), st.data(), years)
 def test_not_due_parts_never_change_a_mean(plan, data, year):
     nodes, contributions, advance = plan
