@@ -39,7 +39,15 @@ from app.alerts.schemas import (
     UnitDigest,
     UnitReporting,
 )
-from app.compute.alerting import AlertDraft, AlertKindSpec, AlertScope, Figure, sort_key
+from app.compute.alerting import (
+    SEVERITY_ORDER,
+    AlertDraft,
+    AlertKindSpec,
+    AlertScope,
+    Figure,
+    Severity,
+    sort_key,
+)
 from app.compute.evidence_rules import completeness, needs_evidence
 from app.compute.reporting import ReportingState, reporting_share
 from app.compute.types import HUNDRED, shown_pct
@@ -176,6 +184,13 @@ def _counts(items: Sequence[AlertOut], kind_codes: Iterable[str]) -> dict[str, i
     return counts
 
 
+def _by_severity(items: Sequence[AlertOut]) -> dict[str, int]:
+    counts = dict.fromkeys((s.value for s in Severity), 0)
+    for item in items:
+        counts[item.severity] += 1
+    return counts
+
+
 def _alerts(
     session: Session,
     plan: Plan,
@@ -198,7 +213,7 @@ def _alerts(
         lag_threshold_pct=scope.lag_threshold_pct,
         kinds=[_kind_out(k) for k in every],
         counts=_counts(items, [k.code for k in every]),
-        by_severity=_counts(items, ("critical", "warning", "info")),
+        by_severity=_by_severity(items),
         total=len(items),
         items=items,
     )
@@ -255,8 +270,7 @@ def digest(
         drafts = collect(session, plan, scope, kinds_wanted=codes, unit_id=unit.id)
         items.extend(shape(d, plan.id, units) for d in drafts)
     order = {k.code: i for i, k in enumerate(wanted)}
-    severity_order = {"critical": 0, "warning": 1, "info": 2}
-    items.sort(key=lambda a: (severity_order[a.severity], order[a.kind]))
+    items.sort(key=lambda a: (SEVERITY_ORDER[Severity(a.severity)], order[a.kind]))
     return UnitDigest(
         unit=UnitRef(unit_id=unit.id, code=unit.code, name=unit.name),
         as_of=day,
