@@ -537,3 +537,56 @@ def test_statements_do_not_grow_with_the_plan(client, queries):
         small_count = count(f"/api/v1/plans/{small['id']}/{path}", "2023-09-30")
         assert count(f"/api/v1/plans/{large['id']}/{path}", "2023-09-30") == small_count, path
         assert small_count <= 14, path
+
+
+# --- the registry: another package's kind plugged in with one line -----------------------
+
+
+def test_a_source_plugged_into_the_registry_reaches_every_answer(client, monkeypatch, approved):
+    from app.alerts import service
+    from app.compute.alerting import AlertDraft, AlertKindSpec, Severity
+
+    world = approved
+    m1, dapm = world["ind"]["M1"], world["units"]["DAPM"]["id"]
+    seen = []
+
+    def gaps(session, plan, scope):
+        seen.append((plan.code, scope.as_of, scope.cut_id))
+        yield AlertDraft(
+            kind="budget_gap",
+            severity=Severity.CRITICAL,
+            element="indicator",
+            element_id=uuid.UUID(m1["id"]),
+            code="M1",
+            name=m1["name"],
+            unit_ids=(uuid.UUID(dapm),),
+            message="Gasto sin avance",
+            figures={"spent_pct": Decimal("80.5"), "done_pct": 20},
+        )
+
+    kind = AlertKindSpec("budget_gap", "Brecha", in_digest=True)
+    monkeypatch.setattr(service, "SOURCES", [*service.SOURCES, service.AlertSource((kind,), gaps)])
+
+    body = client.get(f"{world['base']}/alerts", params={"as_of": AS_OF}).json()
+    assert [(a["kind"], a["code"]) for a in body["items"]][:2] == [
+        ("missing_evidence", "M1"),
+        ("budget_gap", "M1"),
+    ]
+    gap = body["items"][1]
+    assert gap["figures"] == {"spent_pct": 80.5, "done_pct": 20}
+    assert gap["unit"]["code"] == "DAPM" and gap["message"] == "Gasto sin avance"
+    assert body["counts"]["budget_gap"] == 1 and body["kinds"][-1]["code"] == "budget_gap"
+    only = client.get(f"{world['base']}/alerts", params={"as_of": AS_OF, "kind": "budget_gap"})
+    assert [a["kind"] for a in only.json()["items"]] == ["budget_gap"]
+    # Filtered out by unit: TIC sees none of it.
+    tic = world["units"]["TIC"]["id"]
+    body = client.get(f"{world['base']}/alerts", params={"as_of": AS_OF, "unit_id": tic}).json()
+    assert body["counts"]["budget_gap"] == 0
+    digest = client.get(f"/api/v1/units/{dapm}/digest", params={"as_of": AS_OF}).json()
+    assert [(a["kind"], a["code"]) for a in digest["items"]] == [
+        ("missing_evidence", "M1"),
+        ("budget_gap", "M1"),
+    ]
+    cut = client.get(f"/api/v1/cuts/{world['cut']['id']}/alerts").json()
+    assert cut["counts"]["budget_gap"] == 1
+    assert seen[-1] == ("PET", date(2024, 3, 31), uuid.UUID(world["cut"]["id"]))
