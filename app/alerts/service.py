@@ -8,17 +8,19 @@ A source is a loader that yields `AlertDraft`s (app/compute/alerting.py) for a p
     AlertSource((AlertKindSpec("financial_gap", "Brecha físico-financiera"),), gaps.alerts),
 
 where `gaps.alerts(session, plan, scope)` lives in its own domain package and imports
-nothing of this one. Filters, counts, ordering, unit names and the digest then apply to it.
+nothing of this one. A source written as `(session, plan, as_of) -> [dict]` is wrapped in
+`plain(...)`. Filters, counts, ordering, unit names and the digest then apply to it.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Row
 from sqlmodel import Session
@@ -74,6 +76,54 @@ class AlertSource:
 SOURCES: list[AlertSource] = [
     AlertSource(sources.KINDS, sources.builtin),
 ]
+
+# Severity words a plain source may use, as this package's.
+SEVERITY_WORDS = {
+    "critical": Severity.CRITICAL,
+    "high": Severity.CRITICAL,
+    "warning": Severity.WARNING,
+    "medium": Severity.WARNING,
+    "info": Severity.INFO,
+    "low": Severity.INFO,
+}
+
+PlainProducer = Callable[[Session, Plan, date], Iterable[Mapping[str, Any]]]
+
+
+def _ref_id(ref: Any) -> uuid.UUID | None:
+    value = ref.get("unit_id") if isinstance(ref, Mapping) else ref
+    return None if value is None else uuid.UUID(str(value))
+
+
+def draft_of(alert: Mapping[str, Any]) -> AlertDraft:
+    """An alert given as a plain dict — kind, severity, element {type, id, code[, name]},
+    unit {unit_id, …} or units [...], figures, message — as an AlertDraft."""
+    element = alert["element"]
+    units = alert.get("units") or ([alert["unit"]] if alert.get("unit") else [])
+    unit_ids = tuple(u for u in (_ref_id(ref) for ref in units) if u is not None)
+    return AlertDraft(
+        kind=alert["kind"],
+        severity=SEVERITY_WORDS[alert["severity"]],
+        element=element["type"],
+        element_id=uuid.UUID(str(element["id"])),
+        code=element["code"],
+        name=element.get("name") or alert.get("name") or element["code"],
+        unit_ids=unit_ids,
+        message=alert["message"],
+        figures=dict(alert.get("figures") or {}),
+        due_date=alert.get("due_date"),
+        advance_pct=alert.get("advance_pct"),
+    )
+
+
+def plain(produce: PlainProducer) -> Producer:
+    """A source written as `(session, plan, as_of) -> [dict]` (see `draft_of`), as a Producer."""
+
+    def producer(session: Session, plan: Plan, scope: AlertScope) -> Iterator[AlertDraft]:
+        for alert in produce(session, plan, scope.as_of):
+            yield draft_of(alert)
+
+    return producer
 
 
 def kinds() -> list[AlertKindSpec]:
@@ -132,9 +182,11 @@ def collect(
     return drafts
 
 
-def _figure(value: Figure) -> Decimal | bool | str | None:
+def _figure(value: Figure | uuid.UUID) -> Decimal | bool | str | None:
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
     if isinstance(value, int) and not isinstance(value, bool):
         return Decimal(value)
     return value

@@ -590,3 +590,45 @@ def test_a_source_plugged_into_the_registry_reaches_every_answer(client, monkeyp
     cut = client.get(f"/api/v1/cuts/{world['cut']['id']}/alerts").json()
     assert cut["counts"]["budget_gap"] == 1
     assert seen[-1] == ("PET", date(2024, 3, 31), uuid.UUID(world["cut"]["id"]))
+
+
+def test_a_plain_dict_source_is_wrapped_by_plain(client, monkeypatch, approved):
+    from app.alerts import service
+    from app.compute.alerting import AlertKindSpec
+
+    world = approved
+    m2, tic = world["ind"]["M2"], world["units"]["TIC"]
+
+    def at_risk(session, plan, as_of):
+        return [
+            {
+                "kind": "at_risk",
+                "severity": "medium",
+                "element": {"type": "indicator", "id": uuid.UUID(m2["id"]), "code": "M2"},
+                "unit": {"unit_id": uuid.UUID(tic["id"]), "code": "TIC", "name": "Tecnologías"},
+                "figures": {"forecast_advance_pct_shown": Decimal("45.50"), "band": "yellow"},
+                "message": f"Cerraría {as_of.year} en rojo",
+            }
+        ]
+
+    kind = AlertKindSpec("at_risk", "En riesgo al cierre", in_digest=True)
+    source = service.AlertSource((kind,), service.plain(at_risk))
+    monkeypatch.setattr(service, "SOURCES", [*service.SOURCES, source])
+
+    body = client.get(f"{world['base']}/alerts", params={"as_of": AS_OF, "kind": "at_risk"}).json()
+    assert len(body["items"]) == 1
+    item = body["items"][0]
+    assert (item["severity"], item["element"], item["id"], item["code"]) == (
+        "warning",
+        "indicator",
+        m2["id"],
+        "M2",
+    )
+    assert item["unit"]["code"] == "TIC" and item["message"] == "Cerraría 2024 en rojo"
+    assert item["figures"] == {"forecast_advance_pct_shown": 45.5, "band": "yellow"}
+    digest = client.get(f"/api/v1/units/{tic['id']}/digest", params={"as_of": AS_OF}).json()
+    assert [(a["kind"], a["code"]) for a in digest["items"]] == [
+        ("overdue_report", "M2"),
+        ("followup_returned", "M2"),
+        ("at_risk", "M2"),
+    ]
