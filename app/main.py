@@ -10,6 +10,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 from sqlalchemy import Engine
 
+from app.alerts.router import router as alerts_router
 from app.core import metrics
 from app.core.config import Settings, get_settings
 from app.core.db import make_engine
@@ -54,6 +55,7 @@ ROUTERS = [
     followups_router,
     evidence_router,
     results_router,
+    alerts_router,
     jobs_router,
     reports_router,
     webhooks_router,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy import func, select
@@ -10,7 +12,8 @@ from sqlalchemy.sql import Select
 from sqlmodel import Session, col
 
 from app.followups.models import FollowUp, FollowUpEvent
-from app.plans.models import Indicator
+from app.measurements.models import Measurement
+from app.plans.models import Indicator, Programming
 
 # Evidence hangs from follow-ups (app.evidence imports app.followups); its count is read
 # through the bare table so that the arrow between the two packages stays one-way.
@@ -55,6 +58,23 @@ def evidence_counts(session: Session, followup_ids: list[uuid.UUID]) -> dict[uui
             .group_by(_evidence.c.followup_id)
         ).all()
     )
+
+
+def dated_values(
+    session: Session, indicator_id: uuid.UUID, up_to: date
+) -> tuple[list[tuple[date, Decimal]], list[tuple[date, Decimal]]]:
+    """The indicator's programming, and its measurements for periods ending by `up_to`."""
+    programming = session.execute(
+        select(col(Programming.period_end), col(Programming.value)).where(
+            col(Programming.indicator_id) == indicator_id
+        )
+    ).all()
+    measured = session.execute(
+        select(col(Measurement.period_end), col(Measurement.value)).where(
+            col(Measurement.indicator_id) == indicator_id, col(Measurement.period_end) <= up_to
+        )
+    ).all()
+    return [(d, v) for d, v in programming], [(d, v) for d, v in measured]
 
 
 def events_of(session: Session, followup_ids: list[uuid.UUID]) -> list[FollowUpEvent]:

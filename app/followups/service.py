@@ -8,6 +8,9 @@ from collections import defaultdict
 from sqlmodel import Session
 
 from app.auth.actor import Actor
+from app.compute import Accumulation, DatedValue, IndicatorSeries, compute_advance
+from app.compute.evidence_rules import EvidenceMode, needs_evidence, rule_of
+from app.compute.types import ZERO
 from app.core.errors import Conflict, Forbidden, NotFound
 from app.core.models import utcnow
 from app.core.pagination import PageParams, paginate
@@ -94,6 +97,36 @@ def write(
     return followup, created
 
 
+def check_evidence_rule(
+    session: Session, cut: Cut, indicator: Indicator, followup: FollowUp
+) -> None:
+    """409 naming the plan's evidence rule when, in `block` mode, the follow-up needs more
+    evidence than it has (app.compute.evidence_rules decides which follow-ups need it)."""
+    plan = session.get(Plan, cut.plan_id)
+    if plan is None or plan.evidence_min_count == 0 or plan.evidence_mode != EvidenceMode.BLOCK:
+        return
+    rule = rule_of(plan.evidence_min_count, plan.evidence_scope, plan.evidence_mode)
+    attached = repository.evidence_counts(session, [followup.id]).get(followup.id, 0)
+    if attached >= rule.min_count:
+        return
+    programming, measured = repository.dated_values(session, indicator.id, cut.cut_date)
+    series = IndicatorSeries(
+        accumulation=Accumulation(indicator.accumulation),
+        programming=[DatedValue(d, v) for d, v in programming],
+        measurements=[DatedValue(d, v) for d, v in measured],
+        baseline=indicator.baseline_value if indicator.baseline_value is not None else ZERO,
+        target=indicator.target_value,
+    )
+    advance = compute_advance(series, cut.cut_date)
+    if needs_evidence(rule, advance, cut.cut_date, plan.tolerance_pct):
+        raise Conflict(
+            f"Evidence rule of plan {plan.code} (evidence_min_count={rule.min_count}, "
+            f"evidence_scope={rule.scope.value}, evidence_mode=block): the follow-up of "
+            f"indicator {indicator.code} needs {rule.min_count} piece(s) of evidence and has "
+            f"{attached}. Regla de evidencias: {rule.description}."
+        )
+
+
 def transition(
     session: Session,
     actor: Actor,
@@ -112,6 +145,7 @@ def transition(
     now = utcnow()
     if action == "submit":
         check_may_write(session, actor, indicator)
+        check_evidence_rule(session, cut, indicator, followup)
         _event(session, actor, followup, "submitted")
         followup.submitted_by, followup.submitted_at = actor.user_id, now
         followup.return_comment = None

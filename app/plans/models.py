@@ -15,6 +15,11 @@ from sqlmodel import Field
 from app.core.errors import Invalid
 from app.core.models import NUMERIC, TableBase, fk, json_field, utcnow
 
+# Reporting frequencies ("periodicidad de reporte") an indicator may have; app.compute.reporting
+# knows their period ends.
+REPORTING_FREQUENCIES = ("monthly", "bimonthly", "quarterly", "semiannual", "annual")
+_FREQUENCIES_SQL = ", ".join(f"'{f}'" for f in REPORTING_FREQUENCIES)
+
 
 def _retired() -> Any:
     """The `retired_at` column: when the element was retired, null while it is in force."""
@@ -29,6 +34,11 @@ class Plan(TableBase, table=True):
         sa.CheckConstraint(
             "status IN ('draft', 'approved', 'in_execution', 'closed')", name="status"
         ),
+        sa.CheckConstraint(f"reporting_frequency IN ({_FREQUENCIES_SQL})", name="frequency"),
+        sa.CheckConstraint("reporting_grace_days >= 0", name="grace_days"),
+        sa.CheckConstraint("evidence_min_count >= 0", name="evidence_min_count"),
+        sa.CheckConstraint("evidence_scope IN ('on_track', 'any_reported')", name="evidence_scope"),
+        sa.CheckConstraint("evidence_mode IN ('warn', 'block')", name="evidence_mode"),
     )
 
     organization_id: uuid.UUID = fk("organizations.id")
@@ -46,6 +56,18 @@ class Plan(TableBase, table=True):
     bands: list = json_field(list)
     tolerance_pct: Decimal = Field(default=Decimal(0), sa_type=NUMERIC)
     cap_at_100: bool = Field(default=False)
+    # Plan-wide defaults of the indicators' reporting schedule, and the evidence rule.
+    reporting_frequency: str = Field(
+        default="quarterly", max_length=20, sa_column_kwargs={"server_default": "quarterly"}
+    )
+    reporting_grace_days: int = Field(default=10, sa_column_kwargs={"server_default": "10"})
+    evidence_min_count: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    evidence_scope: str = Field(
+        default="on_track", max_length=20, sa_column_kwargs={"server_default": "on_track"}
+    )
+    evidence_mode: str = Field(
+        default="warn", max_length=20, sa_column_kwargs={"server_default": "warn"}
+    )
 
     def covers_year(self, year: int) -> bool:
         return self.first_year <= year <= self.last_year
@@ -122,6 +144,13 @@ class Indicator(TableBase, table=True):
         sa.UniqueConstraint("plan_id", "code"),
         sa.CheckConstraint("(action_id IS NULL) <> (node_id IS NULL)", name="hangs_from_one"),
         sa.CheckConstraint("weight >= 0", name="weight"),
+        sa.CheckConstraint(
+            f"reporting_frequency IS NULL OR reporting_frequency IN ({_FREQUENCIES_SQL})",
+            name="frequency",
+        ),
+        sa.CheckConstraint(
+            "reporting_grace_days IS NULL OR reporting_grace_days >= 0", name="grace_days"
+        ),
     )
 
     plan_id: uuid.UUID = fk("plans.id", ondelete="CASCADE")
@@ -144,6 +173,9 @@ class Indicator(TableBase, table=True):
     order: int = Field(default=0)
     weight: Decimal = Field(default=Decimal(1), sa_type=NUMERIC)
     retired_at: datetime | None = _retired()
+    # Null: the plan's default.
+    reporting_frequency: str | None = Field(default=None, max_length=20)
+    reporting_grace_days: int | None = None
 
 
 class Contribution(TableBase, table=True):

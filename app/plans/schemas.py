@@ -36,6 +36,14 @@ PlanStatus = Literal["draft", "approved", "in_execution", "closed"]
 Source = Literal["sectoral", "investment_project", "management", "other"]
 UnitOfMeasure = Literal["number", "percentage", "currency", "other"]
 AccumulationType = Literal["sum", "constant", "increasing", "decreasing"]
+# The same values as app.plans.models.REPORTING_FREQUENCIES; a Literal lists them in a 422.
+ReportingFrequency = Literal["monthly", "bimonthly", "quarterly", "semiannual", "annual"]
+EvidenceScope = Literal["on_track", "any_reported"]
+EvidenceMode = Literal["warn", "block"]
+GraceDays = Annotated[
+    int, Field(ge=0, le=366, description="Days after a period's end to report it")
+]
+EvidenceCount = Annotated[int, Field(ge=0, le=50)]
 
 Year = Annotated[int, Field(ge=1900, le=2200)]
 if TYPE_CHECKING:  # mypy cannot read a type a call builds; each is an exact Decimal
@@ -147,6 +155,21 @@ class PlanCreate(InputModel):
     bands: Bands | None = Field(default=None, description="Default: red 0, yellow 50, green 100")
     tolerance_pct: Tolerance = Decimal(0)
     cap_at_100: bool = False
+    reporting_frequency: ReportingFrequency = Field(
+        default="quarterly", description="Default reporting frequency of the plan's indicators"
+    )
+    reporting_grace_days: GraceDays = 10
+    evidence_min_count: EvidenceCount = Field(
+        default=0, description="Evidence rule: pieces a follow-up needs (0: no rule)"
+    )
+    evidence_scope: EvidenceScope = Field(
+        default="on_track",
+        description="on_track: follow-ups of indicators on track or over-executed; "
+        "any_reported: also any indicator with a value reported in the cut's year",
+    )
+    evidence_mode: EvidenceMode = Field(
+        default="warn", description="warn: alert only; block: submitting without it is 409"
+    )
 
     _bands = _BANDS_VALID
     _axes = _AXES_VALID
@@ -176,6 +199,11 @@ if TYPE_CHECKING:
         bands: Bands | None = None
         tolerance_pct: Tolerance | None = None
         cap_at_100: bool | None = None
+        reporting_frequency: ReportingFrequency | None = None
+        reporting_grace_days: GraceDays | None = None
+        evidence_min_count: EvidenceCount | None = None
+        evidence_scope: EvidenceScope | None = None
+        evidence_mode: EvidenceMode | None = None
 else:
     PlanUpdate = update_of(
         PlanCreate,
@@ -224,6 +252,11 @@ if TYPE_CHECKING:
         bands: list[BandOut]
         tolerance_pct: Decimal
         cap_at_100: bool
+        reporting_frequency: str
+        reporting_grace_days: int
+        evidence_min_count: int
+        evidence_scope: str
+        evidence_mode: str
 else:
     PlanPublic = public_of(
         Plan,
@@ -399,6 +432,10 @@ class IndicatorCreate(InputModel):
         default=None,
         description="Nodes it feeds; default: the node it hangs from (or its action's), weight 1",
     )
+    reporting_frequency: ReportingFrequency | None = Field(
+        default=None, description="Default: the plan's"
+    )
+    reporting_grace_days: GraceDays | None = Field(default=None, description="Default: the plan's")
 
 
 class ContributionOut(OutputModel):
@@ -433,6 +470,8 @@ if TYPE_CHECKING:
         order: Order | None = None
         weight: Weight | None = None
         contributions: list[ContributionIn] | None = None
+        reporting_frequency: ReportingFrequency | None = None
+        reporting_grace_days: GraceDays | None = None
         retired: bool | None = None
 else:
     IndicatorUpdate = update_of(
@@ -450,6 +489,8 @@ else:
             "unit_id",
             "unit_code",
             "contributions",
+            "reporting_frequency",
+            "reporting_grace_days",
         },
         extra={"retired": bool},
     )
@@ -477,6 +518,8 @@ if TYPE_CHECKING:
         order: int
         weight: Decimal
         retired_at: datetime | None
+        reporting_frequency: str | None
+        reporting_grace_days: int | None
         contributions: list[ContributionOut]
         annual_programming: list[AnnualProgramming]
 else:

@@ -1,8 +1,10 @@
-"""HTTP routes of the computed follow-up: results at a cut, groupings, trend, alerts, budget."""
+"""HTTP routes of the computed follow-up: results at a cut, groupings, trend, budget.
+
+Alerts have their own package (app/alerts).
+"""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
@@ -10,11 +12,10 @@ from fastapi import APIRouter, Path, Query
 from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.schemas import CODE_PATTERN
-from app.cuts.dependencies import CutDep, PublicCutDep
+from app.cuts.dependencies import PublicCutDep
 from app.plans.dependencies import PlanDep
 from app.results import service
 from app.results.schemas import (
-    Alerts,
     BudgetMatrixOut,
     CutResults,
     GroupedResults,
@@ -24,17 +25,6 @@ from app.results.schemas import (
 )
 
 router = APIRouter(prefix="/api/v1", tags=["results"], responses=problem_responses(401, 404, 422))
-
-
-LagThreshold = Annotated[
-    Decimal,
-    Query(
-        ge=0,
-        le=100,
-        allow_inf_nan=False,
-        description="An indicator lags when its shown advance is below 100 minus this",
-    ),
-]
 
 
 @router.get("/cuts/{cut_id}/results", response_model=CutResults, name="get_cut_results")
@@ -75,13 +65,6 @@ def get_results_by_band(found: PublicCutDep, session: SessionDep):
 )
 def get_results_by_status(found: PublicCutDep, session: SessionDep):
     return service.by_status(session, *found)
-
-
-@router.get("/cuts/{cut_id}/alerts", response_model=Alerts, name="get_cut_alerts")
-def get_cut_alerts(
-    found: CutDep, session: SessionDep, lag_threshold_pct: LagThreshold = Decimal(10)
-):
-    return service.alerts(session, *found, lag_threshold_pct)
 
 
 @router.get("/plans/{plan_id}/trend", response_model=PlanTrend, name="get_plan_trend")

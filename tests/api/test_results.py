@@ -624,7 +624,10 @@ def test_alerts(client, session, classified):
         "overdue_action": 1,
         "missing_report": 0,
         "lagging": 1,
+        "overdue_report": 0,
         "followup_without_evidence": 1,
+        "missing_evidence": 0,
+        "followup_returned": 0,
     }
 
     body = client.get(f"/api/v1/cuts/{cut.id}/alerts", params={"lag_threshold_pct": 5}).json()
