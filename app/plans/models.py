@@ -46,6 +46,10 @@ class Plan(TableBase, table=True):
     bands: list = json_field(list)
     tolerance_pct: Decimal = Field(default=Decimal(0), sa_type=NUMERIC)
     cap_at_100: bool = Field(default=False)
+    # Points by which an action's physical and financial advance may differ before an alert.
+    financial_gap_threshold_pct: Decimal = Field(
+        default=Decimal(30), sa_type=NUMERIC, sa_column_kwargs={"server_default": "30"}
+    )
 
     def covers_year(self, year: int) -> bool:
         return self.first_year <= year <= self.last_year

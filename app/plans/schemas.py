@@ -147,6 +147,11 @@ class PlanCreate(InputModel):
     bands: Bands | None = Field(default=None, description="Default: red 0, yellow 50, green 100")
     tolerance_pct: Tolerance = Decimal(0)
     cap_at_100: bool = False
+    financial_gap_threshold_pct: Tolerance = Field(
+        default=Decimal(30),
+        description="Points by which an action's physical and financial advance may differ "
+        "before an alert",
+    )
 
     _bands = _BANDS_VALID
     _axes = _AXES_VALID
@@ -176,6 +181,7 @@ if TYPE_CHECKING:
         bands: Bands | None = None
         tolerance_pct: Tolerance | None = None
         cap_at_100: bool | None = None
+        financial_gap_threshold_pct: Tolerance | None = None
 else:
     PlanUpdate = update_of(
         PlanCreate,
@@ -224,6 +230,7 @@ if TYPE_CHECKING:
         bands: list[BandOut]
         tolerance_pct: Decimal
         cap_at_100: bool
+        financial_gap_threshold_pct: Decimal
 else:
     PlanPublic = public_of(
         Plan,
