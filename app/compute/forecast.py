@@ -106,7 +106,9 @@ def _latest_pace(
     """Progress done / programmed in the latest programmed period due at the cut."""
     kind = series.accumulation
     year_start = date(cut_date.year, 1, 1)
-    due = sorted({p.period_end for p in series.programming if year_start <= p.period_end <= cut_date})
+    due = sorted(
+        {p.period_end for p in series.programming if year_start <= p.period_end <= cut_date}
+    )
     if len(due) >= 2:
         before = due[-2]
         planned_before = planned_to_date(kind, series.programming, before)

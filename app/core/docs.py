@@ -77,6 +77,11 @@ OPENAPI_TAGS = [
         "name": "results",
         "description": "Resultados calculados: avance, estado, semáforo, alertas, tendencia.",
     },
+    {
+        "name": "financial execution",
+        "description": "Ejecución financiera (compromisos y obligaciones) por acción, "
+        "dependencia y periodo; avance financiero frente al físico.",
+    },
     {"name": "reports", "description": "Informes de seguimiento de un corte, en PDF y XLSX."},
     {"name": "jobs", "description": "Trabajos en segundo plano: estado, progreso, reintento."},
     {"name": "webhooks", "description": "Avisos firmados a sistemas externos y su registro."},

@@ -65,9 +65,7 @@ def test_sum_whole_year_due_projects_what_was_done():
 
 def test_increasing_from_its_baseline():
     # From 10 towards 20, 30, 40, 50; measured 20 then 22: (22-10)/(30-10) = 60 % now.
-    result = forecast_year_end(
-        series("increasing", [20, 30, 40, 50], [20, 22], baseline=10), JUNE
-    )
+    result = forecast_year_end(series("increasing", [20, 30, 40, 50], [20, 22], baseline=10), JUNE)
     # Last quarter: 2 of 10 programmed -> pace 0.2; progress 12 + 20 * 0.2 = 16 -> value 26.
     assert result.pace == d("0.2")
     assert result.value == 26
@@ -76,9 +74,7 @@ def test_increasing_from_its_baseline():
 
 def test_increasing_flat_programming_falls_back_to_the_pace_to_date():
     # Q2 programs no rise over Q1 (30, 30): the pace is the one to date, 15 / 20.
-    result = forecast_year_end(
-        series("increasing", [30, 30, 40, 50], [28, 25], baseline=10), JUNE
-    )
+    result = forecast_year_end(series("increasing", [30, 30, 40, 50], [28, 25], baseline=10), JUNE)
     assert result.pace == d("0.75")
     assert result.value == d("40.0")  # 10 + 15 + 20 * 0.75
     assert result.advance_pct == 75
@@ -89,9 +85,7 @@ def test_increasing_flat_programming_falls_back_to_the_pace_to_date():
 
 def test_decreasing_from_its_baseline():
     # From 100 down to 90, 80, 70, 60; measured 90 then 88: (100-88)/(100-80) = 60 %.
-    result = forecast_year_end(
-        series("decreasing", [90, 80, 70, 60], [90, 88], baseline=100), JUNE
-    )
+    result = forecast_year_end(series("decreasing", [90, 80, 70, 60], [90, 88], baseline=100), JUNE)
     # Last quarter lowered 2 of 10 -> pace 0.2; progress 12 + 20 * 0.2 = 16 -> value 84.
     assert result.pace == d("0.2")
     assert result.value == 84
@@ -99,9 +93,7 @@ def test_decreasing_from_its_baseline():
 
 
 def test_decreasing_that_went_up_projects_worse():
-    result = forecast_year_end(
-        series("decreasing", [90, 80, 70, 60], [90, 95], baseline=100), JUNE
-    )
+    result = forecast_year_end(series("decreasing", [90, 80, 70, 60], [90, 95], baseline=100), JUNE)
     # Q2 went up 5 where 10 down was programmed: pace -0.5; 5 + 20 * -0.5 = -5 -> 105.
     assert result.pace == d("-0.5") and result.value == 105
     assert result.advance_pct == d("-12.5")
