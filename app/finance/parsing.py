@@ -71,10 +71,15 @@ def _parse(
     for index, err in sorted(first_error.items()):
         raw = raw_items[index]
         where = ".".join(str(p) for p in err["loc"][1:]) or "item"
+        message = (
+            f"{err['input']} is negative: money executed cannot be negative"
+            if err["type"] == "greater_than_equal"
+            else err["msg"]
+        )
         rejected.append(
             RejectedFinancialItem(
                 index=index,
-                reason=f"{where}: {err['msg']}",
+                reason=f"{where}: {message}",
                 action_code=_text(raw, "action_code"),
                 unit_code=_text(raw, "unit_code"),
                 period_end=_text(raw, "period_end"),
