@@ -87,7 +87,12 @@ class IndicatorResult(OutputModel):
     unit_ids: list[uuid.UUID] = Field(description="Every unit it answers to")
     action_id: uuid.UUID | None
     node_id: uuid.UUID | None = Field(description="The node it hangs from, or its action's node")
-    forecast: ForecastOut = Field(description="Year-end forecast from this cut")
+    forecast: ForecastOut = Field(
+        default_factory=lambda: ForecastOut(
+            value=None, advance_pct=None, advance_pct_shown=None, band=None, at_risk=False
+        ),
+        description="Year-end forecast from this cut",
+    )
 
 
 class NodeResult(OutputModel):
@@ -272,7 +277,9 @@ class BudgetColumn(OutputModel):
     total: Number
     share_pct: Number | None = Field(description="Of the grand total; null when it is 0")
     share_pct_shown: Number | None
-    execution: ExecutionFigures = Field(description="Planned vs executed money of the column")
+    execution: ExecutionFigures | None = Field(
+        default=None, description="Planned vs executed money of the column"
+    )
 
 
 class BudgetRow(OutputModel):
@@ -283,9 +290,11 @@ class BudgetRow(OutputModel):
     total: Number
     share_pct: Number | None
     share_pct_shown: Number | None
-    execution: ExecutionFigures = Field(description="Planned vs executed money of the row")
+    execution: ExecutionFigures | None = Field(
+        default=None, description="Planned vs executed money of the row"
+    )
     execution_cells: dict[str, ExecutionFigures] = Field(
-        description="Planned vs executed money by root node code"
+        default_factory=dict, description="Planned vs executed money by root node code"
     )
 
 
@@ -296,7 +305,8 @@ class BudgetMatrixOut(OutputModel):
     columns: list[BudgetColumn]
     rows: list[BudgetRow]
     total: Number
-    execution: ExecutionFigures = Field(
+    execution: ExecutionFigures | None = Field(
+        default=None,
         description="Planned vs executed money of the whole matrix (financial execution "
-        "posted to /plans/{id}/financial-execution; with `year`, periods ending in it)"
+        "posted to /plans/{id}/financial-execution; with `year`, periods ending in it)",
     )
