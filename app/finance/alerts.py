@@ -109,7 +109,9 @@ def at_risk_alerts(
 
 
 def plan_alerts(session: Session, plan: Plan, as_of: date) -> list[dict[str, Any]]:
-    """Both kinds at `as_of` (the plan's physical figures loaded once)."""
+    """Both kinds at `as_of` (the plan's physical figures loaded once); an `as_of` outside
+    the plan's years is a 422 located at the query's `as_of`."""
+    plan.check_in_years(as_of, ["query", "as_of"])
     loaded = service.physical_at(session, plan, as_of)
     return financial_gap_alerts(session, plan, as_of, loaded) + at_risk_alerts(
         session, plan, as_of, loaded

@@ -645,3 +645,21 @@ def test_statements_do_not_grow_with_the_batch(client, world, queries):
     queries.reset()
     client.get(f"{world['base']}/financial-advance", params={"as_of": "2024-06-30"})
     assert queries.count <= 14
+
+
+def test_an_action_with_money_executed_is_not_deleted_once_approved(client, session, world):
+    client.post(world["url"], json=MONEY)
+    a2 = world["actions"]["A2"]["id"]
+    assert client.patch(world["base"], json={"status": "approved"}).status_code == 200
+    r = client.delete(f"/api/v1/actions/{a2}", params={"reason": "ya no va"})
+    problem = assert_problem(r, 409)
+    assert "2 financial_executions" in problem["detail"]
+    assert count(session) == 4
+
+
+def test_deleting_an_action_of_a_draft_says_what_money_goes(client, session, world):
+    client.post(world["url"], json=MONEY)
+    r = client.delete(f"/api/v1/actions/{world['actions']['A2']['id']}")
+    assert r.status_code == 200, r.text
+    assert r.json()["deleted"]["financial_executions"] == 2
+    assert count(session) == 2
