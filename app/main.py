@@ -24,6 +24,7 @@ from app.core.query import forbid_unknown_query_params
 from app.cuts.router import router as cuts_router
 from app.evidence.router import router as evidence_router
 from app.evidence.storage import storage_from_url
+from app.finance.router import router as finance_router
 from app.followups.router import router as followups_router
 from app.health.router import router as health_router
 from app.jobs.router import router as jobs_router
@@ -56,6 +57,7 @@ ROUTERS = [
     evidence_router,
     results_router,
     alerts_router,
+    finance_router,
     jobs_router,
     reports_router,
     webhooks_router,
@@ -71,7 +73,7 @@ def _body_limits(settings: Settings):
     """Batch imports and evidence uploads may be larger than ordinary JSON bodies."""
     import re
 
-    batch = re.compile(r"^/api/v1/plans/[^/]+/measurements$")
+    batch = re.compile(r"^/api/v1/plans/[^/]+/(measurements|financial-execution)$")
     upload = re.compile(r"^/api/v1/cuts/[^/]+/followups/[^/]+/evidence$")
     workbook = re.compile(r"^/api/v1/plans/(import|[^/]+/import)$")
 

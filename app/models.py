@@ -2,6 +2,7 @@
 
 from app.cuts.models import Cut
 from app.evidence.models import Evidence
+from app.finance.models import FinancialExecution
 from app.followups.models import FollowUp, FollowUpEvent
 from app.jobs.models import Job
 from app.measurements.models import IdempotencyKey, Measurement
@@ -25,6 +26,7 @@ from app.webhooks.models import Webhook, WebhookDelivery
 __all__ = [
     "Cut",
     "Evidence",
+    "FinancialExecution",
     "FollowUp",
     "FollowUpEvent",
     "IdempotencyKey",

@@ -55,6 +55,7 @@ from app.compute.reporting import ReportingState, reporting_share
 from app.compute.types import HUNDRED, shown_pct
 from app.core.errors import Invalid, NotFound
 from app.cuts.models import Cut
+from app.finance import alerts as finance_alerts
 from app.plans.models import Plan
 from app.results import repository as results_repository
 from app.results.schemas import UnitRef
@@ -124,6 +125,18 @@ def plain(produce: PlainProducer) -> Producer:
             yield draft_of(alert)
 
     return producer
+
+
+# Sources written as plain dicts, wrapped once `plain` exists.
+SOURCES.append(
+    AlertSource(
+        (
+            AlertKindSpec("financial_gap", "Brecha físico-financiera"),
+            AlertKindSpec("at_risk", "En riesgo al cierre del año", in_digest=True),
+        ),
+        plain(finance_alerts.plan_alerts),
+    )
+)
 
 
 def kinds() -> list[AlertKindSpec]:

@@ -82,6 +82,11 @@ OPENAPI_TAGS = [
         "description": "Alertas en un solo lugar, estado de reporte, evidencias y pendientes "
         "de cada dependencia.",
     },
+    {
+        "name": "financial execution",
+        "description": "Ejecución financiera (compromisos y obligaciones) por acción, "
+        "dependencia y periodo; avance financiero frente al físico.",
+    },
     {"name": "reports", "description": "Informes de seguimiento de un corte, en PDF y XLSX."},
     {"name": "jobs", "description": "Trabajos en segundo plano: estado, progreso, reintento."},
     {"name": "webhooks", "description": "Avisos firmados a sistemas externos y su registro."},

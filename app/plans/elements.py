@@ -639,6 +639,7 @@ def delete_element(
         "budget_allocations": count(session, col(BudgetAllocation.node_id), node_ids)
         + count(session, col(BudgetAllocation.action_id), action_ids),
         **repository.indicator_dependents(session, indicator_ids),
+        "financial_executions": repository.financial_executions_of(session, action_ids),
     }
     if plan.status != "draft":
         own = {"node": "nodes", "action": "actions", "indicator": "indicators"}[kind]

@@ -68,6 +68,10 @@ class Plan(TableBase, table=True):
     evidence_mode: str = Field(
         default="warn", max_length=20, sa_column_kwargs={"server_default": "warn"}
     )
+    # Points by which an action's physical and financial advance may differ before an alert.
+    financial_gap_threshold_pct: Decimal = Field(
+        default=Decimal(30), sa_type=NUMERIC, sa_column_kwargs={"server_default": "30"}
+    )
 
     def covers_year(self, year: int) -> bool:
         return self.first_year <= year <= self.last_year

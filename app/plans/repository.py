@@ -460,12 +460,25 @@ def page_of_changes(
 _cuts = sa.table("cuts", sa.column("plan_id", sa.Uuid), sa.column("status", sa.String))
 _measurements = sa.table("measurements", sa.column("indicator_id", sa.Uuid))
 _followups = sa.table("followups", sa.column("indicator_id", sa.Uuid))
+_financial_executions = sa.table("financial_executions", sa.column("action_id", sa.Uuid))
 
 
 def has_published_cut(session: Session, plan_id: uuid.UUID) -> bool:
     """Whether the plan has a published cut (what makes it visible without a token)."""
     stmt = select(_cuts.c.plan_id).where(_cuts.c.plan_id == plan_id, _cuts.c.status == "published")
     return session.execute(stmt.limit(1)).first() is not None
+
+
+def financial_executions_of(session: Session, action_ids: Collection[uuid.UUID]) -> int:
+    """How many financial execution rows the actions have."""
+    if not action_ids:
+        return 0
+    stmt = (
+        select(func.count())
+        .select_from(_financial_executions)
+        .where(_financial_executions.c.action_id.in_(list(action_ids)))
+    )
+    return int(session.execute(stmt).scalar_one())
 
 
 def indicator_dependents(session: Session, indicator_ids: Collection[uuid.UUID]) -> dict[str, int]:

@@ -170,6 +170,11 @@ class PlanCreate(InputModel):
     evidence_mode: EvidenceMode = Field(
         default="warn", description="warn: alert only; block: submitting without it is 409"
     )
+    financial_gap_threshold_pct: Tolerance = Field(
+        default=Decimal(30),
+        description="Points by which an action's physical and financial advance may differ "
+        "before an alert",
+    )
 
     _bands = _BANDS_VALID
     _axes = _AXES_VALID
@@ -204,6 +209,7 @@ if TYPE_CHECKING:
         evidence_min_count: EvidenceCount | None = None
         evidence_scope: EvidenceScope | None = None
         evidence_mode: EvidenceMode | None = None
+        financial_gap_threshold_pct: Tolerance | None = None
 else:
     PlanUpdate = update_of(
         PlanCreate,
@@ -257,6 +263,7 @@ if TYPE_CHECKING:
         evidence_min_count: int
         evidence_scope: str
         evidence_mode: str
+        financial_gap_threshold_pct: Decimal
 else:
     PlanPublic = public_of(
         Plan,

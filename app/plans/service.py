@@ -95,7 +95,14 @@ def create(session: Session, actor: Actor, data: PlanCreate) -> Plan:
     body = data.model_dump(mode="json", exclude={"organization_id"})
     if body["bands"] is None:
         body["bands"] = DEFAULT_BAND_BODIES
-    plan = Plan(organization_id=organization_id, **{**body, "tolerance_pct": data.tolerance_pct})
+    plan = Plan(
+        organization_id=organization_id,
+        **{
+            **body,
+            "tolerance_pct": data.tolerance_pct,
+            "financial_gap_threshold_pct": data.financial_gap_threshold_pct,
+        },
+    )
     repository.save(session, plan)
     changes.record(
         session,
@@ -132,8 +139,9 @@ def update(
     if values:
         # Edits of an approved plan need a reason; a status transition alone does not.
         changes.check_writable(plan, reason)
-    if "tolerance_pct" in values:
-        values["tolerance_pct"] = data.tolerance_pct
+    for exact in ("tolerance_pct", "financial_gap_threshold_pct"):
+        if exact in values:
+            values[exact] = getattr(data, exact)
     first = values.get("first_year", plan.first_year)
     last = values.get("last_year", plan.last_year)
     if last < first:

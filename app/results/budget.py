@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 from sqlalchemy import Row
 from sqlmodel import Session
 
-from app.compute import Allocation, budget_matrix, hidden_by_retirement
+from app.compute import Allocation, budget_matrix, hidden_by_retirement, shown_pct
+from app.compute.financial import ratio_pct
 from app.plans.models import Plan
 from app.results import repository
-from app.results.schemas import BudgetColumn, BudgetMatrixOut, BudgetRow, Measure
+from app.results.schemas import (
+    BudgetColumn,
+    BudgetMatrixOut,
+    BudgetRow,
+    ExecutionFigures,
+    Measure,
+)
 from app.results.structure import tree_order
 
 NOT_UNDER_A_NODE = "Sin componente"
@@ -47,12 +55,35 @@ def budget(session: Session, plan: Plan, *, year: int | None, measure: Measure) 
         if year is not None and alloc_year != year:
             continue
         allocations.append(Allocation(unit_id, root_of.get(node_id), planned, executed))
+    # Financial execution (committed, paid) of the actions in force, by unit and root node.
+    committed: list[Allocation] = []
+    paid: list[Allocation] = []
+    for unit_id, action_id, spent_year, spent_committed, spent_paid in repository.executed_money(
+        session, plan.id
+    ):
+        if action_id not in action_node:
+            continue
+        unit_ids.add(unit_id)
+        if year is not None and int(spent_year) != year:
+            continue
+        column = root_of.get(action_node[action_id]) if action_node[action_id] else None
+        committed.append(Allocation(unit_id, column, spent_committed))
+        paid.append(Allocation(unit_id, column, spent_paid))
 
     column_keys: list[uuid.UUID | None] = [r.id for r in roots]
-    if any(a.column_key is None for a in allocations):
+    if any(a.column_key is None for a in (*allocations, *committed)):
         column_keys.append(None)  # money of actions that hang from the plan itself
     row_keys = sorted(unit_ids, key=lambda u: (units[u].code, str(u)))
     matrix = budget_matrix(allocations, column_keys, row_keys, measure=measure)
+    planned_matrix = budget_matrix(allocations, column_keys, row_keys, measure="planned")
+    committed_matrix = budget_matrix(committed, column_keys, row_keys)
+    paid_matrix = budget_matrix(paid, column_keys, row_keys)
+    planned_rows = {line.key: line for line in planned_matrix.rows}
+    committed_rows = {line.key: line for line in committed_matrix.rows}
+    paid_rows = {line.key: line for line in paid_matrix.rows}
+    planned_columns = {line.key: line for line in planned_matrix.columns}
+    committed_columns = {line.key: line for line in committed_matrix.columns}
+    paid_columns = {line.key: line for line in paid_matrix.columns}
 
     code_of: dict[uuid.UUID | None, str] = {r.id: r.code for r in roots}
     code_of[None] = "-"
@@ -68,6 +99,11 @@ def budget(session: Session, plan: Plan, *, year: int | None, measure: Measure) 
                 total=line.total,
                 share_pct=line.share_pct,
                 share_pct_shown=line.share_pct_shown,
+                execution=_figures(
+                    planned_columns[line.key].total,
+                    committed_columns[line.key].total,
+                    paid_columns[line.key].total,
+                ),
             )
         )
     rows = [
@@ -79,9 +115,40 @@ def budget(session: Session, plan: Plan, *, year: int | None, measure: Measure) 
             total=line.total,
             share_pct=line.share_pct,
             share_pct_shown=line.share_pct_shown,
+            execution=_figures(
+                planned_rows[line.key].total,
+                committed_rows[line.key].total,
+                paid_rows[line.key].total,
+            ),
+            execution_cells={
+                code_of[k]: _figures(
+                    v, committed_rows[line.key].cells[k], paid_rows[line.key].cells[k]
+                )
+                for k, v in planned_rows[line.key].cells.items()
+            },
         )
         for line in matrix.rows
     ]
     return BudgetMatrixOut(
-        plan_id=plan.id, measure=measure, year=year, columns=columns, rows=rows, total=matrix.total
+        plan_id=plan.id,
+        measure=measure,
+        year=year,
+        columns=columns,
+        rows=rows,
+        total=matrix.total,
+        execution=_figures(planned_matrix.total, committed_matrix.total, paid_matrix.total),
+    )
+
+
+def _figures(planned: Decimal, committed: Decimal, paid: Decimal) -> ExecutionFigures:
+    committed_pct = ratio_pct(committed, planned)
+    paid_pct = ratio_pct(paid, planned)
+    return ExecutionFigures(
+        planned=planned,
+        committed=committed,
+        paid=paid,
+        committed_pct=committed_pct,
+        committed_pct_shown=shown_pct(committed_pct),
+        paid_pct=paid_pct,
+        paid_pct_shown=shown_pct(paid_pct),
     )

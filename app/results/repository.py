@@ -209,3 +209,28 @@ def allocations(session: Session, plan_id: uuid.UUID) -> list[Row]:
             col(BudgetAllocation.executed),
         ).where(col(BudgetAllocation.plan_id) == plan_id),
     )
+
+
+# The finance package's table, read by its columns (finance builds on results, not back).
+_financial_executions = sa.table(
+    "financial_executions",
+    sa.column("plan_id", sa.Uuid),
+    sa.column("action_id", sa.Uuid),
+    sa.column("unit_id", sa.Uuid),
+    sa.column("period_end", sa.Date),
+    sa.column("committed", sa.Numeric),
+    sa.column("paid", sa.Numeric),
+)
+
+
+def executed_money(session: Session, plan_id: uuid.UUID) -> list[Row]:
+    """(unit_id, action_id, year, committed, paid) of the plan's financial execution, summed
+    per unit, action and year."""
+    t = _financial_executions.c
+    year = func.extract("year", t.period_end).label("year")
+    return _all(
+        session,
+        select(t.unit_id, t.action_id, year, func.sum(t.committed), func.sum(t.paid))
+        .where(t.plan_id == plan_id)
+        .group_by(t.unit_id, t.action_id, year),
+    )

@@ -45,6 +45,20 @@ class CutRef(OutputModel):
     status: str
 
 
+class ForecastOut(OutputModel):
+    """Where the indicator ends the year if the pace of its latest programmed period holds
+    (the README's "Financial execution and year-end forecast")."""
+
+    value: Number | None = Field(description="Projected value on 31 Dec; null: no projection")
+    advance_pct: Number | None = Field(description="Projected advance against P_year")
+    advance_pct_shown: Number | None
+    band: ResultBand | None
+    at_risk: bool = Field(
+        description="The projection falls below the plan's lowest non-red band while the "
+        "advance at the cut does not"
+    )
+
+
 class IndicatorResult(OutputModel):
     indicator_id: uuid.UUID
     code: str
@@ -73,6 +87,12 @@ class IndicatorResult(OutputModel):
     unit_ids: list[uuid.UUID] = Field(description="Every unit it answers to")
     action_id: uuid.UUID | None
     node_id: uuid.UUID | None = Field(description="The node it hangs from, or its action's node")
+    forecast: ForecastOut = Field(
+        default_factory=lambda: ForecastOut(
+            value=None, advance_pct=None, advance_pct_shown=None, band=None, at_risk=False
+        ),
+        description="Year-end forecast from this cut",
+    )
 
 
 class NodeResult(OutputModel):
@@ -238,6 +258,18 @@ class Alerts(OutputModel):
     items: list[Alert]
 
 
+class ExecutionFigures(OutputModel):
+    """Planned money beside the money executed (financial execution) and their ratio."""
+
+    planned: Number
+    committed: Number = Field(description='Committed ("compromisos")')
+    paid: Number = Field(description='Paid ("obligaciones")')
+    committed_pct: Number | None = Field(description="Committed / planned; null when 0 planned")
+    committed_pct_shown: Number | None
+    paid_pct: Number | None = Field(description="Paid / planned; null when 0 planned")
+    paid_pct_shown: Number | None
+
+
 class BudgetColumn(OutputModel):
     node_id: uuid.UUID | None = Field(description="Null only for money not under any root node")
     code: str
@@ -245,6 +277,9 @@ class BudgetColumn(OutputModel):
     total: Number
     share_pct: Number | None = Field(description="Of the grand total; null when it is 0")
     share_pct_shown: Number | None
+    execution: ExecutionFigures | None = Field(
+        default=None, description="Planned vs executed money of the column"
+    )
 
 
 class BudgetRow(OutputModel):
@@ -255,6 +290,12 @@ class BudgetRow(OutputModel):
     total: Number
     share_pct: Number | None
     share_pct_shown: Number | None
+    execution: ExecutionFigures | None = Field(
+        default=None, description="Planned vs executed money of the row"
+    )
+    execution_cells: dict[str, ExecutionFigures] = Field(
+        default_factory=dict, description="Planned vs executed money by root node code"
+    )
 
 
 class BudgetMatrixOut(OutputModel):
@@ -264,3 +305,8 @@ class BudgetMatrixOut(OutputModel):
     columns: list[BudgetColumn]
     rows: list[BudgetRow]
     total: Number
+    execution: ExecutionFigures | None = Field(
+        default=None,
+        description="Planned vs executed money of the whole matrix (financial execution "
+        "posted to /plans/{id}/financial-execution; with `year`, periods ending in it)",
+    )

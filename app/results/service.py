@@ -29,6 +29,7 @@ from app.compute import (
     is_overdue,
     status_for,
 )
+from app.compute.forecast import YearEndForecast, is_at_risk
 from app.compute.status import NOT_DUE_LABEL, ON_TRACK_LABEL, Status
 from app.compute.types import shown_pct
 from app.core.errors import DomainError
@@ -43,6 +44,7 @@ from app.results.schemas import (
     CutRef,
     CutResults,
     ExecutionStateOut,
+    ForecastOut,
     GroupedResults,
     GroupItem,
     IndicatorBrief,
@@ -142,7 +144,7 @@ def _level_name(plan: Plan, level: int) -> str | None:
 
 
 def _indicator_result(
-    structure: Structure, shaper: _Shaper, ind: Row, adv: IndicatorAdvance
+    structure: Structure, shaper: _Shaper, ind: Row, adv: IndicatorAdvance, fc: YearEndForecast
 ) -> IndicatorResult:
     unit_ids = structure.indicator_units[ind.id]
     return IndicatorResult(
@@ -169,6 +171,13 @@ def _indicator_result(
         unit_ids=unit_ids,
         action_id=ind.action_id,
         node_id=structure.indicator_node[ind.id],
+        forecast=ForecastOut(
+            value=fc.value,
+            advance_pct=fc.advance_pct,
+            advance_pct_shown=fc.advance_pct_shown,
+            band=shaper.band(fc.advance_pct),
+            at_risk=is_at_risk(adv.advance_pct, fc.advance_pct, structure.bands),
+        ),
     )
 
 
@@ -232,7 +241,9 @@ def shape_results(structure: Structure, evaluation: Evaluation, cut: Cut) -> Cut
         )
 
     indicators = [
-        _indicator_result(structure, shaper, ind, evaluation.advances[ind.id])
+        _indicator_result(
+            structure, shaper, ind, evaluation.advances[ind.id], evaluation.forecast(ind.id)
+        )
         for ind in structure.indicators
     ]
     return CutResults(

@@ -28,6 +28,7 @@ from app.compute import (
     rollup_tree,
     without_retired,
 )
+from app.compute.forecast import YearEndForecast, forecast_year_end
 from app.compute.types import ZERO
 from app.cuts.models import Cut
 from app.plans.models import Plan
@@ -176,6 +177,11 @@ class Evaluation:
     advances: dict[uuid.UUID, IndicatorAdvance]
     rollup: RollupResult
     action_advance: dict[uuid.UUID, tuple[Decimal | None, int]]
+    series: dict[uuid.UUID, IndicatorSeries] = field(default_factory=dict)
+
+    def forecast(self, indicator_id: uuid.UUID) -> YearEndForecast:
+        """The indicator's year-end forecast from this cut (computed when asked)."""
+        return forecast_year_end(self.series[indicator_id], self.cut_date)
 
 
 def evaluate(
@@ -183,8 +189,9 @@ def evaluate(
 ) -> Evaluation:
     plan = structure.plan
     advances: dict[uuid.UUID, IndicatorAdvance] = {}
+    all_series: dict[uuid.UUID, IndicatorSeries] = {}
     for ind in structure.indicators:
-        series = IndicatorSeries(
+        all_series[ind.id] = series = IndicatorSeries(
             accumulation=Accumulation(ind.accumulation),
             programming=structure.programming.get(ind.id, ()),
             measurements=measurements.get(ind.id, ()),
@@ -209,7 +216,7 @@ def evaluate(
         a.id: action_advance(parts.get(a.id, ()), cap_at_100=plan.cap_at_100)
         for a in structure.actions
     }
-    return Evaluation(cut_date, advances, rollup, actions)
+    return Evaluation(cut_date, advances, rollup, actions, all_series)
 
 
 def at_cut(session: Session, cut: Cut, plan: Plan) -> tuple[Structure, Evaluation]:

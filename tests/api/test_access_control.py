@@ -105,6 +105,9 @@ ACCESS: dict[str, set[str] | str] = {
     "get_unit_digest": ANY,
     "get_plan_trend": ANY,
     "get_plan_budget": ANY,
+    "import_financial_execution": WRITERS,
+    "list_financial_execution": ANY,
+    "get_financial_advance": ANY,
     "get_job": ANY,
     # Its creator, or the organization's editors.
     "retry_job": EDITORS,

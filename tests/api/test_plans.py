@@ -355,6 +355,7 @@ def test_delete_in_draft_cascades_and_says_so(client, plan, session):
         "budget_allocations": 0,
         "measurements": 0,
         "followups": 0,
+        "financial_executions": 0,
     }
     assert count(session, Node) == count(session, Action) == count(session, Indicator) == 0
 
@@ -469,6 +470,7 @@ def test_deleting_a_draft_indicator_takes_what_was_reported_on_it(client, plan, 
         "budget_allocations": 0,
         "measurements": 1,
         "followups": 1,
+        "financial_executions": 0,
     }
     assert [count(session, m) for m in (Indicator, Measurement, FollowUp, Evidence)] == [0] * 4
     assert count(session, Action) == 1
@@ -525,5 +527,6 @@ def test_a_deleted_contribution_is_counted_once(client, plan):
         "budget_allocations": 0,
         "measurements": 0,
         "followups": 0,
+        "financial_executions": 0,
     }
     assert client.get(f"{base}/tree").json()["nodes"][0]["code"] == "OE2"

@@ -307,6 +307,15 @@ def test_an_empty_plan_answers_without_error(client, session):
         "columns": [],
         "rows": [],
         "total": 0,
+        "execution": {
+            "planned": 0,
+            "committed": 0,
+            "paid": 0,
+            "committed_pct": None,
+            "committed_pct_shown": None,
+            "paid_pct": None,
+            "paid_pct_shown": None,
+        },
     }
 
 

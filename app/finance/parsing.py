@@ -1,0 +1,94 @@
+"""Reading a financial execution batch from its raw JSON body: each item well formed, or
+rejected with the field at fault (the same rules as the measurement batch)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from pydantic import TypeAdapter, ValidationError
+from pydantic_core import ErrorDetails
+
+from app.core.errors import BadRequest, DomainError
+from app.finance.schemas import (
+    MAX_BATCH,
+    FinancialItem,
+    RejectedFinancialItem,
+    ValidFinancialBatch,
+)
+
+_VALID_BATCH = TypeAdapter(ValidFinancialBatch)
+_ITEMS = TypeAdapter(list[FinancialItem])
+
+
+@dataclass
+class ParsedBatch:
+    received: int  # items in the body, well formed or not
+    items: list[tuple[int, FinancialItem]]  # the well-formed ones, by index
+    rejected: list[RejectedFinancialItem]  # the others, with why
+
+
+def parse_body(body: bytes) -> ParsedBatch:
+    """The batch in a raw JSON body; a body that is not `{"items": [...]}` is refused whole.
+    Above MAX_BATCH items nothing is parsed: only the count is given, for the caller to refuse.
+    """
+    try:
+        items = _VALID_BATCH.validate_json(body).items
+        return ParsedBatch(len(items), list(enumerate(items)), [])
+    except ValidationError:
+        pass
+    try:
+        data = json.loads(body)
+    except ValueError:
+        raise BadRequest("The request body is not valid JSON.") from None
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("items"), list)
+        or set(data) - {"items"}
+    ):
+        raise DomainError(
+            'The body must be {"items": [...]} and nothing else.',
+            status=422,
+            errors=[{"loc": ["body", "items"], "msg": "a list of financial execution items"}],
+        )
+    raw_items = data["items"]
+    if len(raw_items) > MAX_BATCH:
+        return ParsedBatch(len(raw_items), [], [])
+    rejected: list[RejectedFinancialItem] = []
+    return ParsedBatch(len(raw_items), _parse(raw_items, rejected), rejected)
+
+
+def _parse(
+    raw_items: list, rejected: list[RejectedFinancialItem]
+) -> list[tuple[int, FinancialItem]]:
+    """Validate all items in one pass; on errors, report them and validate the rest again."""
+    try:
+        return list(enumerate(_ITEMS.validate_python(raw_items)))
+    except ValidationError as exc:
+        first_error: dict[int, ErrorDetails] = {}
+        for err in exc.errors():
+            first_error.setdefault(int(err["loc"][0]), err)  # loc[0]: the item's index
+    for index, err in sorted(first_error.items()):
+        raw = raw_items[index]
+        where = ".".join(str(p) for p in err["loc"][1:]) or "item"
+        message = (
+            f"{err['input']} is negative: money executed cannot be negative"
+            if err["type"] == "greater_than_equal"
+            else err["msg"]
+        )
+        rejected.append(
+            RejectedFinancialItem(
+                index=index,
+                reason=f"{where}: {message}",
+                action_code=_text(raw, "action_code"),
+                unit_code=_text(raw, "unit_code"),
+                period_end=_text(raw, "period_end"),
+            )
+        )
+    good = [i for i in range(len(raw_items)) if i not in first_error]
+    return list(zip(good, _ITEMS.validate_python([raw_items[i] for i in good]), strict=True))
+
+
+def _text(raw: object, key: str) -> str | None:
+    value = raw.get(key) if isinstance(raw, dict) else None
+    return value[:100] if isinstance(value, str) else None
