@@ -55,15 +55,17 @@ ACCUMULATION_TO_DNP: dict[Accumulation, DnpAccumulation] = {
 }
 
 
-def typed_name(value: object) -> object:
+def code_of(name: str) -> str:
     """A type name as people type it ("Reducción anual", "REDUCCION-ANUAL") as its code
-    ("reduccion_anual"): lower case, accents dropped, spaces and hyphens as underscores.
-    Anything but a string is left for validation to refuse."""
-    if not isinstance(value, str):
-        return value
-    plain = unicodedata.normalize("NFKD", value.strip().lower())
+    ("reduccion_anual"): lower case, accents dropped, spaces and hyphens as underscores."""
+    plain = unicodedata.normalize("NFKD", name.strip().lower())
     plain = "".join(c for c in plain if not unicodedata.combining(c))
     return "_".join(plain.replace("-", " ").split())
+
+
+def typed_name(value: object) -> object:
+    """`code_of` for input validation: anything but a string is left for it to refuse."""
+    return code_of(value) if isinstance(value, str) else value
 
 
 def resolve(name: str) -> tuple[Accumulation, DnpAccumulation]:
@@ -72,7 +74,7 @@ def resolve(name: str) -> tuple[Accumulation, DnpAccumulation]:
     A DNP name keeps itself; one of the service's types takes its usual DNP name.
     Raises ValueError on an unknown name.
     """
-    code = typed_name(name)
+    code = code_of(name)
     if code in DnpAccumulation._value2member_map_:
         dnp = DnpAccumulation(code)
         return DNP_TO_ACCUMULATION[dnp], dnp

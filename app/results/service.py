@@ -36,6 +36,7 @@ from app.cuts.models import Cut
 from app.plans.models import Plan
 from app.results import repository
 from app.results.budget import budget
+from app.results.explain import explain as explained
 from app.results.schemas import (
     ActionResult,
     Alert,
@@ -240,9 +241,11 @@ def shape_results(structure: Structure, evaluation: Evaluation, cut: Cut) -> Cut
     )
 
 
-def results(session: Session, cut: Cut, plan: Plan) -> CutResults:
-    structure, evaluation = at_cut(session, cut, plan)
-    return shape_results(structure, evaluation, cut)
+def results(session: Session, cut: Cut, plan: Plan, explain: bool = False) -> CutResults:
+    """The figures at the cut; with `explain`, what each was computed from (`explain.py`)."""
+    structure, evaluation = at_cut(session, cut, plan, trace=explain)
+    shaped = shape_results(structure, evaluation, cut)
+    return explained(shaped, structure, evaluation) if explain else shaped
 
 
 # --- groupings: by unit, by axis value, by band, by status -------------------------------
