@@ -87,3 +87,12 @@ def dnp_name(accumulation: str, stored: str | None) -> DnpAccumulation:
     if stored:
         return DnpAccumulation(stored)
     return ACCUMULATION_TO_DNP[Accumulation(accumulation)]
+
+
+def written_type(accumulation: str, stored: str | None) -> str:
+    """How a spreadsheet writes an indicator's type so that reading it back keeps both names:
+    the service's type, or the DNP label where the DNP name is not that type's usual one."""
+    kind = Accumulation(accumulation)
+    if stored and DnpAccumulation(stored) is not ACCUMULATION_TO_DNP[kind]:
+        return DNP_LABELS[DnpAccumulation(stored)].lower()
+    return kind.value

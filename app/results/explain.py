@@ -115,7 +115,7 @@ def explain(results: CutResults, structure: Structure, evaluation: Evaluation) -
     rows = {i.id: i for i in structure.indicators}
     for item in results.indicators:
         item.explain = indicator_explain(
-            getattr(rows[item.indicator_id], "accumulation_dnp", None),
+            rows[item.indicator_id].accumulation_dnp,
             evaluation.advances[item.indicator_id],
             evaluation.traces[item.indicator_id],
         )

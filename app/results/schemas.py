@@ -132,6 +132,10 @@ class IndicatorResult(OutputModel):
     code: str
     name: str
     accumulation: str
+    accumulation_dnp: str = Field(
+        description="The DNP guide's name of the type (flujo, stock, acumulado, capacidad, "
+        "reduccion, reduccion_anual)"
+    )
     unit_of_measure: str
     programmed_year: Number | None = Field(description="The annual programming of the cut's year")
     programmed_to_date: Number | None

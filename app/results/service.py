@@ -31,6 +31,7 @@ from app.compute import (
 )
 from app.compute.status import NOT_DUE_LABEL, ON_TRACK_LABEL, Status
 from app.compute.types import shown_pct
+from app.compute.typology import dnp_name
 from app.core.errors import DomainError
 from app.cuts.models import Cut
 from app.plans.models import Plan
@@ -151,6 +152,7 @@ def _indicator_result(
         code=ind.code,
         name=ind.name,
         accumulation=ind.accumulation,
+        accumulation_dnp=dnp_name(ind.accumulation, ind.accumulation_dnp).value,
         unit_of_measure=ind.unit_of_measure,
         programmed_year=adv.programmed_year,
         programmed_to_date=adv.programmed_to_date,
