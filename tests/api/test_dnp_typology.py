@@ -3,12 +3,15 @@ service's own, "acumulado" computed with its own formula."""
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from sqlalchemy import func, select
 
 from app.plans.models import Indicator
+from tests.api.test_spreadsheets import officials_workbook, post_new
 from tests.helpers import assert_problem
 
 
@@ -171,3 +174,28 @@ def test_acumulado_adds_up_over_the_years_in_the_results(client, plan):
     # The annual programming shown on the indicator is the running total at each year's end.
     annual = client.get(f"/api/v1/indicators/{ind['id']}").json()["annual_programming"]
     assert [(a["year"], a["programmed"]) for a in annual][:2] == [(2024, 20), (2025, 40)]
+
+
+def test_a_workbook_may_say_reduccion_anual_and_its_export_says_it_back(client):
+    org = client.post("/api/v1/organizations", json={"code": "xls", "name": "Entidad"}).json()
+    for unit in ("DAPM", "DATIC"):
+        client.post(f"/api/v1/organizations/{org['id']}/units", json={"code": unit, "name": unit})
+    r = post_new(client, org, officials_workbook(accumulation="Reducción anual"))
+    assert r.status_code == 200, r.text
+    assert r.json()["errors"] == []
+    plan_id = r.json()["plan_id"]
+    items = client.get(f"/api/v1/plans/{plan_id}/indicators").json()["items"]
+    ind = {i["code"]: i for i in items}
+    assert (ind["IND-2"]["accumulation"], ind["IND-2"]["accumulation_dnp"]) == (
+        "decreasing",
+        "reduccion_anual",
+    )
+    assert (ind["IND-1"]["accumulation"], ind["IND-1"]["accumulation_dnp"]) == ("sum", "flujo")
+    book = openpyxl.load_workbook(
+        io.BytesIO(client.get(f"/api/v1/plans/{plan_id}/workbook").content)
+    )
+    sheet = book["Indicadores"]
+    header = [c.value for c in sheet[2]]
+    column = header.index("accumulation")
+    cells = {row[0].value: row[column].value for row in sheet.iter_rows(min_row=3)}
+    assert cells["IND-1"] == "sum" and cells["IND-2"] == "reducción anual"
