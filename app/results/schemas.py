@@ -132,9 +132,10 @@ class IndicatorResult(OutputModel):
     code: str
     name: str
     accumulation: str
-    accumulation_dnp: str = Field(
+    accumulation_dnp: str | None = Field(
+        default=None,
         description="The DNP guide's name of the type (flujo, stock, acumulado, capacidad, "
-        "reduccion, reduccion_anual)"
+        "reduccion, reduccion_anual)",
     )
     unit_of_measure: str
     programmed_year: Number | None = Field(description="The annual programming of the cut's year")
