@@ -6,8 +6,9 @@ Each plan has a three-level tree (5 axes x 10 programs x N subprograms), five ac
 leaf node with two indicators each (all four accumulation types, a tenth of them with explicit
 contributions weighted by year), monthly programming for 2023 and twelve monthly cuts with
 their measurements (one in twenty missing). Rows are written with COPY. GET /cuts/{id}/results
-(and /results/by-unit) is called through the ASGI app (no sockets) at the last cut, where every
-measurement counts; GET /plans/{id}/trend evaluates the plan at all twelve cuts.
+(with and without ?explain=true) and /results/by-unit are called through the ASGI app (no
+sockets) at the last cut, where every measurement counts; GET /plans/{id}/trend evaluates the
+plan at all twelve cuts.
 
 With DATABASE_URL set, a fresh database is created on that server and dropped afterwards;
 unset, a throwaway embedded PostgreSQL is started.
@@ -376,6 +377,8 @@ async def _timed(
 
 ENDPOINTS = {
     "results": lambda plan: f"/api/v1/cuts/{plan['cut_ids'][-1]}/results",
+    # The same with what each figure was computed from (issue 14): size and time of explain.
+    "explain": lambda plan: f"/api/v1/cuts/{plan['cut_ids'][-1]}/results?explain=true",
     "by-unit": lambda plan: f"/api/v1/cuts/{plan['cut_ids'][-1]}/results/by-unit",
     "trend": lambda plan: f"/api/v1/plans/{plan['plan_id']}/trend",
 }

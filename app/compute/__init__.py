@@ -1,6 +1,7 @@
 """Pure follow-up computations (advance, status, bands, rollups, budget): no database, no web."""
 
 from app.compute.advance import (
+    AdvanceTrace,
     IndicatorAdvance,
     IndicatorSeries,
     action_advance,
@@ -12,6 +13,7 @@ from app.compute.advance import (
     planned_for_year,
     planned_to_date,
     start_value,
+    trace_advance,
     value_to_date,
 )
 from app.compute.budget import (
@@ -25,8 +27,10 @@ from app.compute.retirement import hidden_by_retirement, indicator_visible, with
 from app.compute.rollup import (
     Contribution,
     GroupResult,
+    MeanTrace,
     NodeIn,
     NodeResult,
+    PartTrace,
     Rated,
     RatedItem,
     RollupResult,
@@ -56,6 +60,7 @@ __all__ = [
     "DEFAULT_BANDS",
     "EXECUTION_STATE_LABELS",
     "Accumulation",
+    "AdvanceTrace",
     "Allocation",
     "Band",
     "BudgetLine",
@@ -66,8 +71,10 @@ __all__ = [
     "GroupResult",
     "IndicatorAdvance",
     "IndicatorSeries",
+    "MeanTrace",
     "NodeIn",
     "NodeResult",
+    "PartTrace",
     "Rated",
     "RatedItem",
     "RollupResult",
@@ -96,6 +103,7 @@ __all__ = [
     "start_value",
     "status_for",
     "to_decimal",
+    "trace_advance",
     "validate_bands",
     "value_to_date",
     "weight_for_year",

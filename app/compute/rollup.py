@@ -35,17 +35,22 @@ class _Mean:
         self.numerator = ZERO
         self.denominator = ZERO
 
-    def add(self, value: Decimal | None, weight: Decimal) -> bool:
-        """Take a part in; True when it counts (defined advance, positive weight)."""
+    def take(self, value: Decimal | None, weight: Decimal) -> Decimal | None:
+        """Take a part in; the advance it counts with (capped if asked), None if it does not
+        count (undefined advance or zero weight)."""
         if weight < 0:
             raise ValueError(f"weights must be >= 0, got {weight}")
         if value is None or weight == 0:
-            return False
+            return None
         if self.cap_at_100 and value > HUNDRED:
             value = HUNDRED
         self.numerator += weight * value
         self.denominator += weight
-        return True
+        return value
+
+    def add(self, value: Decimal | None, weight: Decimal) -> bool:
+        """Take a part in; True when it counts (defined advance, positive weight)."""
+        return self.take(value, weight) is not None
 
     def result(self) -> Decimal | None:
         if self.denominator == 0:
@@ -125,9 +130,83 @@ class NodeResult:
 
 
 @dataclass(frozen=True)
+class PartTrace:
+    """One part of a weighted mean as it was taken: an indicator or a child node.
+
+    `weight` is its raw weight for the year; `renormalised_weight` its share of the weights
+    that counted (None when left out); `advance_used` the advance it counted with (capped
+    at 100 when the plan caps). `left_out` says why it did not count: "not_due" (no defined
+    advance) or "zero_weight".
+    """
+
+    kind: str  # "indicator" or "node"
+    id: Hashable
+    weight: Decimal
+    advance: Decimal | None
+    advance_used: Decimal | None
+    renormalised_weight: Decimal | None
+    left_out: str | None
+
+
+@dataclass(frozen=True)
+class MeanTrace:
+    """A node's (or the plan's) weighted mean: Σ(weight × advance_used) / Σ(weight) over the
+    parts that counted, and every part, in the order they were taken."""
+
+    parts: tuple[PartTrace, ...]
+    weighted_sum: Decimal
+    weight_sum: Decimal
+    result: Decimal | None
+    cap_at_100: bool
+
+
+class _Tracer:
+    """Records the parts of one mean when tracing; costs nothing otherwise."""
+
+    __slots__ = ("mean", "parts")
+
+    def __init__(self, mean: _Mean) -> None:
+        self.mean = mean
+        self.parts: list[tuple[str, Hashable, Decimal, Decimal | None, Decimal | None]] = []
+
+    def take(self, kind: str, part_id: Hashable, value: Decimal | None, weight: Decimal) -> bool:
+        used = self.mean.take(value, weight)
+        self.parts.append((kind, part_id, weight, value, used))
+        return used is not None
+
+    def done(self) -> MeanTrace:
+        total = self.mean.denominator
+        return MeanTrace(
+            parts=tuple(
+                PartTrace(
+                    kind=kind,
+                    id=part_id,
+                    weight=weight,
+                    advance=value,
+                    advance_used=used,
+                    renormalised_weight=None if used is None else weight / total,
+                    left_out=None
+                    if used is not None
+                    else "not_due"
+                    if value is None
+                    else "zero_weight",
+                )
+                for kind, part_id, weight, value, used in self.parts
+            ),
+            weighted_sum=self.mean.numerator,
+            weight_sum=total,
+            result=self.mean.result(),
+            cap_at_100=self.mean.cap_at_100,
+        )
+
+
+@dataclass(frozen=True)
 class RollupResult:
     nodes: Mapping[Hashable, NodeResult]
     plan: NodeResult
+    # Filled only by rollup_tree(..., trace=True): how each mean was made.
+    node_traces: Mapping[Hashable, MeanTrace] = field(default_factory=dict)
+    plan_trace: MeanTrace | None = None
 
 
 def _post_order(
@@ -164,6 +243,7 @@ def rollup_tree(
     indicator_advance: Mapping[Hashable, Decimal | None],
     year: int,
     cap_at_100: bool = False,
+    trace: bool = False,
 ) -> RollupResult:
     """Advance of every node and of the plan at a cut of `year`, in one pass over the tree.
 
@@ -173,6 +253,7 @@ def rollup_tree(
     An indicator missing from `indicator_advance`, or mapped to None, is not due and left
     out. `counted` is the number of distinct indicators that took part, directly or through
     descendants (an indicator feeding two objectives counts once in their common ancestor).
+    With `trace`, the result also holds how each mean was made (`node_traces`, `plan_trace`).
     Raises ValueError on duplicate node ids, unknown parents or nodes, cycles, negative weights.
     """
     by_id: dict[Hashable, NodeIn] = {}
@@ -201,36 +282,59 @@ def rollup_tree(
         feeding.setdefault(contribution.node_id, []).append(contribution)
 
     results: dict[Hashable, NodeResult] = {}
+    traces: dict[Hashable, MeanTrace] = {}
     counted_sets: dict[Hashable, set[Hashable]] = {}
     for node_id in _post_order(list(by_id), children, roots):
         mean = _Mean(cap_at_100)
+        tracer = _Tracer(mean) if trace else None
         counted: set[Hashable] = set()
         for contribution in feeding.get(node_id, ()):
             weight = weight_for_year(contribution.weight, contribution.weights_by_year, year)
-            if mean.add(indicator_advance.get(contribution.indicator_id), weight):
+            value = indicator_advance.get(contribution.indicator_id)
+            if (
+                tracer.take("indicator", contribution.indicator_id, value, weight)
+                if tracer
+                else mean.add(value, weight)
+            ):
                 counted.add(contribution.indicator_id)
         for child_id in children.get(node_id, ()):
             child = by_id[child_id]
             weight = weight_for_year(child.weight, child.weights_by_year, year)
             child_set = counted_sets.pop(child_id)
-            if mean.add(results[child_id].advance_pct, weight):
+            value = results[child_id].advance_pct
+            if tracer.take("node", child_id, value, weight) if tracer else mean.add(value, weight):
                 counted = _merge(counted, child_set)
         advance = mean.result()
         results[node_id] = NodeResult(advance, shown_pct(advance), len(counted))
         counted_sets[node_id] = counted
+        if tracer:
+            traces[node_id] = tracer.done()
 
     plan_mean = _Mean(cap_at_100)
+    plan_tracer = _Tracer(plan_mean) if trace else None
     plan_counted: set[Hashable] = set()
     for root_id in roots:
         root = by_id[root_id]
         weight = weight_for_year(root.weight, root.weights_by_year, year)
-        if plan_mean.add(results[root_id].advance_pct, weight):
+        value = results[root_id].advance_pct
+        if (
+            plan_tracer.take("node", root_id, value, weight)
+            if plan_tracer
+            else plan_mean.add(value, weight)
+        ):
             plan_counted = _merge(plan_counted, counted_sets[root_id])
     plan_advance = plan_mean.result()
 
     ordered = {node_id: results[node_id] for node_id in by_id}
     plan = NodeResult(plan_advance, shown_pct(plan_advance), len(plan_counted))
-    return RollupResult(ordered, plan)
+    if not trace:
+        return RollupResult(ordered, plan)
+    return RollupResult(
+        ordered,
+        plan,
+        node_traces={node_id: traces[node_id] for node_id in by_id},
+        plan_trace=plan_tracer.done() if plan_tracer else None,
+    )
 
 
 class Rated(Protocol):

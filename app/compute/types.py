@@ -19,6 +19,9 @@ class Accumulation(StrEnum):
     CONSTANT = "constant"
     INCREASING = "increasing"
     DECREASING = "decreasing"
+    # DNP's "acumulado": amounts per period that add up over the plan's years, never reset
+    # on 1 January (the baseline is not part of them). See app/compute/typology.py.
+    CUMULATIVE = "cumulative"
 
 
 def to_decimal(value: Decimal | int | str, what: str = "value") -> Decimal:

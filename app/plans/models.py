@@ -170,6 +170,9 @@ class Indicator(TableBase, table=True):
     baseline_year: int | None = None
     target_value: Decimal | None = Field(default=None, sa_type=NUMERIC)
     accumulation: str = Field(max_length=20)
+    # The DNP guide's name of its type (flujo, stock, acumulado, capacidad, reduccion,
+    # reduccion_anual); `accumulation` is the type it is computed with.
+    accumulation_dnp: str | None = Field(default=None, max_length=20)
     min_value: Decimal | None = Field(default=None, sa_type=NUMERIC)
     max_value: Decimal | None = Field(default=None, sa_type=NUMERIC)
     unit_id: uuid.UUID | None = fk("units.id", nullable=True)

@@ -12,9 +12,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints, field_validator, model_validator
+from pydantic import BeforeValidator, Field, StringConstraints, field_validator, model_validator
 
 from app.compute.status import DEFAULT_BANDS, Band, validate_bands
+from app.compute.typology import DNP_TO_ACCUMULATION, DnpAccumulation, resolve, typed_name
 from app.core.families import public_of, update_of
 from app.core.schemas import (
     LONG_NAME_PATTERN,
@@ -35,7 +36,13 @@ PlanKind = Literal["pet", "pei", "digital_government", "action_plan", "developme
 PlanStatus = Literal["draft", "approved", "in_execution", "closed"]
 Source = Literal["sectoral", "investment_project", "management", "other"]
 UnitOfMeasure = Literal["number", "percentage", "currency", "other"]
-AccumulationType = Literal["sum", "constant", "increasing", "decreasing"]
+AccumulationType = Literal["sum", "constant", "increasing", "decreasing", "cumulative"]
+DnpAccumulationType = Literal[
+    "flujo", "stock", "acumulado", "capacidad", "reduccion", "reduccion_anual"
+]
+# Either vocabulary as input, typed as people type it ("Reducción anual" is reduccion_anual).
+AccumulationName = Annotated[AccumulationType | DnpAccumulationType, BeforeValidator(typed_name)]
+DnpAccumulationName = Annotated[DnpAccumulationType, BeforeValidator(typed_name)]
 # The same values as app.plans.models.REPORTING_FREQUENCIES; a Literal lists them in a 422.
 ReportingFrequency = Literal["monthly", "bimonthly", "quarterly", "semiannual", "annual"]
 EvidenceScope = Literal["on_track", "any_reported"]
@@ -413,6 +420,30 @@ class ContributionIn(InputModel):
     weights_by_year: WeightsByYear = {}
 
 
+def _resolve_accumulation(body: Any) -> Any:
+    """`accumulation` given in either vocabulary, or `accumulation_dnp` alone: the formula's
+    type in `accumulation`, the DNP name in `accumulation_dnp` (README, "DNP typology")."""
+    given = body.accumulation if "accumulation" in body.model_fields_set else None
+    dnp = body.accumulation_dnp
+    if given is None and dnp is None:
+        if body.accumulation is not None:  # a new indicator with the default type
+            body.accumulation_dnp = resolve(body.accumulation)[1].value
+        return body
+    if given is None:
+        body.accumulation = DNP_TO_ACCUMULATION[DnpAccumulation(dnp)].value
+        return body
+    kind, usual = resolve(given)
+    if dnp is not None and DNP_TO_ACCUMULATION[DnpAccumulation(dnp)] is not kind:
+        raise ValueError(
+            f"accumulation_dnp {dnp!r} is computed as "
+            f"{DNP_TO_ACCUMULATION[DnpAccumulation(dnp)].value!r}, not {kind.value!r}: "
+            "give one of the two, or two that agree"
+        )
+    body.accumulation = kind.value
+    body.accumulation_dnp = dnp if dnp is not None else usual.value
+    return body
+
+
 class IndicatorCreate(InputModel):
     code: Code
     name: LongName
@@ -427,7 +458,17 @@ class IndicatorCreate(InputModel):
     baseline_value: Value | None = None
     baseline_year: Year | None = None
     target_value: Value | None = None
-    accumulation: AccumulationType = "sum"
+    accumulation: AccumulationName = Field(
+        default="sum",
+        description="How its values add up: sum, constant, increasing, decreasing, cumulative, "
+        "or the DNP guide's name (flujo, stock, acumulado, capacidad, reducción, reducción "
+        "anual), which is stored as the type it is computed with",
+    )
+    accumulation_dnp: DnpAccumulationName | None = Field(
+        default=None,
+        description="The DNP guide's type; default: the one `accumulation` names, else its "
+        "usual DNP name",
+    )
     min_value: Value | None = Field(default=None, description="Default 0 (no negative values)")
     max_value: Value | None = Field(default=None, description="Default 100 for percentages")
     unit_id: uuid.UUID | None = None
@@ -443,6 +484,8 @@ class IndicatorCreate(InputModel):
         default=None, description="Default: the plan's"
     )
     reporting_grace_days: GraceDays | None = Field(default=None, description="Default: the plan's")
+
+    _accumulation = model_validator(mode="after")(_resolve_accumulation)
 
 
 class ContributionOut(OutputModel):
@@ -468,7 +511,8 @@ if TYPE_CHECKING:
         baseline_value: Value | None = None
         baseline_year: Year | None = None
         target_value: Value | None = None
-        accumulation: AccumulationType | None = None
+        accumulation: AccumulationName | None = None
+        accumulation_dnp: DnpAccumulationName | None = None
         min_value: Value | None = None
         max_value: Value | None = None
         unit_id: uuid.UUID | None = None
@@ -500,6 +544,7 @@ else:
             "reporting_grace_days",
         },
         extra={"retired": bool},
+        validators={"_accumulation": model_validator(mode="after")(_resolve_accumulation)},
     )
 
 if TYPE_CHECKING:
@@ -518,6 +563,7 @@ if TYPE_CHECKING:
         baseline_year: int | None
         target_value: Decimal | None
         accumulation: str
+        accumulation_dnp: str | None
         min_value: Decimal | None
         max_value: Decimal | None
         unit_id: uuid.UUID | None

@@ -144,6 +144,7 @@ def indicators(session: Session, plan_id: uuid.UUID) -> list[Row]:
             col(Indicator.name),
             col(Indicator.unit_of_measure),
             col(Indicator.accumulation),
+            col(Indicator.accumulation_dnp),
             col(Indicator.baseline_value),
             col(Indicator.target_value),
             col(Indicator.unit_id),

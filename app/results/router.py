@@ -27,10 +27,20 @@ from app.results.schemas import (
 router = APIRouter(prefix="/api/v1", tags=["results"], responses=problem_responses(401, 404, 422))
 
 
+Explain = Annotated[
+    bool,
+    Query(
+        description="Add `explain` to every indicator, node and the plan: the exact inputs "
+        "(B, P_cut, P_year, E_cut with their dated values), the formula, the unrounded result, "
+        "and each node's contributors with raw and renormalised weights"
+    ),
+]
+
+
 @router.get("/cuts/{cut_id}/results", response_model=CutResults, name="get_cut_results")
-def get_cut_results(found: PublicCutDep, session: SessionDep):
+def get_cut_results(found: PublicCutDep, session: SessionDep, explain: Explain = False):
     """Every indicator's, action's and node's figures at the cut, and the plan's."""
-    return service.results(session, *found)
+    return service.results(session, *found, explain=explain)
 
 
 @router.get(

@@ -59,11 +59,98 @@ class ForecastOut(OutputModel):
     )
 
 
+# --- ?explain=true: what each figure was computed from, exact (decimal strings) -----------
+
+Exact = str  # a decimal written out in full ("53.73022…"), never a binary float
+
+
+class DatedValueOut(OutputModel):
+    period_end: date
+    value: Exact
+
+
+class StartValueOut(OutputModel):
+    symbol: Literal["B"] = "B"
+    value: Exact
+    source: Literal["baseline", "measurement"] = Field(
+        description="The indicator's baseline, or the last measurement before 1 Jan of the year"
+    )
+    period_end: date | None = Field(description="That measurement's period end")
+
+
+class TermOut(OutputModel):
+    """One term of the formula and the dated values it was made of (summed for the adding
+    types, the latest level for the others)."""
+
+    symbol: Literal["P_cut", "P_year", "E_cut"]
+    value: Exact | None = Field(description="Null: nothing planned in the window")
+    values: list[DatedValueOut]
+
+
+class ExecutedTermOut(TermOut):
+    nothing_measured: bool = Field(
+        description="Nothing measured in the window: E_cut counts as nothing done "
+        "(0 for sum/cumulative, B for the levels)"
+    )
+
+
+class IndicatorExplain(OutputModel):
+    accumulation: str
+    accumulation_dnp: str = Field(description="The DNP guide's name of the type")
+    year: int = Field(description="Y, the cut's year")
+    window_start: date | None = Field(
+        description="P_cut, P_year and E_cut take values with period end from this date up to "
+        "the cut (31 Dec for P_year); null: from the plan's beginning (cumulative)"
+    )
+    baseline: Exact
+    start: StartValueOut
+    planned_to_date: TermOut
+    planned_year: TermOut
+    executed_to_date: ExecutedTermOut
+    formula: str = Field(description="In DOMAIN.md's notation; advance_pct = 100 × formula")
+    year_formula: str
+    advance_pct: Exact | None = Field(description="Unrounded; null when not due")
+    year_advance_pct: Exact | None
+
+
+class ContributorOut(OutputModel):
+    kind: Literal["indicator", "node"]
+    id: uuid.UUID
+    code: str
+    weight: Exact = Field(description="Its raw weight in the cut's year")
+    renormalised_weight: Exact | None = Field(
+        description="weight / weight_sum over the parts that counted; null when left out"
+    )
+    advance_pct: Exact | None = Field(description="Its unrounded advance; null: not due")
+    advance_used: Exact | None = Field(
+        description="The advance it counted with (cut at 100 when the plan caps)"
+    )
+    counted: bool
+    left_out: Literal["not_due", "zero_weight"] | None
+    left_out_reason: str | None
+
+
+class NodeExplain(OutputModel):
+    formula: str = Field(description="Σ(weight × advance_used) / Σ(weight) over what counted")
+    cap_at_100: bool
+    weighted_sum: Exact
+    weight_sum: Exact
+    advance_pct: Exact | None = Field(description="Unrounded; null when nothing counted")
+    contributors: list[ContributorOut] = Field(
+        description="Its indicators, then its child nodes (for the plan: its root nodes)"
+    )
+
+
 class IndicatorResult(OutputModel):
     indicator_id: uuid.UUID
     code: str
     name: str
     accumulation: str
+    accumulation_dnp: str | None = Field(
+        default=None,
+        description="The DNP guide's name of the type (flujo, stock, acumulado, capacidad, "
+        "reduccion, reduccion_anual)",
+    )
     unit_of_measure: str
     programmed_year: Number | None = Field(description="The annual programming of the cut's year")
     programmed_to_date: Number | None
@@ -93,6 +180,11 @@ class IndicatorResult(OutputModel):
         ),
         description="Year-end forecast from this cut",
     )
+    explain: IndicatorExplain | None = Field(
+        default=None,
+        exclude_if=lambda v: v is None,
+        description="Only with ?explain=true: what the figures were computed from",
+    )
 
 
 class NodeResult(OutputModel):
@@ -107,6 +199,11 @@ class NodeResult(OutputModel):
     status: StatusOut
     band: ResultBand | None
     counted: int = Field(description="Distinct indicators that took part in the mean")
+    explain: NodeExplain | None = Field(
+        default=None,
+        exclude_if=lambda v: v is None,
+        description="Only with ?explain=true: the weighted mean, part by part",
+    )
 
 
 class PlanResult(OutputModel):
@@ -124,6 +221,11 @@ class PlanResult(OutputModel):
     status: StatusOut
     band: ResultBand | None
     counted: int = Field(description="Distinct indicators that took part in the mean")
+    explain: NodeExplain | None = Field(
+        default=None,
+        exclude_if=lambda v: v is None,
+        description="Only with ?explain=true: the weighted mean, part by part",
+    )
 
 
 class ActionResult(OutputModel):

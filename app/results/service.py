@@ -32,11 +32,13 @@ from app.compute import (
 from app.compute.forecast import YearEndForecast, is_at_risk
 from app.compute.status import NOT_DUE_LABEL, ON_TRACK_LABEL, Status
 from app.compute.types import shown_pct
+from app.compute.typology import dnp_name
 from app.core.errors import DomainError
 from app.cuts.models import Cut
 from app.plans.models import Plan
 from app.results import repository
 from app.results.budget import budget
+from app.results.explain import explain as explained
 from app.results.schemas import (
     ActionResult,
     Alert,
@@ -152,6 +154,7 @@ def _indicator_result(
         code=ind.code,
         name=ind.name,
         accumulation=ind.accumulation,
+        accumulation_dnp=dnp_name(ind.accumulation, ind.accumulation_dnp).value,
         unit_of_measure=ind.unit_of_measure,
         programmed_year=adv.programmed_year,
         programmed_to_date=adv.programmed_to_date,
@@ -251,9 +254,11 @@ def shape_results(structure: Structure, evaluation: Evaluation, cut: Cut) -> Cut
     )
 
 
-def results(session: Session, cut: Cut, plan: Plan) -> CutResults:
-    structure, evaluation = at_cut(session, cut, plan)
-    return shape_results(structure, evaluation, cut)
+def results(session: Session, cut: Cut, plan: Plan, explain: bool = False) -> CutResults:
+    """The figures at the cut; with `explain`, what each was computed from (`explain.py`)."""
+    structure, evaluation = at_cut(session, cut, plan, trace=explain)
+    shaped = shape_results(structure, evaluation, cut)
+    return explained(shaped, structure, evaluation) if explain else shaped
 
 
 # --- groupings: by unit, by axis value, by band, by status -------------------------------

@@ -16,6 +16,7 @@ from sqlmodel import Session
 from app.compute import (
     DEFAULT_BANDS,
     Accumulation,
+    AdvanceTrace,
     Band,
     Contribution,
     DatedValue,
@@ -26,6 +27,7 @@ from app.compute import (
     action_advance,
     compute_advance,
     rollup_tree,
+    trace_advance,
     without_retired,
 )
 from app.compute.forecast import YearEndForecast, forecast_year_end
@@ -178,6 +180,8 @@ class Evaluation:
     rollup: RollupResult
     action_advance: dict[uuid.UUID, tuple[Decimal | None, int]]
     series: dict[uuid.UUID, IndicatorSeries] = field(default_factory=dict)
+    # Only when traced (?explain=true): what each indicator's figures were computed from.
+    traces: dict[uuid.UUID, AdvanceTrace] = field(default_factory=dict)
 
     def forecast(self, indicator_id: uuid.UUID) -> YearEndForecast:
         """The indicator's year-end forecast from this cut (computed when asked)."""
@@ -185,11 +189,15 @@ class Evaluation:
 
 
 def evaluate(
-    structure: Structure, measurements: Mapping[uuid.UUID, list[DatedValue]], cut_date: date
+    structure: Structure,
+    measurements: Mapping[uuid.UUID, list[DatedValue]],
+    cut_date: date,
+    trace: bool = False,
 ) -> Evaluation:
     plan = structure.plan
     advances: dict[uuid.UUID, IndicatorAdvance] = {}
     all_series: dict[uuid.UUID, IndicatorSeries] = {}
+    traces: dict[uuid.UUID, AdvanceTrace] = {}
     for ind in structure.indicators:
         all_series[ind.id] = series = IndicatorSeries(
             accumulation=Accumulation(ind.accumulation),
@@ -198,7 +206,10 @@ def evaluate(
             baseline=ind.baseline_value if ind.baseline_value is not None else ZERO,
             target=ind.target_value,
         )
-        advances[ind.id] = compute_advance(series, cut_date)
+        if trace:
+            advances[ind.id], traces[ind.id] = trace_advance(series, cut_date)
+        else:
+            advances[ind.id] = compute_advance(series, cut_date)
 
     rollup = rollup_tree(
         structure.node_inputs,
@@ -206,6 +217,7 @@ def evaluate(
         {i: a.advance_pct for i, a in advances.items()},
         cut_date.year,
         cap_at_100=plan.cap_at_100,
+        trace=trace,
     )
 
     parts: dict[uuid.UUID, list[tuple[Decimal | None, Decimal]]] = defaultdict(list)
@@ -216,11 +228,14 @@ def evaluate(
         a.id: action_advance(parts.get(a.id, ()), cap_at_100=plan.cap_at_100)
         for a in structure.actions
     }
-    return Evaluation(cut_date, advances, rollup, actions, all_series)
+    return Evaluation(cut_date, advances, rollup, actions, all_series, traces)
 
 
-def at_cut(session: Session, cut: Cut, plan: Plan) -> tuple[Structure, Evaluation]:
-    """The plan's figures at the cut: eight statements whatever the plan's size."""
+def at_cut(
+    session: Session, cut: Cut, plan: Plan, trace: bool = False
+) -> tuple[Structure, Evaluation]:
+    """The plan's figures at the cut: eight statements whatever the plan's size. With
+    `trace`, the evaluation also holds what each figure was computed from."""
     structure = load_structure(session, plan)
     measured = dated_values(repository.measurements(session, plan.id, cut.cut_date))
-    return structure, evaluate(structure, measured, cut.cut_date)
+    return structure, evaluate(structure, measured, cut.cut_date, trace)

@@ -11,6 +11,7 @@ from decimal import Decimal
 from sqlmodel import Session
 
 from app.compute import hidden_by_retirement
+from app.compute.typology import written_type
 from app.plans import repository as plans
 from app.plans.models import Plan
 from app.spreadsheets import repository, values
@@ -217,7 +218,7 @@ def plan_workbook(session: Session, plan: Plan) -> tuple[list[OutSheet], dict]:
                 i.source_reference,
                 i.unit_of_measure,
                 i.unit_label,
-                i.accumulation,
+                written_type(i.accumulation, i.accumulation_dnp),
                 i.baseline_value,
                 i.baseline_year,
                 i.target_value,

@@ -40,7 +40,20 @@ LISTS: dict[str, list[str]] = {
     "kind": ["pet", "pei", "digital_government", "action_plan", "development_plan", "other"],
     "source": ["sectoral", "investment_project", "management", "other"],
     "unit_of_measure": ["number", "percentage", "currency", "other"],
-    "accumulation": ["sum", "constant", "increasing", "decreasing"],
+    # The service's types, then the DNP guide's names (README, "DNP typology").
+    "accumulation": [
+        "sum",
+        "constant",
+        "increasing",
+        "decreasing",
+        "cumulative",
+        "flujo",
+        "stock",
+        "acumulado",
+        "capacidad",
+        "reducción",
+        "reducción anual",
+    ],
     "period_kind": ["monthly", "quarterly", "semiannual", "annual"],
     "bool": ["SI", "NO"],
 }

@@ -81,7 +81,9 @@ def officials_workbook(**changes) -> bytes:
     ws.write_row(2, 0, ["IND-1", "Documentos formulados", "a1", "number", "sum"])
     ws.write_row(2, 5, ["53,73", 2023])
     ws.write_formula(2, 7, "=1+1", None, 2)  # a formula: its cached value is read
-    ws.write_row(3, 0, ["IND-2", "Cobertura", "A1", "percentage", "constant"])
+    ws.write_row(
+        3, 0, ["IND-2", "Cobertura", "A1", "percentage", changes.get("accumulation", "constant")]
+    )
     ws.write_number(3, 7, 0.45, pct)  # shown 45 %: read as 45
 
     ws = book.add_worksheet("Programación")
@@ -140,12 +142,19 @@ def test_template_is_the_format(client, org):
     lists = {
         str(v.sqref): v.formula1 for v in ws.data_validations.dataValidation if v.type == "list"
     }
-    assert "'Listas'!$D$3:$D$6" in lists.values()  # accumulation types
-    assert [c.value for c in book["Listas"]["D"]][2:6] == [
+    assert "'Listas'!$D$3:$D$13" in lists.values()  # accumulation types, then DNP's names
+    assert [c.value for c in book["Listas"]["D"]][2:13] == [
         "sum",
         "constant",
         "increasing",
         "decreasing",
+        "cumulative",
+        "flujo",
+        "stock",
+        "acumulado",
+        "capacidad",
+        "reducción",
+        "reducción anual",
     ]
     assert book["Acciones"]["E3"].is_date  # dates as Excel dates
     csv = client.get("/api/v1/plans/workbook-template", params={"format": "csv"})
