@@ -307,8 +307,8 @@ class Load:
                             for k, i in enumerate(items)
                             if k not in rejected
                         )
-                elif a.status is None:
-                    time.sleep(0.05)
+                else:
+                    time.sleep(0.05)  # the service said retry (or did not answer): a pause
 
     def _reader(self, r: int) -> None:
         ids = list(self.world.indicator_ids.values())
@@ -328,7 +328,7 @@ class Load:
                         f"/api/v1/indicators/{ids[k % len(ids)]}/measurements",
                         params={"limit": 20},
                     )
-                time.sleep(0.01)
+                time.sleep(0.02)
 
     def start(self) -> list[threading.Thread]:
         threads = [
@@ -456,10 +456,15 @@ def run_db_faults(
     service = None
     try:
         url = pg.database("chaos")
+        echo(f"  PostgreSQL of our own up ({time.monotonic() - started:.1f} s)")
         service = ServiceProcess(url, root / "service.log")
         service.wait_ready()
         pid = service.proc.pid
+        echo(f"  service (uvicorn) ready ({time.monotonic() - started:.1f} s)")
         world = build_world(service.base, url)
+        echo(
+            f"  plan with {len(world.indicator_ids)} indicators ({time.monotonic() - started:.1f} s)"
+        )
         load = Load(world, writers, readers)
         threads = load.start()
         cycles = []
