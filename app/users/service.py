@@ -163,6 +163,9 @@ def login(
             return LoginOutcome(retry_after_s=_seconds_until(by_address.locked_until, now))
     # A name no user can have is not throttled by name (nor may it reach another key).
     possible = re.fullmatch(USERNAME_PATTERN, username) is not None
+    if possible and not repository.try_lock_login(session, username):
+        # One login per username at a time: parallel guesses wait outside, not in the pool.
+        return LoginOutcome(retry_after_s=1)
     throttle = repository.throttle_for_update(session, username, now) if possible else None
     if throttle and throttle.locked_until and throttle.locked_until > now:
         return LoginOutcome(retry_after_s=_seconds_until(throttle.locked_until, now))
