@@ -187,7 +187,7 @@ def run(base: str, token: str, organization_id: str, *, body_timeout_s: float) -
             Check(
                 "CORS: other origin refused, configured one allowed",
                 "refused/allowed",
-                f"{evil.status_code} {'no ACAO' if 'access-control-allow-origin' not in evil.headers else 'ACAO!'}"
+                f"{evil.status_code} {evil.headers.get('access-control-allow-origin', 'no ACAO')}"
                 f" / {good.headers.get('access-control-allow-origin')}",
                 cors_ok,
             )
@@ -232,13 +232,14 @@ def run(base: str, token: str, organization_id: str, *, body_timeout_s: float) -
         answers: list = [None] * 50
         barrier = threading.Barrier(50)
 
+        pool = httpx.Client(base_url=base, timeout=120, limits=httpx.Limits(max_connections=60))
+
         def attempt(i: int) -> None:
             barrier.wait()
             try:
-                r = httpx.post(
-                    base + "/api/v1/auth/login",
+                r = pool.post(
+                    "/api/v1/auth/login",
                     json={"username": "victima", "password": f"adivinanza {i}"},
-                    timeout=120,
                 )
                 answers[i] = (r.status_code, r.headers.get("retry-after"))
             except httpx.HTTPError as exc:
@@ -255,9 +256,17 @@ def run(base: str, token: str, organization_id: str, *, body_timeout_s: float) -
         counts: dict = {}
         for status, _ in answers:
             counts[status] = counts.get(status, 0) + 1
+        pool.close()
         retry_ok = all(ra and int(ra) > 0 for status, ra in answers if status == 429)
-        right = httpx.post(
-            base + "/api/v1/auth/login",
+        # Guessing on, one at a time, locks the username: then even the right password waits.
+        for i in range(5):
+            guess = c.post(
+                "/api/v1/auth/login", json={"username": "victima", "password": f"otra {i}"}
+            )
+            if guess.status_code == 429:
+                break
+        right = c.post(
+            "/api/v1/auth/login",
             json={"username": "victima", "password": "la clave correcta y larga"},
         )
         checks.append(
@@ -274,7 +283,7 @@ def run(base: str, token: str, organization_id: str, *, body_timeout_s: float) -
         )
         checks.append(
             Check(
-                "then the right password, while locked",
+                "guesses one by one, then the right password",
                 "429",
                 str(right.status_code),
                 right.status_code == 429,
@@ -284,9 +293,8 @@ def run(base: str, token: str, organization_id: str, *, body_timeout_s: float) -
         login_bystander_ok = login_bystander.failures == 0
 
     for ch in checks:
-        lines.append(
-            f"  {ch.name:<48} expected {ch.expected:<36} got {ch.got}  {'ok' if ch.ok else 'FAILED'}"
-        )
+        verdict = "ok" if ch.ok else "FAILED"
+        lines.append(f"  {ch.name:<48} expected {ch.expected:<36} got {ch.got}  {verdict}")
     ok = all(ch.ok for ch in checks) and slow_bystander_ok and login_bystander_ok
     lines.append("abuse limits: " + ("OK" if ok else "FAILED"))
     return lines

@@ -463,9 +463,8 @@ def run_db_faults(
         pid = service.proc.pid
         echo(f"  service (uvicorn) ready ({time.monotonic() - started:.1f} s)")
         world = build_world(service.base, url)
-        echo(
-            f"  plan with {len(world.indicator_ids)} indicators ({time.monotonic() - started:.1f} s)"
-        )
+        took = time.monotonic() - started
+        echo(f"  plan with {len(world.indicator_ids)} indicators ({took:.1f} s)")
         load = Load(world, writers, readers)
         threads = load.start()
         cycles = []
