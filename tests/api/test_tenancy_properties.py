@@ -72,10 +72,11 @@ def w(module_client, module_make_token):
                 "target_value": 50,
             },
         ).json()
-        c.put(
+        programmed = c.put(
             f"/api/v1/indicators/{ind1['id']}/programming",
             json=[{"period_end": "2023-12-31", "value": 10}],
         )
+        assert programmed.status_code == 200, programmed.text
         cut = c.post(
             f"{base}/cuts", json={"code": f"C{suffix}", "cut_date": "2023-06-30", "label": "C"}
         ).json()
@@ -433,7 +434,9 @@ def _a_state(c, w) -> dict:
 
 
 @pytest.mark.parametrize(
-    "case", sorted(_id_fields() | {("import_measurements", "items[].indicator_id")})
+    "case",
+    sorted(_id_fields() | {("import_measurements", "items[].indicator_id")}),
+    ids=lambda case: f"{case[0]}:{case[1]}",
 )
 def test_another_organizations_id_in_a_body_is_refused(w, module_client, as_token, case):
     w["reporter_id"] = as_token(w["reporter"]).get("/api/v1/auth/me").json()["id"]
