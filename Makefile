@@ -33,6 +33,13 @@ fuzz: $(VENV)/.dev-installed  ## deep schemathesis run: make fuzz [examples=200]
 	FUZZ=1 SCHEMATHESIS_EXAMPLES=$(or $(examples),200) \
 		$(BIN)/python -m pytest -q -n auto --dist load tests/api/test_schemathesis.py
 
+# Reliability proofs against real processes: a PostgreSQL of its own restarted under load
+# (fast and immediate shutdowns), abuse limits, hostile uploads. Prints figures; exits non-zero
+# when a goal is missed. `make chaos quick=1`: one restart only.
+.PHONY: chaos
+chaos: $(VENV)/.dev-installed  ## database faults, abuse limits and hostile uploads (README "Reliability proofs")
+	$(BIN)/python -m bench.chaos $(if $(quick),--quick)
+
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
