@@ -350,8 +350,9 @@ class Load:
 @dataclass
 class Cycle:
     mode: str
-    down_at: float
-    up_at: float
+    down_at: float  # pg_ctl stop returned
+    starting_at: float  # pg_ctl start called
+    up_at: float  # pg_ctl start returned (accepting connections)
     recovered_s: float | None
     ready_while_down: Counter
 
@@ -470,8 +471,10 @@ def run_db_faults(
         cycles = []
         for mode in modes:
             time.sleep(settle_s)
-            down_at = time.monotonic()
             pg.stop(mode)
+            # From here until it is started again the server is down (requests caught by the
+            # shutdown itself are judged with the rest: 2xx or 503, never another 5xx).
+            down_at = time.monotonic()
             ready = Counter()
             with httpx.Client(base_url=service.base, timeout=POOL_TIMEOUT_S + 10) as c:
                 while time.monotonic() - down_at < down_s:
@@ -493,10 +496,11 @@ def run_db_faults(
                         ready[type(exc).__name__] += 1
                     time.sleep(0.2)
             # Requests still in flight when the server went down, and all sent while it was.
+            starting_at = time.monotonic()
             pg.start()
             up_at = time.monotonic()
             recovered = _wait_recovered(load, service.base, up_at)
-            cycles.append(Cycle(mode, down_at, up_at, recovered, ready))
+            cycles.append(Cycle(mode, down_at, starting_at, up_at, recovered, ready))
             echo(
                 f"  {mode} restart: recovered in "
                 + (f"{recovered:.2f} s" if recovered is not None else "never")
@@ -513,7 +517,7 @@ def run_db_faults(
         for a in answers:
             if a.kind == "ready":
                 continue
-            down = any(c.down_at <= a.started and a.ended <= c.up_at for c in cycles)
+            down = any(c.down_at <= a.started and a.ended <= c.starting_at for c in cycles)
             if down:
                 while_down[a.status if a.status is not None else "no answer"] += 1
                 if a.status == 503 and not a.content_type.startswith(PROBLEM_JSON):
