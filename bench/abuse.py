@@ -40,6 +40,7 @@ class Bystander:
     headers: dict[str, str]
     latencies: list[float] = field(default_factory=list)
     failures: int = 0
+    pause_s: float = 0.1
     stop: threading.Event = field(default_factory=threading.Event)
 
     def run(self) -> None:
@@ -53,7 +54,7 @@ class Bystander:
                 except httpx.HTTPError:
                     self.failures += 1
                 self.latencies.append(time.monotonic() - t0)
-                time.sleep(0.1)
+                time.sleep(self.pause_s)
 
     def __enter__(self) -> Bystander:
         self.thread = threading.Thread(target=self.run, daemon=True)
@@ -245,7 +246,7 @@ def run(base: str, token: str, organization_id: str, *, body_timeout_s: float) -
             except httpx.HTTPError as exc:
                 answers[i] = (type(exc).__name__, None)
 
-        with Bystander(base, h) as login_bystander:
+        with Bystander(base, h, pause_s=0.0) as login_bystander:
             started = time.monotonic()
             threads = [threading.Thread(target=attempt, args=(i,)) for i in range(50)]
             for t in threads:
