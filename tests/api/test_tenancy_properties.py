@@ -454,3 +454,53 @@ def test_another_organizations_id_in_a_body_is_refused(w, module_client, as_toke
         assert r.headers["content-type"] == "application/problem+json"
     assert _b_state(module_client, w) == before_b
     assert _a_state(module_client, w) == before_a
+
+
+def test_a_reporter_cannot_change_the_structure_through_a_workbook(w, module_client, as_token):
+    """The plan's own workbook, weights and targets edited, imported by the reporter: the
+    structure rows are refused and nothing changes."""
+    import csv
+    import io
+    import zipfile
+
+    a = w["A"]
+    plan = f"/api/v1/plans/{a['plan']['id']}"
+    exported = module_client.get(f"{plan}/workbook", params={"format": "csv"})
+    assert exported.status_code == 200, exported.text
+    source = zipfile.ZipFile(io.BytesIO(exported.content))
+    out = io.BytesIO()
+    edited = 0
+    with zipfile.ZipFile(out, "w") as z:
+        for name in source.namelist():
+            data = source.read(name).decode("utf-8-sig")
+            if name.startswith(("indicators", "nodes", "actions")):
+                rows = list(csv.DictReader(io.StringIO(data)))
+                for row in rows:
+                    if "weight" in row:
+                        row["weight"] = "9"
+                        edited += 1
+                    if row.get("target_value"):
+                        row["target_value"] = "1"
+                buf = io.StringIO()
+                writer = csv.DictWriter(buf, fieldnames=list(rows[0]))
+                writer.writeheader()
+                writer.writerows(rows)
+                data = buf.getvalue()
+            z.writestr(name, data)
+    assert edited >= 4  # the node, the action and both indicators
+    before = _snapshot(module_client, w)
+    r = as_token(w["reporter"]).post(
+        f"{plan}/import", files={"file": ("plan.zip", out.getvalue(), "application/zip")}
+    )
+    body = assert_problem(r, 422)
+    refused = (
+        "only coordinators and administrators change a plan's structure; "
+        "reporters import measurements"
+    )
+    assert sorted((e["sheet"], e["code"], e["msg"]) for e in body["errors"]) == [
+        ("actions", "A", refused),
+        ("indicators", "I1", refused),
+        ("indicators", "I2", refused),
+        ("nodes", "N", refused),
+    ]
+    assert _snapshot(module_client, w) == before
