@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 RETRY_AFTER_S = 2
 
 
-def unavailable(request: Request, reason: str) -> JSONResponse:
+def unavailable(request: Request) -> JSONResponse:
     return problem(
         503,
         "The database is unavailable for the moment; retry shortly.",
@@ -41,9 +41,9 @@ def install(app: FastAPI) -> None:
             "database unavailable",
             extra={"path": request.url.path, "error": type(exc.orig).__name__},
         )
-        return unavailable(request, type(exc.orig).__name__)
+        return unavailable(request)
 
     @app.exception_handler(PoolTimeout)
     async def _pool_exhausted(request: Request, exc: PoolTimeout) -> JSONResponse:
         log.warning("database pool exhausted", extra={"path": request.url.path})
-        return unavailable(request, "pool timeout")
+        return unavailable(request)
