@@ -34,6 +34,13 @@ fuzz: $(VENV)/.dev-installed  ## deep schemathesis run and thorough property tes
 		$(BIN)/python -m pytest -q -n auto --dist load tests/api/test_schemathesis.py
 	HYPOTHESIS_PROFILE=thorough $(BIN)/python -m pytest -q -n auto tests/unit
 
+# Reliability proofs against real processes: a PostgreSQL of its own restarted under load
+# (fast and immediate shutdowns), abuse limits, hostile uploads. Prints figures; exits non-zero
+# when a goal is missed. `make chaos quick=1`: one restart only.
+.PHONY: chaos
+chaos: $(VENV)/.dev-installed  ## database faults, abuse limits and hostile uploads (README "Reliability proofs")
+	$(BIN)/python -m bench.chaos $(if $(quick),--quick)
+
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -74,6 +74,8 @@ def cmd_serve(args: argparse.Namespace) -> None:
         reload=args.reload,
         proxy_headers=True,
         log_config=None,
+        # No `server: uvicorn` banner; app/core/limits.py bounds slow bodies.
+        server_header=False,
         # uvicorn waits with asyncio (seconds as a float); its annotation says int.
         timeout_graceful_shutdown=settings.shutdown_timeout_s,  # type: ignore[arg-type]
     )

@@ -11,7 +11,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy import Engine
 
 from app.alerts.router import router as alerts_router
-from app.core import metrics
+from app.core import dbfaults, limits, metrics
 from app.core.config import Settings, get_settings
 from app.core.db import make_engine
 from app.core.docs import API_DESCRIPTION, OPENAPI_TAGS, install_docs
@@ -156,10 +156,12 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.engine = engine
 
     install_error_handlers(app)
+    dbfaults.install(app)  # database down or pool exhausted: 503 + Retry-After
     for router in ROUTERS:
         app.include_router(router)
     app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
 
+    limits.install(app, settings)  # body read deadline (408), deep JSON (400)
     app.add_middleware(BodySizeLimitMiddleware, limit_for=_body_limits(settings))
     if settings.cors_origins:
         app.add_middleware(
@@ -171,6 +173,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         )
     app.add_middleware(MetricsMiddleware)
     app.add_middleware(RequestContextMiddleware)
+    limits.install_headers(app)  # nosniff, frame denial, referrer policy on every answer
     install_docs(app)  # /docs, /redoc; its CSP middleware is the outermost
 
     return app

@@ -32,6 +32,10 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     # 10,000 measurements with notes fit well under this.
     max_batch_body_bytes: int = Field(default=8 * 1_048_576, ge=1024)
+    # A body must arrive within this many seconds plus 1 s per BODY_MIN_RATE_BYTES_S bytes
+    # received, else 408 (app/core/limits.py).
+    body_read_timeout_s: float = Field(default=30, gt=0)
+    body_min_rate_bytes_s: int = Field(default=50_000, ge=1)
     evidence_dir: Path | None = None  # default: DATA_DIR/evidence
     evidence_max_bytes: int = Field(default=20 * 1_048_576, ge=1024)
     # Unset: files in evidence_dir. `s3://bucket/prefix`: an S3-compatible store whose endpoint

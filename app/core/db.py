@@ -70,7 +70,9 @@ def make_engine(url: str, settings: Settings) -> Engine:
 
 
 def _connect_args(settings: Settings) -> dict[str, object]:
-    args: dict[str, object] = {}
+    # A server that does not answer (host down, packets dropped) fails the request within
+    # the pool timeout instead of hanging for the kernel's TCP timeout.
+    args: dict[str, object] = {"connect_timeout": max(1, round(settings.db_pool_timeout_s))}
     if settings.db_statement_timeout_ms:
         # 0 sends no startup option: PgBouncer refuses `options`; set the timeout on the role.
         args["options"] = f"-c statement_timeout={settings.db_statement_timeout_ms}"

@@ -180,13 +180,19 @@ class InProcessWorker:
 
 def start_in_process(settings: Settings, engine: Engine) -> InProcessWorker:
     async def run() -> None:
-        try:
-            await run_async(settings, engine, concurrency=settings.jobs_worker_concurrency)
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            # The API stays up without its worker; jobs wait for one.
-            log.exception("the in-process job worker stopped")
+        delay = 1.0
+        while True:
+            try:
+                await run_async(settings, engine, concurrency=settings.jobs_worker_concurrency)
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                # The database went away (restart, failover): the API answers 503 meanwhile,
+                # and the worker starts again once it can, without restarting the service.
+                log.exception("the in-process job worker stopped; starting it again")
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 30.0)
 
     log.info("job worker started inside the service")
     return InProcessWorker(asyncio.get_running_loop().create_task(run(), name="job-worker"))

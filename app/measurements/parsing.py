@@ -36,7 +36,7 @@ def parse_body(body: bytes) -> ParsedBatch:
         pass
     try:
         data = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than Python parses
         raise BadRequest("The request body is not valid JSON.") from None
     if (
         not isinstance(data, dict)

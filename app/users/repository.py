@@ -5,8 +5,9 @@ from collections import defaultdict
 from datetime import datetime
 from typing import TypeVar
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import case, delete, func, insert, or_, select, update
 from sqlalchemy import text as sa_text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.sql import Select
 from sqlmodel import Session, col
 
@@ -96,10 +97,73 @@ def delete_throttle(session: Session, throttle: LoginThrottle) -> None:
     session.delete(throttle)
 
 
-def throttle_for_update(session: Session, username: str) -> LoginThrottle | None:
+def try_lock_login(session: Session, username: str) -> bool:
+    """Take the transaction's lock on logging in as `username`, or False at once if another
+    login for it holds it (no wait: a waiting request would hold a pooled connection)."""
+    return bool(
+        session.execute(
+            sa_text("SELECT pg_try_advisory_xact_lock(hashtextextended(:key, 0))"),
+            {"key": f"login:{username}"},
+        ).scalar_one()
+    )
+
+
+def throttle_for_update(session: Session, key: str, now: datetime) -> LoginThrottle:
+    """The throttle row of `key`, created if missing, locked until the transaction ends.
+
+    Called under `try_lock_login`, so no other login for the username is in flight.
+    """
+    session.execute(
+        pg_insert(LoginThrottle)
+        .values(id=uuid.uuid4(), username=key, failures=0, window_started_at=now)
+        .on_conflict_do_nothing(index_elements=["username"])
+    )
     return session.execute(
-        select(LoginThrottle).where(col(LoginThrottle.username) == username).with_for_update()
+        select(LoginThrottle)
+        .where(col(LoginThrottle.username) == key)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+
+
+def throttle(session: Session, key: str) -> LoginThrottle | None:
+    """The throttle row of `key`, read without locking it."""
+    return session.execute(
+        select(LoginThrottle).where(col(LoginThrottle.username) == key)
     ).scalar_one_or_none()
+
+
+def count_failure(
+    session: Session,
+    key: str,
+    now: datetime,
+    *,
+    window_started_after: datetime,
+    max_failures: int,
+    locked_until: datetime,
+) -> None:
+    """One more failure for `key` in one statement (no read first, safe in parallel): the
+    window starts again when it is older than `window_started_after`; at `max_failures`
+    the key is locked until `locked_until`."""
+    table = LoginThrottle.__table__  # type: ignore[attr-defined]
+    stmt = pg_insert(table).values(
+        id=uuid.uuid4(), username=key, failures=1, window_started_at=now, updated_at=now
+    )
+    stale = table.c.window_started_at < window_started_after
+    failures = case((stale, 1), else_=table.c.failures + 1)
+    session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["username"],
+            set_={
+                "failures": failures,
+                "window_started_at": case((stale, now), else_=table.c.window_started_at),
+                "locked_until": case(
+                    (failures >= max_failures, locked_until), else_=table.c.locked_until
+                ),
+                "updated_at": now,
+            },
+        )
+    )
 
 
 def tokens_stmt(user_id: uuid.UUID) -> Select:

@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Response, status
+from fastapi import APIRouter, Header, Request, Response, status
 from sqlmodel import Session
 
 from app.auth.deps import ActorDep, AdminDep
@@ -43,13 +43,14 @@ def _one(session: Session, user: User) -> UserPublic:
 @auth_router.post(
     "/login", response_model=TokenIssued, name="login", responses=problem_responses(401, 429)
 )
-def login(data: LoginRequest, session: SessionDep):
-    outcome = service.login(session, data.username, data.password)
+def login(data: LoginRequest, session: SessionDep, request: Request):
+    address = request.client.host if request.client else None
+    outcome = service.login(session, data.username, data.password, address)
     # Failures answer without raising, so the failure count they recorded is committed.
     if outcome.retry_after_s is not None:
         return problem(
             429,
-            "Too many failed logins for this username; try again later.",
+            "Too many failed logins for this username or from this address; try again later.",
             headers={"Retry-After": str(outcome.retry_after_s)},
         )
     if outcome.token is None or outcome.expires_at is None:

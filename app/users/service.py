@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -15,13 +16,22 @@ from app.core.pagination import PageParams, paginate
 from app.core.security import hash_password, new_token, token_digest, verify_password
 from app.organizations.models import Organization
 from app.users import repository
-from app.users.models import ApiToken, LoginThrottle, User
-from app.users.schemas import ApiTokenCreate, UserCreate, UserPublic, UserUpdate
+from app.users.models import ApiToken, User
+from app.users.schemas import (
+    USERNAME_PATTERN,
+    ApiTokenCreate,
+    UserCreate,
+    UserPublic,
+    UserUpdate,
+)
 
 SESSION_TTL = timedelta(hours=1)
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=15)
 LOCKOUT = timedelta(minutes=15)
+# Failed logins from one client address (any usernames) in FAILURE_WINDOW before it is locked
+# out for LOCKOUT: password spraying across many usernames.
+MAX_ADDRESS_FAILURES = 30
 # Recording every use would turn each read into a write; once in a while is enough.
 LAST_USED_GRANULARITY = timedelta(minutes=5)
 
@@ -140,29 +150,54 @@ class LoginOutcome:
     retry_after_s: int | None = None
 
 
-def login(session: Session, username: str, password: str) -> LoginOutcome:
-    """Check a password, throttling failures per username; the caller commits either way."""
+def login(
+    session: Session, username: str, password: str, address: str | None = None
+) -> LoginOutcome:
+    """Check a password, throttling failures per username and per client address (rows in
+    PostgreSQL, so the limits hold across replicas); the caller commits either way."""
     now = utcnow()
-    throttle = repository.throttle_for_update(session, username)
+    address_key = f"@{address}" if address else None  # "@" never starts a username
+    if address_key:
+        by_address = repository.throttle(session, address_key)
+        if by_address and by_address.locked_until and by_address.locked_until > now:
+            return LoginOutcome(retry_after_s=_seconds_until(by_address.locked_until, now))
+    # A name no user can have is not throttled by name (nor may it reach another key).
+    possible = re.fullmatch(USERNAME_PATTERN, username) is not None
+    if possible and not repository.try_lock_login(session, username):
+        # One login per username at a time: parallel guesses wait outside, not in the pool.
+        return LoginOutcome(retry_after_s=1)
+    throttle = repository.throttle_for_update(session, username, now) if possible else None
     if throttle and throttle.locked_until and throttle.locked_until > now:
-        return LoginOutcome(retry_after_s=int((throttle.locked_until - now).total_seconds()) + 1)
-    user = repository.by_username(session, username)
+        return LoginOutcome(retry_after_s=_seconds_until(throttle.locked_until, now))
+    user = repository.by_username(session, username) if possible else None
     ok = verify_password(user.password_hash if user else None, password)
     if not ok or user is None or not user.active:
-        if throttle is None:
-            throttle = LoginThrottle(username=username, failures=0, window_started_at=now)
-        if now - throttle.window_started_at > FAILURE_WINDOW:
-            throttle.failures, throttle.window_started_at = 0, now
-        throttle.failures += 1
-        if throttle.failures >= MAX_FAILURES:
-            throttle.locked_until = now + LOCKOUT
-        repository.save(session, throttle)
+        if throttle is not None:
+            if now - throttle.window_started_at > FAILURE_WINDOW:
+                throttle.failures, throttle.window_started_at = 0, now
+            throttle.failures += 1
+            if throttle.failures >= MAX_FAILURES:
+                throttle.locked_until = now + LOCKOUT
+            repository.save(session, throttle)
+        if address_key:
+            repository.count_failure(
+                session,
+                address_key,
+                now,
+                window_started_after=now - FAILURE_WINDOW,
+                max_failures=MAX_ADDRESS_FAILURES,
+                locked_until=now + LOCKOUT,
+            )
         return LoginOutcome()
     if throttle is not None:
         repository.delete_throttle(session, throttle)
     token, row = _issue(user, kind="session", name="login", ttl=SESSION_TTL)
     repository.save(session, row)
     return LoginOutcome(token=token, expires_at=row.expires_at)
+
+
+def _seconds_until(moment: datetime, now: datetime) -> int:
+    return int((moment - now).total_seconds()) + 1
 
 
 def change_password(session: Session, actor: Actor, current: str, new: str) -> bool:

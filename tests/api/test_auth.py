@@ -66,8 +66,15 @@ def test_wrong_password_is_401_and_throttled(client, anon, org, session):
     )
     assert_problem(r, 429)
     assert int(r.headers["retry-after"]) > 0
-    throttle = session.execute(select(LoginThrottle)).scalar_one()
+    throttle = session.execute(
+        select(LoginThrottle).where(LoginThrottle.username == "ana.planeacion")
+    ).scalar_one()
     assert throttle.failures == 5
+    # The client's address counted them too (app/users/service.py, MAX_ADDRESS_FAILURES).
+    by_address = session.execute(
+        select(LoginThrottle).where(LoginThrottle.username == "@127.0.0.1")
+    ).scalar_one()
+    assert by_address.failures == 5
 
 
 def test_unknown_username_is_throttled_too(anon):
