@@ -53,7 +53,8 @@ def params_key(items: Iterable[tuple[str, str]]) -> str:
 
 
 def encode(answer: BaseModel) -> bytes:
-    """The JSON body FastAPI would send for `answer` (compact, UTF-8, aliases), byte for byte."""
+    """The JSON body FastAPI sends for `answer` as a response model, byte for byte (FastAPI
+    serialises a default JSON response with pydantic's `dump_json`, by alias)."""
     return answer.model_dump_json(by_alias=True).encode()
 
 
