@@ -61,14 +61,16 @@ def diff(old: Any, new: Any) -> list[Change]:
 def _walk(old: Any, new: Any, path: str, code: str | None, field: str, out: list[Change]) -> None:
     if isinstance(old, dict) and isinstance(new, dict):
         for name in [*old, *(k for k in new if k not in old)]:
-            _walk(
-                old.get(name, _MISSING),
-                new.get(name, _MISSING),
-                f"{path}.{name}" if path else name,
-                code,
-                f"{field}.{name}" if field else name,
-                out,
-            )
+            a, b = old.get(name, _MISSING), new.get(name, _MISSING)
+            if not path:
+                # A block of the answer ("plan", "cut") is an element of its own: its fields
+                # are named inside it, and it is known by its code when it has one.
+                inner = a if isinstance(a, dict) else b
+                label = inner.get("code") if isinstance(inner, dict) else None
+                own = "" if isinstance(inner, dict) else name
+                _walk(a, b, name, None if label is None else str(label), own, out)
+                continue
+            _walk(a, b, f"{path}.{name}", code, f"{field}.{name}" if field else name, out)
         return
     if isinstance(old, list) and isinstance(new, list):
         identity = _identity(old, new)

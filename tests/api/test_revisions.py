@@ -121,47 +121,122 @@ def test_revision_1_stays_after_a_correction_and_revision_2_has_its_diff(client,
     diff = client.get(f"{url}/revisions/2/diff", params={"from": 1}).json()
     assert (diff["from_revision"], diff["to_revision"], diff["reason"]) == (1, 2, CORRECTION)
     assert diff == client.get(f"{url}/revisions/2/diff").json()  # from: the previous one
-    changes = {
-        (c["kind"], c["path"]): (c["code"], c["field"], c["old"], c["new"]) for c in diff["changes"]
-    }
-    assert diff["total"] == len(diff["changes"]) == len(changes)
-    # Every changed figure is IS-545's and what its objective, its unit's group and the plan
-    # roll up from it; nothing else.
-    old, new = frozen(client, pei, 1), frozen(client, pei, 2)
-    obj = by_code(old[("results", "")]["indicators"])["IS-545"]["node_id"]
-    obj_code = next(n["code"] for n in old[("results", "")]["nodes"] if n["node_id"] == obj)
-    expected = {
-        ("results", "indicators[IS-545].executed_to_date"): (
+    assert diff["total"] == len(diff["changes"])
+    # Every figure that moved: IS-545 (1,500,000 / 2,743,434 = 54.676 % to date, / 5,486,868
+    # = 27.338 % of the year), objective 5 it feeds (99.13 -> 99.60), the plan, the group of
+    # indicators without a unit, and IS-545's line in the band and status lists.
+    assert [
+        (c["kind"], c["params"], c["path"], c["code"], c["field"], c["old"], c["new"])
+        for c in diff["changes"]
+    ] == [
+        *(
+            (kind, "", f"items[{group}].indicators[IS-545].{field}", "IS-545", field, old, new)
+            for kind, group in (("by-band", "yellow"), ("by-status", "lagging"))
+            for field, old, new in (
+                ("advance_pct", 53.73032484105686, 54.676000953549455),
+                ("advance_pct_shown", 53.73, 54.68),
+                ("status.label", "Rezago 46.27%", "Rezago 45.32%"),
+            )
+        ),
+        (
+            "by-unit",
+            "",
+            "items[null].advance_pct",
+            None,
+            "advance_pct",
+            99.71762402659374,
+            99.80359458227488,
+        ),
+        ("by-unit", "", "items[null].advance_pct_shown", None, "advance_pct_shown", 99.72, 99.8),
+        (
+            "results",
+            "",
+            "plan.advance_pct",
+            "PEI",
+            "advance_pct",
+            99.4933665182832,
+            99.55247127531399,
+        ),
+        ("results", "", "plan.advance_pct_shown", "PEI", "advance_pct_shown", 99.49, 99.55),
+        ("results", "", "plan.status.label", "PEI", "status.label", "Rezago 0.51%", "Rezago 0.45%"),
+        (
+            "results",
+            "",
+            "nodes[OBJ5].advance_pct",
+            "OBJ5",
+            "advance_pct",
+            99.12720425510912,
+            99.60004231135542,
+        ),
+        ("results", "", "nodes[OBJ5].advance_pct_shown", "OBJ5", "advance_pct_shown", 99.13, 99.6),
+        (
+            "results",
+            "",
+            "nodes[OBJ5].status.label",
+            "OBJ5",
+            "status.label",
+            "Rezago 0.87%",
+            "Rezago 0.4%",
+        ),
+        (
+            "results",
+            "",
+            "indicators[IS-545].executed_to_date",
             "IS-545",
             "executed_to_date",
             1474056,
             1500000,
         ),
-        ("results", "indicators[IS-545].advance_pct_shown"): (
+        (
+            "results",
+            "",
+            "indicators[IS-545].advance_pct",
+            "IS-545",
+            "advance_pct",
+            53.73032484105686,
+            54.676000953549455,
+        ),
+        (
+            "results",
+            "",
+            "indicators[IS-545].advance_pct_shown",
             "IS-545",
             "advance_pct_shown",
             53.73,
             54.68,
         ),
-    }
-    for key, value in expected.items():
-        assert changes[key] == value
-    for (kind, path), (code, _field, before, after) in changes.items():
-        assert before != after
-        assert code in ("IS-545", obj_code, None) or kind != "results", (kind, path)
-    node_old = by_code(old[("results", "")]["nodes"])[obj_code]["advance_pct"]
-    node_new = by_code(new[("results", "")]["nodes"])[obj_code]["advance_pct"]
-    assert changes[("results", f"nodes[{obj_code}].advance_pct")] == (
-        obj_code,
-        "advance_pct",
-        node_old,
-        node_new,
-    )
-    assert changes[("results", "plan.advance_pct")][2:] == (
-        old[("results", "")]["plan"]["advance_pct"],
-        new[("results", "")]["plan"]["advance_pct"],
-    )
-    assert {kind for kind, _ in changes} <= {"results", "by-unit", "by-band", "by-status"}
+        (
+            "results",
+            "",
+            "indicators[IS-545].year_advance_pct",
+            "IS-545",
+            "year_advance_pct",
+            26.865186901878175,
+            27.338025389006432,
+        ),
+        (
+            "results",
+            "",
+            "indicators[IS-545].year_advance_pct_shown",
+            "IS-545",
+            "year_advance_pct_shown",
+            26.87,
+            27.34,
+        ),
+        (
+            "results",
+            "",
+            "indicators[IS-545].status.label",
+            "IS-545",
+            "status.label",
+            "Rezago 46.27%",
+            "Rezago 45.32%",
+        ),
+    ]
+    # The frozen bodies themselves say the same.
+    old, new = frozen(client, pei, 1), frozen(client, pei, 2)
+    assert by_code(old[("results", "")]["nodes"])["OBJ5"]["advance_pct_shown"] == 99.13
+    assert by_code(new[("results", "")]["nodes"])["OBJ5"]["advance_pct_shown"] == 99.6
 
 
 def revisions_frozen_bytes(body: bytes, kind: str) -> bytes:
