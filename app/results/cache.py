@@ -23,6 +23,7 @@ import hashlib
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from urllib.parse import urlencode
 
 from pydantic import BaseModel
@@ -32,6 +33,7 @@ from app.cuts.models import Cut
 from app.plans.models import Plan
 from app.results import repository
 from app.results.budget import budget
+from app.results.schemas import Measure
 from app.results.service import by_axis, by_band, by_status, by_unit, results
 
 Compute = Callable[[], BaseModel]
@@ -109,15 +111,16 @@ def frozen_kinds(session: Session, cut: Cut, plan: Plan) -> list[tuple[str, str,
     for axis in plan.axes:
         code = axis["code"]
         kinds.append(
-            ("by-axis", params_key([("axis", code)]), lambda c=code: by_axis(session, cut, plan, c))
+            ("by-axis", params_key([("axis", code)]), partial(by_axis, session, cut, plan, code))
         )
     year = cut.cut_date.year
-    for measure in ("executed", "planned"):
+    measures: tuple[Measure, ...] = ("executed", "planned")
+    for measure in measures:
         kinds.append(
             (
                 "budget",
                 params_key([("measure", measure), ("year", str(year))]),
-                lambda m=measure: budget(session, plan, year=year, measure=m),
+                partial(budget, session, plan, year=year, measure=measure),
             )
         )
     return kinds

@@ -14,6 +14,10 @@ from app.results import cache
 # Members and anonymous readers of a published cut may get different bodies (live figures vs
 # the frozen revision) from one URL; a client revalidates every time (a 304 costs one lookup).
 CACHE_HEADERS = {"Cache-Control": "no-cache", "Vary": "Authorization"}
+CACHED_RESPONSES: dict[int | str, dict] = {
+    200: {"headers": {"ETag": {"description": "Tag of the figures", "schema": {"type": "string"}}}},
+    304: {"description": "Not modified: `If-None-Match` holds the current `ETag`"},
+}
 
 
 class Cached:

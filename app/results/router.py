@@ -13,7 +13,7 @@ from app.core.schemas import CODE_PATTERN
 from app.cuts.dependencies import CutDep, PublicCutDep
 from app.plans.dependencies import PlanDep
 from app.results import service
-from app.results.dependencies import CachedDep
+from app.results.dependencies import CACHED_RESPONSES, CachedDep
 from app.results.schemas import (
     Alerts,
     BudgetMatrixOut,
@@ -38,14 +38,22 @@ LagThreshold = Annotated[
 ]
 
 
-@router.get("/cuts/{cut_id}/results", response_model=CutResults, name="get_cut_results")
+@router.get(
+    "/cuts/{cut_id}/results",
+    response_model=CutResults,
+    name="get_cut_results",
+    responses=CACHED_RESPONSES,
+)
 def get_cut_results(found: PublicCutDep, session: SessionDep, cached: CachedDep):
     """Every indicator's, action's and node's figures at the cut, and the plan's."""
     return cached("results", lambda: service.results(session, *found))
 
 
 @router.get(
-    "/cuts/{cut_id}/results/by-unit", response_model=GroupedResults, name="get_results_by_unit"
+    "/cuts/{cut_id}/results/by-unit",
+    response_model=GroupedResults,
+    name="get_results_by_unit",
+    responses=CACHED_RESPONSES,
 )
 def get_results_by_unit(found: PublicCutDep, session: SessionDep, cached: CachedDep):
     return cached("by-unit", lambda: service.by_unit(session, *found))
@@ -55,6 +63,7 @@ def get_results_by_unit(found: PublicCutDep, session: SessionDep, cached: Cached
     "/cuts/{cut_id}/results/by-axis/{axis}",
     response_model=GroupedResults,
     name="get_results_by_axis",
+    responses=CACHED_RESPONSES,
 )
 def get_results_by_axis(
     found: PublicCutDep,
@@ -66,14 +75,20 @@ def get_results_by_axis(
 
 
 @router.get(
-    "/cuts/{cut_id}/results/by-band", response_model=ListedResults, name="get_results_by_band"
+    "/cuts/{cut_id}/results/by-band",
+    response_model=ListedResults,
+    name="get_results_by_band",
+    responses=CACHED_RESPONSES,
 )
 def get_results_by_band(found: PublicCutDep, session: SessionDep, cached: CachedDep):
     return cached("by-band", lambda: service.by_band(session, *found))
 
 
 @router.get(
-    "/cuts/{cut_id}/results/by-status", response_model=ListedResults, name="get_results_by_status"
+    "/cuts/{cut_id}/results/by-status",
+    response_model=ListedResults,
+    name="get_results_by_status",
+    responses=CACHED_RESPONSES,
 )
 def get_results_by_status(found: PublicCutDep, session: SessionDep, cached: CachedDep):
     return cached("by-status", lambda: service.by_status(session, *found))

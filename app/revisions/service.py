@@ -15,10 +15,12 @@ from __future__ import annotations
 import json
 import uuid
 
+from sqlalchemy import Row
 from sqlmodel import Session
 
 from app.auth.actor import Actor
 from app.core.errors import NotFound
+from app.core.models import utcnow
 from app.core.pagination import PageParams, paginate
 from app.cuts import service as cuts
 from app.cuts.models import Cut
@@ -31,18 +33,18 @@ from app.revisions.models import CutRevision
 from app.revisions.schemas import FigureChange, RevisionDiff, RevisionPublic
 
 
-def on_publish(session: Session, actor: Actor, plan: Plan, cut: Cut) -> CutRevision:
+def on_publish(session: Session, actor: Actor, plan: Plan, cut: Cut) -> None:
     """Freeze the cut's figures as its next revision (in the publishing transaction)."""
     number = repository.last_number(session, cut.id) + 1
     reason = None if number == 1 else repository.last_reopen_reason(session, cut.id)
     etag, version = cache.freeze(session, cut, plan, number)
-    return repository.save(
+    repository.save(
         session,
         CutRevision(
             cut_id=cut.id,
             number=number,
             reason=reason,
-            published_at=cut.published_at,
+            published_at=cut.published_at or utcnow(),
             published_by=actor.user_id,
             published_by_username=actor.username,
             data_version=version,
@@ -78,13 +80,13 @@ def _revisions(session: Session, cut: Cut, numbers: list[int]) -> dict[int, CutR
     return found
 
 
-def get(session: Session, cut: Cut, number: int) -> tuple[CutRevision, list[tuple]]:
+def get(session: Session, cut: Cut, number: int) -> tuple[CutRevision, list[Row]]:
     """A revision and its frozen answers: (kind, params, etag, payload) in key order."""
     revision = _revisions(session, cut, [number])[number]
     return revision, results_repository.frozen_entries(session, cut.id, number)
 
 
-def figures_body(revision: CutRevision, answers: list[tuple]) -> bytes:
+def figures_body(revision: CutRevision, answers: list[Row]) -> bytes:
     """`RevisionFigures` as JSON, the frozen payloads spliced in as stored (never re-encoded)."""
     head = RevisionPublic.model_validate(revision).model_dump_json().encode()
     parts = [
