@@ -60,6 +60,10 @@ def encode(answer: BaseModel) -> bytes:
     return answer.model_dump_json(by_alias=True).encode()
 
 
+def _bytes(payload: str | None) -> bytes | None:
+    return None if payload is None else payload.encode()
+
+
 def etag_of(payload: bytes) -> str:
     return f'"{hashlib.sha256(payload).hexdigest()[:32]}"'
 
@@ -85,10 +89,10 @@ def serve(
     if frozen:
         row = repository.frozen_entry(session, cut.id, kind, params, wanted)
         if row is not None:
-            return Served(row.etag, row.payload, "frozen")
+            return Served(row.etag, _bytes(row.payload), "frozen")
     row = repository.cached_entry(session, cut.id, kind, params, plan.data_version, wanted)
     if row is not None:
-        return Served(row.etag, row.payload, "cached")
+        return Served(row.etag, _bytes(row.payload), "cached")
     payload = encode(compute())
     etag = etag_of(payload)
     repository.store_entry(session, cut.id, kind, params, plan.data_version, payload, etag)
@@ -134,7 +138,7 @@ def freeze(session: Session, cut: Cut, plan: Plan, revision: int) -> tuple[str, 
     the members were served); the others are computed now."""
     version = repository.data_version(session, plan.id)  # the publication itself raised it
     live = {
-        (row.kind, row.params): (row.payload, row.etag)
+        (row.kind, row.params): (row.payload.encode(), row.etag)
         for row in repository.live_entries(session, cut.id, version)
     }
     entries: list[tuple[str, str, bytes, str]] = []

@@ -306,7 +306,7 @@ def store_entry(
         params=params,
         revision=0,
         data_version=data_version,
-        payload=payload,
+        payload=payload.decode(),
         etag=etag,
         created_at=func.now(),
     )
@@ -342,7 +342,7 @@ def freeze_entries(
                 "params": params,
                 "revision": revision,
                 "data_version": data_version,
-                "payload": payload,
+                "payload": payload.decode(),
                 "etag": etag,
             }
             for kind, params, payload, etag in entries

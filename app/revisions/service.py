@@ -65,7 +65,7 @@ def frozen_results(
     `params` as `app.results.cache.params_key` writes them ("" , "axis=eje",
     "measure=planned&year=2024"). None when the cut has no such frozen answer."""
     row = results_repository.frozen_entry(session, cut_id, kind, params, [], revision)
-    return None if row is None else bytes(row.payload)
+    return None if row is None else row.payload.encode()
 
 
 def list_(session: Session, cut: Cut, page: PageParams) -> tuple[list[CutRevision], int]:
@@ -95,7 +95,7 @@ def figures_body(revision: CutRevision, answers: list[Row]) -> bytes:
             json.dumps(kind).encode(),
             json.dumps(params).encode(),
             json.dumps(etag).encode(),
-            bytes(payload),
+            payload.encode(),
         )
         for kind, params, etag, payload in answers
     ]

@@ -121,7 +121,7 @@ def upgrade() -> None:
         sa.Column("params", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
         sa.Column("revision", sa.Integer(), nullable=False),
         sa.Column("data_version", sa.BigInteger(), nullable=False),
-        sa.Column("payload", sa.LargeBinary(), nullable=False),
+        sa.Column("payload", sa.Text(), nullable=False),
         sa.Column("etag", sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
         sa.Column(
             "created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False
