@@ -493,3 +493,33 @@ def test_cached_answers_are_the_freshly_computed_ones(client, session, seed):
         )
         assert computed.content == today, name
         assert cached.content == today, name
+
+
+def test_anonymous_readers_keep_the_frozen_figures_while_members_see_live_ones(
+    client, anon, session, pei
+):
+    url = pei["url"]
+    before = anon.get(f"{url}/results")
+    # A change while the cut stays published (as a lock exception would make it; written here
+    # straight into the table, which the data version follows all the same).
+    session.execute(
+        text(
+            "UPDATE measurements SET value = 1500000 WHERE indicator_id = "
+            "(SELECT id FROM indicators WHERE plan_id = :plan AND code = 'IS-545')"
+        ),
+        {"plan": pei["plan"]["id"]},
+    )
+    for path in ("results", "results/by-unit", "results/by-band", "results/by-status"):
+        public, member = anon.get(f"{url}/{path}"), client.get(f"{url}/{path}")
+        assert public.content == frozen_body(client, pei, path), path
+        assert member.status_code == 200 and member.content != public.content, path
+    after = anon.get(f"{url}/results")
+    assert after.content == before.content
+    assert by_code(after.json()["indicators"])["IS-545"]["executed_to_date"] == 1474056
+    live = by_code(client.get(f"{url}/results").json()["indicators"])["IS-545"]
+    assert live["executed_to_date"] == 1500000
+
+
+def frozen_body(client, pei, path: str) -> bytes:
+    kind = {"results": "results"}.get(path, path.removeprefix("results/"))
+    return revisions_frozen_bytes(client.get(f"{pei['url']}/revisions/1").content, kind)
