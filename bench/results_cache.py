@@ -8,7 +8,8 @@ sockets) at the 12th monthly cut:
 - cold: the first read after a change; before each timed call the plan's data version is
   raised (what every write does), so the answer is computed and stored again;
 - warm: nothing changed since the last read; the answer is one lookup in `results_cache`.
-- not modified: a warm read with `If-None-Match` (304, no body).
+- not modified: a warm read with `If-None-Match` (304, no body);
+then the cut is published once (every answer frozen as revision 1) and that call is timed.
 
 With DATABASE_URL set, a fresh database is created on that server and dropped afterwards;
 unset, a throwaway embedded PostgreSQL is started. Ends with `bench:` lines.
@@ -78,11 +79,17 @@ async def measure(app, engine: Engine, token: str, plan: dict, cold: int, warm: 
             not_modified.append((time.perf_counter() - start) * 1000)
             if r.status_code != 304:
                 raise RuntimeError(f"If-None-Match answered {r.status_code}, not 304")
+        # Publishing freezes every answer of the cut (results, groupings, budget) once.
+        start = time.perf_counter()
+        r = await client.post(f"/api/v1/cuts/{plan['cut_ids'][-1]}/publish")
+        publish_ms = (time.perf_counter() - start) * 1000
+        r.raise_for_status()
     return {
         "cold": cold_times,
         "warm": warm_times,
         "not_modified": not_modified,
         "bytes": len(body),
+        "publish_ms": publish_ms,
     }
 
 
@@ -118,6 +125,7 @@ def main() -> None:
             f"  {name:13} calls {len(times):>3}  median {statistics.median(times):>8.1f} ms  "
             f"p95 {p95(times):>8.1f} ms"
         )
+    print(f"  POST /cuts/{{id}}/publish (freezes revision 1): {figures['publish_ms']:.0f} ms")
     label = f"results_{n}" if n != 5000 else "results_5000"
     print(f"bench: {label}_cold_p95_ms={p95(figures['cold']):.1f}")
     print(f"bench: {label}_warm_p95_ms={p95(figures['warm']):.1f}")

@@ -12,6 +12,10 @@ each of its entries (results, groupings, budget) is written again with `revision
 database refuses to update a frozen entry. Anonymous reads of a published cut (what portals
 show) are served the latest frozen entry, whatever changed afterwards.
 
+The version is read (with the cut and plan) before the figures are: an entry may hold data a
+little newer than its version says, never older, and once a write commits its new version
+misses every older entry, so no stale figure is served after a write.
+
 `params` is the request's parameters in a normal form (`params_key`): the path parameters
 besides the cut, and every query parameter, sorted; a new parameter of a results endpoint
 (`?explain=`, `?programming=`) is part of the key without changes here.
