@@ -1,6 +1,6 @@
 """Every table of the service, imported in one place for Alembic and the metadata."""
 
-from app.cuts.models import Cut
+from app.cuts.models import Cut, LockException
 from app.evidence.models import Evidence
 from app.followups.models import FollowUp, FollowUpEvent
 from app.jobs.models import Job
@@ -16,6 +16,7 @@ from app.plans.models import (
     Node,
     Plan,
     Programming,
+    ProgrammingVersion,
 )
 from app.reports.models import Report
 from app.units.models import Unit
@@ -24,6 +25,7 @@ from app.webhooks.models import Webhook, WebhookDelivery
 
 __all__ = [
     "Cut",
+    "LockException",
     "Evidence",
     "FollowUp",
     "FollowUpEvent",
@@ -42,6 +44,7 @@ __all__ = [
     "Organization",
     "Plan",
     "Programming",
+    "ProgrammingVersion",
     "Report",
     "Unit",
     "User",

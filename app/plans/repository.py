@@ -27,6 +27,7 @@ from app.plans.models import (
     Node,
     Plan,
     Programming,
+    ProgrammingVersion,
 )
 from app.units.models import Unit
 
@@ -486,3 +487,41 @@ def indicator_dependents(session: Session, indicator_ids: Collection[uuid.UUID])
         )
     ).one()
     return {"measurements": row[0], "followups": row[1]}
+
+
+# --- versions of programming, targets and weights (reprogramming) ------------------------
+
+
+def last_versions(
+    session: Session, column: Mapped[Any], ids: Collection[uuid.UUID]
+) -> dict[uuid.UUID, int]:
+    """The highest version number of each element (`col(ProgrammingVersion.indicator_id)` or
+    `...node_id`) that has versions."""
+    if not ids:
+        return {}
+    attribute = _attribute(column)
+    rows = session.execute(
+        select(attribute, func.max(col(ProgrammingVersion.version)))
+        .where(attribute.in_(list(ids)))
+        .group_by(attribute)
+    )
+    return {element_id: version for element_id, version in rows}
+
+
+def add_versions(session: Session, rows: list[dict]) -> None:
+    if rows:
+        session.execute(insert(ProgrammingVersion), [{"id": uuid.uuid4(), **r} for r in rows])
+
+
+def versions_stmt(indicator_id: uuid.UUID) -> Select:
+    return (
+        select(ProgrammingVersion)
+        .where(col(ProgrammingVersion.indicator_id) == indicator_id)
+        .order_by(col(ProgrammingVersion.version))
+    )
+
+
+def page_of_versions(
+    session: Session, indicator_id: uuid.UUID, page: PageParams
+) -> tuple[list[ProgrammingVersion], int]:
+    return paginate(session, versions_stmt(indicator_id), page)

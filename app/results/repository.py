@@ -32,6 +32,7 @@ from app.plans.models import (
     Indicator,
     Node,
     Programming,
+    ProgrammingVersion,
 )
 from app.units.models import Unit
 
@@ -208,4 +209,28 @@ def allocations(session: Session, plan_id: uuid.UUID) -> list[Row]:
             col(BudgetAllocation.planned),
             col(BudgetAllocation.executed),
         ).where(col(BudgetAllocation.plan_id) == plan_id),
+    )
+
+
+def original_versions(session: Session, plan_id: uuid.UUID) -> list[Row]:
+    """For each versioned indicator and node of the plan, the version in force at the plan's
+    approval (its latest `approval` version); an element created after the approval has only
+    `reprogramming` versions and comes with its first one."""
+    v = ProgrammingVersion
+    key = func.coalesce(col(v.indicator_id), col(v.node_id))
+    return _all(
+        session,
+        select(
+            col(v.indicator_id),
+            col(v.node_id),
+            col(v.origin),
+            col(v.programming),
+            col(v.target_value),
+            col(v.weight),
+            _unless_empty(col(v.weights_by_year)),
+            col(v.contributions),
+        )
+        .where(col(v.plan_id) == plan_id)
+        .distinct(key)
+        .order_by(key, (col(v.origin) == "approval").desc(), col(v.version).desc()),
     )

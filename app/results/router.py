@@ -13,6 +13,7 @@ from app.core.schemas import CODE_PATTERN
 from app.cuts.dependencies import CutDep, PublicCutDep
 from app.plans.dependencies import PlanDep
 from app.results import service
+from app.results.original import ProgrammingChoice
 from app.results.schemas import (
     Alerts,
     BudgetMatrixOut,
@@ -24,6 +25,15 @@ from app.results.schemas import (
 )
 
 router = APIRouter(prefix="/api/v1", tags=["results"], responses=problem_responses(401, 404, 422))
+
+Against = Annotated[
+    ProgrammingChoice,
+    Query(
+        alias="programming",
+        description="current (default): the programming, targets and weights in force; "
+        "original: those in force when the plan was approved (meta inicial)",
+    ),
+]
 
 
 LagThreshold = Annotated[
@@ -38,16 +48,16 @@ LagThreshold = Annotated[
 
 
 @router.get("/cuts/{cut_id}/results", response_model=CutResults, name="get_cut_results")
-def get_cut_results(found: PublicCutDep, session: SessionDep):
+def get_cut_results(found: PublicCutDep, session: SessionDep, against: Against = "current"):
     """Every indicator's, action's and node's figures at the cut, and the plan's."""
-    return service.results(session, *found)
+    return service.results(session, *found, against)
 
 
 @router.get(
     "/cuts/{cut_id}/results/by-unit", response_model=GroupedResults, name="get_results_by_unit"
 )
-def get_results_by_unit(found: PublicCutDep, session: SessionDep):
-    return service.by_unit(session, *found)
+def get_results_by_unit(found: PublicCutDep, session: SessionDep, against: Against = "current"):
+    return service.by_unit(session, *found, against)
 
 
 @router.get(
@@ -59,22 +69,23 @@ def get_results_by_axis(
     found: PublicCutDep,
     session: SessionDep,
     axis: Annotated[str, Path(max_length=40, pattern=CODE_PATTERN)],
+    against: Against = "current",
 ):
-    return service.by_axis(session, *found, axis)
+    return service.by_axis(session, *found, axis, against)
 
 
 @router.get(
     "/cuts/{cut_id}/results/by-band", response_model=ListedResults, name="get_results_by_band"
 )
-def get_results_by_band(found: PublicCutDep, session: SessionDep):
-    return service.by_band(session, *found)
+def get_results_by_band(found: PublicCutDep, session: SessionDep, against: Against = "current"):
+    return service.by_band(session, *found, against)
 
 
 @router.get(
     "/cuts/{cut_id}/results/by-status", response_model=ListedResults, name="get_results_by_status"
 )
-def get_results_by_status(found: PublicCutDep, session: SessionDep):
-    return service.by_status(session, *found)
+def get_results_by_status(found: PublicCutDep, session: SessionDep, against: Against = "current"):
+    return service.by_status(session, *found, against)
 
 
 @router.get("/cuts/{cut_id}/alerts", response_model=Alerts, name="get_cut_alerts")
@@ -85,8 +96,8 @@ def get_cut_alerts(
 
 
 @router.get("/plans/{plan_id}/trend", response_model=PlanTrend, name="get_plan_trend")
-def get_plan_trend(plan: PlanDep, session: SessionDep):
-    return service.trend(session, plan)
+def get_plan_trend(plan: PlanDep, session: SessionDep, against: Against = "current"):
+    return service.trend(session, plan, against)
 
 
 @router.get("/plans/{plan_id}/budget", response_model=BudgetMatrixOut, name="get_plan_budget")

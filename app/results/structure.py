@@ -32,6 +32,7 @@ from app.compute.types import ZERO
 from app.cuts.models import Cut
 from app.plans.models import Plan
 from app.results import repository
+from app.results.original import ProgrammingChoice, as_approved
 from app.results.schemas import UnitRef
 
 
@@ -98,8 +99,10 @@ def tree_order(nodes: list[Row]) -> list[Row]:
     return ordered
 
 
-def load_structure(session: Session, plan: Plan) -> Structure:
-    """Seven statements whatever the plan's size."""
+def load_structure(
+    session: Session, plan: Plan, against: ProgrammingChoice = "current"
+) -> Structure:
+    """Seven statements whatever the plan's size (eight against the original programming)."""
     nodes, actions, indicators = without_retired(
         repository.nodes(session, plan.id),
         repository.actions(session, plan.id),
@@ -116,6 +119,14 @@ def load_structure(session: Session, plan: Plan) -> Structure:
     for c in repository.contributions(session, plan.id):
         explicit[c.indicator_id].append(c)
     programming = dated_values(repository.programming(session, plan.id))
+    if against == "original":
+        nodes, indicators, explicit, programming = as_approved(
+            repository.original_versions(session, plan.id),
+            nodes,
+            indicators,
+            explicit,
+            programming,
+        )
 
     structure = Structure(
         plan=plan,
@@ -212,8 +223,10 @@ def evaluate(
     return Evaluation(cut_date, advances, rollup, actions)
 
 
-def at_cut(session: Session, cut: Cut, plan: Plan) -> tuple[Structure, Evaluation]:
+def at_cut(
+    session: Session, cut: Cut, plan: Plan, against: ProgrammingChoice = "current"
+) -> tuple[Structure, Evaluation]:
     """The plan's figures at the cut: eight statements whatever the plan's size."""
-    structure = load_structure(session, plan)
+    structure = load_structure(session, plan, against)
     measured = dated_values(repository.measurements(session, plan.id, cut.cut_date))
     return structure, evaluate(structure, measured, cut.cut_date)
