@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Row, func, select
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import JSONB, distinct_on
 from sqlalchemy.orm import Mapped, QueryableAttribute
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import Label
@@ -231,6 +231,6 @@ def original_versions(session: Session, plan_id: uuid.UUID) -> list[Row]:
             col(v.contributions),
         )
         .where(col(v.plan_id) == plan_id)
-        .distinct(key)
+        .ext(distinct_on(key))
         .order_by(key, (col(v.origin) == "approval").desc(), col(v.version).desc()),
     )
