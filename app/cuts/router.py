@@ -147,6 +147,16 @@ def list_lock_exceptions(
     return Page(items=items, total=total)
 
 
+@router.get(
+    "/cuts/{cut_id}/lock-exceptions/{exception_id}",
+    response_model=LockExceptionPublic,
+    name="get_lock_exception",
+)
+def get_lock_exception(found: CutDep, exception_id: uuid.UUID, session: SessionDep):
+    row, unit_code = lock_exceptions.get(session, found[0], exception_id)
+    return lock_exceptions.public(row, unit_code)
+
+
 @router.delete(
     "/cuts/{cut_id}/lock-exceptions/{exception_id}",
     status_code=status.HTTP_204_NO_CONTENT,

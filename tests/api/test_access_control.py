@@ -83,6 +83,7 @@ ACCESS: dict[str, set[str] | str] = {
     "publish_cut": EDITORS,
     "grant_lock_exception": EDITORS,
     "list_lock_exceptions": ANY,
+    "get_lock_exception": ANY,
     "revoke_lock_exception": EDITORS,
     "import_measurements": WRITERS,
     "list_measurements": ANY,

@@ -112,6 +112,7 @@ def test_an_exception_lets_its_unit_correct_while_others_meet_the_lock(client, s
     r = _grant(world)
     assert r.status_code == 201, r.text
     granted = r.json()
+    assert r.headers["location"] == f"{world['url']}/{granted['id']}"
     assert (granted["unit_code"], granted["active"], granted["revoked_at"]) == ("U1", True, None)
     assert granted["unit_id"] == world["units"]["U1"]["id"]
 
@@ -155,6 +156,12 @@ def test_an_exception_lets_its_unit_correct_while_others_meet_the_lock(client, s
 
     listed = client.get(world["url"]).json()
     assert listed["total"] == 1 and listed["items"][0]["id"] == granted["id"]
+    one = u2.get(f"{world['url']}/{granted['id']}")
+    assert one.json() == listed["items"][0]
+    assert client.get(world["url"], params={"unit_id": world["units"]["U2"]["id"]}).json() == {
+        "items": [],
+        "total": 0,
+    }
 
 
 def test_an_expired_exception_is_a_409_on_use(client, session, world):

@@ -6,6 +6,7 @@ from datetime import datetime
 
 import openpyxl
 import pytest
+from sqlalchemy import delete as sa_delete
 from sqlalchemy import func, select
 
 from app.plans.models import Programming, ProgrammingVersion
@@ -399,3 +400,63 @@ def test_returning_to_draft_and_approving_again_sets_a_new_original(client, worl
         (1, "approval"),
         (2, "approval"),
     ]
+
+
+def test_a_plan_approved_before_versions_gets_its_first_version_from_the_state_before(
+    client, session, world
+):
+    # As a plan approved before versions were kept: no version at all.
+    session.execute(sa_delete(ProgrammingVersion))
+    session.flush()
+    m1 = world["m1"]
+    r = client.put(
+        f"/api/v1/indicators/{m1['id']}/programming",
+        json={"items": NEW_SCHEDULE, "legal_act": DECREE, "reason": "Decreto de ajuste"},
+    )
+    assert r.status_code == 200, r.text
+    history = client.get(f"/api/v1/indicators/{m1['id']}/programming/history").json()
+    first, second = history["items"]
+    assert (first["version"], first["origin"], first["legal_act"]) == (1, "approval", None)
+    assert first["reason"].startswith("Estado en vigor al aprobar el plan")
+    assert first["programming"] == [
+        {"period_end": "2023-06-30", "value": 100},
+        {"period_end": "2023-12-31", "value": 100},
+    ]
+    assert (second["version"], second["legal_act"]) == (2, DECREE)
+    url = f"/api/v1/cuts/{world['cut']['id']}/results"
+    original = _figures(client.get(url, params={"programming": "original"}).json())
+    assert original["indicators"] == {"M1": (100, 200, 80), "M2": (50, 50, 100)}
+    assert _figures(client.get(url).json())["indicators"]["M1"] == (160, 200, 50)
+
+
+def test_node_weights_are_versioned_and_the_original_keeps_them(client, world):
+    base = world["base"]
+    client.patch(base, json={"status": "draft"}, params={"reason": "Un objetivo más"})
+    client.post(f"{base}/nodes", json={"code": "OE2", "name": "Objetivo dos"})
+    client.post(
+        f"{base}/actions",
+        json={"code": "A3", "description": "a", "node_code": "OE2", "unit_ids": ["U1"]},
+    )
+    m3 = client.post(f"{base}/indicators", json={"code": "M3", "name": "Tres", "action_code": "A3"})
+    client.put(
+        f"/api/v1/indicators/{m3.json()['id']}/programming",
+        json=[{"period_end": "2023-06-30", "value": 100}],
+    )
+    assert client.patch(base, json={"status": "approved"}).status_code == 200
+    client.post(
+        f"{base}/measurements",
+        json={"items": [{"indicator_code": "M3", "period_end": "2023-06-30", "value": 20}]},
+    )
+    oe2 = client.get(f"{base}/nodes", params={"level": 0}).json()["items"][1]
+    assert oe2["code"] == "OE2"
+    r = client.patch(
+        f"/api/v1/nodes/{oe2['id']}",
+        json={"weight": 3, "legal_act": AGREEMENT, "reason": "Prioridad del objetivo dos"},
+    )
+    assert r.status_code == 200, r.text
+    url = f"/api/v1/cuts/{world['cut']['id']}/results"
+    # Current: (90 x 1 + 20 x 3) / 4; original: (90 + 20) / 2.
+    current = _figures(client.get(url).json())
+    assert (current["nodes"], current["plan"]) == ({"OE1": 90, "OE2": 20}, 37.5)
+    original = _figures(client.get(url, params={"programming": "original"}).json())
+    assert (original["nodes"], original["plan"]) == ({"OE1": 90, "OE2": 20}, 55)
