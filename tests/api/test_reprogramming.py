@@ -261,11 +261,15 @@ def test_results_against_the_original_or_the_current_programming(client, world, 
         "plan": 62.5,
     }
     assert _figures(client.get(url, params={"programming": "current"}).json()) == current
-    # Original ("meta inicial"): as approved, whatever changed since.
+    # Original ("meta inicial"): as approved, whatever changed since; one statement more.
+    queries.reset()
+    client.get(url)
+    current_statements = queries.count
     queries.reset()
     original = _figures(client.get(url, params={"programming": "original"}).json())
     original_statements = queries.count
     assert original == before
+    assert original_statements == current_statements + 1
     # By unit: U1 answers for M1 alone.
     by_unit = f"/api/v1/cuts/{world['cut']['id']}/results/by-unit"
     figures = {
