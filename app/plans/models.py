@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlmodel import Field
 
 from app.core.errors import Invalid
@@ -240,7 +240,9 @@ class ProgrammingVersion(TableBase, table=True):
     node_id: uuid.UUID | None = fk("nodes.id", nullable=True, ondelete="CASCADE", index=False)
     version: int
     origin: str = Field(max_length=20)
-    programming: list | None = Field(default=None, sa_type=JSONB)
+    # The schedule of the version, as two parallel arrays (what results decode fastest).
+    period_ends: list[date] | None = Field(default=None, sa_type=ARRAY(sa.Date))
+    values: list[Decimal] | None = Field(default=None, sa_type=ARRAY(NUMERIC))
     target_value: Decimal | None = Field(default=None, sa_type=NUMERIC)
     weight: Decimal = Field(sa_type=NUMERIC)
     weights_by_year: dict = json_field(dict)

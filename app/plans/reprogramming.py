@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -134,7 +135,12 @@ def _row(
         "node_id": node_id,
         "version": version,
         "origin": origin,
-        "programming": state["programming"],
+        "period_ends": None
+        if state["programming"] is None
+        else [date.fromisoformat(p["period_end"]) for p in state["programming"]],
+        "values": None
+        if state["programming"] is None
+        else [Decimal(p["value"]) for p in state["programming"]],
         "target_value": None if state["target_value"] is None else Decimal(state["target_value"]),
         "weight": Decimal(state["weight"]),
         "weights_by_year": state["weights_by_year"],
@@ -272,8 +278,11 @@ def version_public(v: ProgrammingVersion) -> ProgrammingVersionPublic:
         version=v.version,
         origin=v.origin,
         programming=None
-        if v.programming is None
-        else [ProgrammingOut.model_validate(p) for p in v.programming],
+        if v.period_ends is None
+        else [
+            ProgrammingOut(period_end=d, value=value)
+            for d, value in zip(v.period_ends, v.values or [], strict=True)
+        ],
         target_value=None if v.target_value is None else Decimal(str(v.target_value)),
         weight=Decimal(str(v.weight)),
         weights_by_year={int(k): Decimal(str(w)) for k, w in (v.weights_by_year or {}).items()},

@@ -6,8 +6,8 @@ from __future__ import annotations
 import uuid
 from collections import namedtuple
 from collections.abc import Iterable, Mapping
-from datetime import date
 from decimal import Decimal
+from functools import cache
 from typing import Any, Literal, cast
 
 from sqlalchemy import Row
@@ -17,13 +17,16 @@ from app.compute import DatedValue
 ProgrammingChoice = Literal["original", "current"]
 
 
+@cache
+def _row_type(fields: tuple[str, ...]) -> type:
+    return namedtuple("Row", fields)
+
+
 def _replaced(row: Row, **changes: Any) -> Row:
     """The row with some fields changed (a named tuple reads like the row it replaces)."""
-    fields = row._fields
-    cls = namedtuple("Row", fields)  # type: ignore[misc]  # fields known only at run time
     values = row._asdict()
     values.update(changes)
-    return cast(Row, cls(**values))
+    return cast(Row, _row_type(tuple(row._fields))(**values))
 
 
 def _contribution(indicator_id: uuid.UUID, raw: Mapping) -> Any:
@@ -43,57 +46,57 @@ def as_approved(
     nodes: list[Row],
     indicators: list[Row],
     explicit: dict[uuid.UUID, list[Any]],
-    programming: dict[uuid.UUID, list[DatedValue]],
+    programming_rows: Iterable[Row],
 ) -> tuple[list[Row], list[Row], dict[uuid.UUID, list[Any]], dict[uuid.UUID, list[DatedValue]]]:
     """Nodes, indicators, explicit contributions and programming as they were at approval.
 
-    An element without versions has not changed since: it stays as it is. An indicator
-    created after the approval had no programming nor target then: it is left without them
-    (not due, out of every rollup).
+    `programming_rows` are today's (indicator_id, period_ends, values): only those of the
+    indicators without versions are decoded. An element without versions has not changed
+    since: it stays as it is. An indicator created after the approval had no programming nor
+    target then: it is left without them (not due, out of every rollup).
     """
     by_indicator: dict[uuid.UUID, Row] = {}
     by_node: dict[uuid.UUID, Row] = {}
-    for version in versions:
-        if version.indicator_id is not None:
-            by_indicator[version.indicator_id] = version
-        elif version.node_id is not None:
-            by_node[version.node_id] = version
+    for row in versions:
+        if row.indicator_id is not None:
+            by_indicator[row.indicator_id] = row
+        elif row.node_id is not None:
+            by_node[row.node_id] = row
 
     new_nodes = [
         _replaced(
             n,
-            weight=Decimal(str(by_node[n.id].weight)),
+            weight=by_node[n.id].weight,
             weights_by_year=by_node[n.id].weights_by_year,
         )
         if n.id in by_node and by_node[n.id].origin == "approval"
         else n
         for n in nodes
     ]
+    programming: dict[uuid.UUID, list[DatedValue]] = {
+        indicator_id: [DatedValue(d, v) for d, v in zip(ends, values, strict=True)]
+        for indicator_id, ends, values in programming_rows
+        if indicator_id not in by_indicator
+    }
     new_indicators = []
     new_explicit = dict(explicit)
-    new_programming = dict(programming)
     for ind in indicators:
-        v = by_indicator.get(ind.id)
-        if v is None:
+        version = by_indicator.get(ind.id)
+        if version is None:
             new_indicators.append(ind)
-            continue
-        if v.origin != "approval":
+        elif version.origin != "approval":
             new_indicators.append(_replaced(ind, target_value=None))
-            new_programming.pop(ind.id, None)
-            continue
-        new_indicators.append(
-            _replaced(
-                ind,
-                target_value=None if v.target_value is None else Decimal(str(v.target_value)),
-                weight=Decimal(str(v.weight)),
-            )
-        )
-        new_programming[ind.id] = [
-            DatedValue(date.fromisoformat(p["period_end"]), Decimal(str(p["value"])))
-            for p in v.programming or []
-        ]
-        if v.contributions is None:
-            new_explicit.pop(ind.id, None)
         else:
-            new_explicit[ind.id] = [_contribution(ind.id, c) for c in v.contributions]
-    return new_nodes, new_indicators, new_explicit, new_programming
+            new_indicators.append(
+                _replaced(ind, target_value=version.target_value, weight=version.weight)
+            )
+            if version.period_ends:
+                programming[ind.id] = [
+                    DatedValue(d, v)
+                    for d, v in zip(version.period_ends, version.values, strict=True)
+                ]
+            if version.contributions is None:
+                new_explicit.pop(ind.id, None)
+            else:
+                new_explicit[ind.id] = [_contribution(ind.id, c) for c in version.contributions]
+    return new_nodes, new_indicators, new_explicit, programming

@@ -118,15 +118,16 @@ def load_structure(
     explicit: dict[uuid.UUID, list[Row]] = defaultdict(list)
     for c in repository.contributions(session, plan.id):
         explicit[c.indicator_id].append(c)
-    programming = dated_values(repository.programming(session, plan.id))
     if against == "original":
         nodes, indicators, explicit, programming = as_approved(
             repository.original_versions(session, plan.id),
             nodes,
             indicators,
             explicit,
-            programming,
+            repository.programming(session, plan.id),
         )
+    else:
+        programming = dated_values(repository.programming(session, plan.id))
 
     structure = Structure(
         plan=plan,

@@ -96,7 +96,8 @@ def upgrade() -> None:
         sa.Column("node_id", sa.Uuid(), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("origin", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
-        sa.Column("programming", postgresql.JSONB(astext_type=sa.Text()), nullable=True),
+        sa.Column("period_ends", postgresql.ARRAY(sa.Date()), nullable=True),
+        sa.Column("values", postgresql.ARRAY(sa.Numeric(precision=24, scale=6)), nullable=True),
         sa.Column("target_value", sa.Numeric(precision=24, scale=6), nullable=True),
         sa.Column("weight", sa.Numeric(precision=24, scale=6), nullable=False),
         sa.Column(
