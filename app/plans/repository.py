@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from sqlalchemy import delete as delete_stmt
 from sqlalchemy import func, insert, or_, select
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Mapped, QueryableAttribute
 from sqlalchemy.sql import Select
 from sqlmodel import Session, SQLModel, col
@@ -525,3 +526,20 @@ def page_of_versions(
     session: Session, indicator_id: uuid.UUID, page: PageParams
 ) -> tuple[list[ProgrammingVersion], int]:
     return paginate(session, versions_stmt(indicator_id), page)
+
+
+def schedules(session: Session, plan_id: uuid.UUID) -> dict[uuid.UUID, tuple[list, list]]:
+    """Every programmed indicator's schedule as (period ends, values), in date order: one
+    statement, aggregated in SQL (no row object per planned value)."""
+    order = col(Programming.period_end)
+    rows = session.connection().execute(
+        select(
+            col(Programming.indicator_id),
+            func.array_agg(aggregate_order_by(col(Programming.period_end), order)),
+            func.array_agg(aggregate_order_by(col(Programming.value), order)),
+        )
+        .join(Indicator, col(Indicator.id) == col(Programming.indicator_id))
+        .where(col(Indicator.plan_id) == plan_id)
+        .group_by(col(Programming.indicator_id))
+    )
+    return {indicator_id: (list(ends), list(values)) for indicator_id, ends, values in rows}

@@ -219,11 +219,12 @@ def record_change(
 def snapshot_at_approval(session: Session, actor: Actor, plan: Plan) -> int:
     """Version every indicator and node as the plan is approved: the "meta inicial".
 
-    Six statements whatever the plan's size. Returns how many versions were written.
+    Seven statements whatever the plan's size (the schedules come aggregated). Returns how
+    many versions were written.
     """
     indicators = repository.indicators_of(session, plan.id)
     nodes = repository.nodes_of(session, plan.id)
-    programming = repository.programming(session, plan_id=plan.id)
+    schedules = repository.schedules(session, plan.id)
     contributions = repository.contributions(session, plan_id=plan.id)
     last = repository.last_versions(
         session, col(ProgrammingVersion.indicator_id), [i.id for i in indicators]
@@ -241,10 +242,11 @@ def snapshot_at_approval(session: Session, actor: Actor, plan: Plan) -> int:
             node_id=None,
             version=last.get(i.id, 0) + 1,
             origin="approval",
-            state=indicator_state(i, programming.get(i.id, []), contributions.get(i.id)),
+            state=indicator_state(i, [], contributions.get(i.id)),
             act=None,
             reason=reason,
         )
+        | dict(zip(("period_ends", "values"), schedules.get(i.id, ([], [])), strict=True))
         for i in indicators
     ] + [
         _row(
