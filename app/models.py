@@ -1,6 +1,6 @@
 """Every table of the service, imported in one place for Alembic and the metadata."""
 
-from app.cuts.models import Cut
+from app.cuts.models import Cut, LockException
 from app.evidence.models import Evidence
 from app.finance.models import FinancialExecution
 from app.followups.models import FollowUp, FollowUpEvent
@@ -17,6 +17,7 @@ from app.plans.models import (
     Node,
     Plan,
     Programming,
+    ProgrammingVersion,
 )
 from app.reports.models import Report
 from app.results.models import ResultsCacheEntry
@@ -28,6 +29,7 @@ from app.webhooks.models import Webhook, WebhookDelivery
 __all__ = [
     "Cut",
     "CutRevision",
+    "LockException",
     "Evidence",
     "FinancialExecution",
     "FollowUp",
@@ -47,6 +49,7 @@ __all__ = [
     "Organization",
     "Plan",
     "Programming",
+    "ProgrammingVersion",
     "Report",
     "ResultsCacheEntry",
     "Unit",

@@ -27,3 +27,23 @@ class Cut(TableBase, table=True):
     status: str = Field(default="open", max_length=20)
     closed_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
     published_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+
+
+class LockException(TableBase, table=True):
+    """A closed cut's time-limited permission for one unit to post or correct the values of
+    the cut's periods ("excepción de bloqueo"); revoked ones are kept, with who revoked them."""
+
+    __tablename__ = "lock_exceptions"
+    __table_args__ = (sa.Index("ix_lock_exceptions_cut_unit", "cut_id", "unit_id"),)
+
+    cut_id: uuid.UUID = fk("cuts.id", ondelete="CASCADE", index=False)
+    unit_id: uuid.UUID = fk("units.id")
+    until: datetime = Field(sa_type=sa.DateTime(timezone=True))
+    reason: str = Field(sa_type=sa.Text)
+    granted_by: uuid.UUID | None = fk("users.id", nullable=True, ondelete="SET NULL", index=False)
+    granted_by_username: str = Field(max_length=80)
+    revoked_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    revoked_by_username: str | None = Field(default=None, max_length=80)
+
+    def active_at(self, instant: datetime) -> bool:
+        return self.revoked_at is None and instant < self.until

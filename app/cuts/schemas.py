@@ -4,7 +4,7 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import AwareDatetime, Field, StringConstraints, model_validator
 
 from app.core.schemas import LINE_PATTERN, Code, InputModel, Name, Resource, UpdateModel
 
@@ -43,3 +43,30 @@ class CutPublic(Resource):
     status: str
     closed_at: datetime | None
     published_at: datetime | None
+
+
+class LockExceptionCreate(InputModel):
+    """One unit may post or correct the values of the closed cut's periods until `until`."""
+
+    unit_id: uuid.UUID | None = None
+    unit_code: Code | None = None
+    until: AwareDatetime = Field(description="When the exception ends (with its time zone)")
+    reason: Reason = Field(description="Why the closed cut is opened to this unit")
+
+    @model_validator(mode="after")
+    def _one_unit_ref(self):
+        if (self.unit_id is None) == (self.unit_code is None):
+            raise ValueError("give unit_id or unit_code (one of them)")
+        return self
+
+
+class LockExceptionPublic(Resource):
+    cut_id: uuid.UUID
+    unit_id: uuid.UUID
+    unit_code: str
+    until: datetime
+    reason: str
+    granted_by_username: str
+    revoked_at: datetime | None
+    revoked_by_username: str | None
+    active: bool = Field(description="Not revoked and `until` not reached")

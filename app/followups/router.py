@@ -58,8 +58,8 @@ def write_followup(
     session: SessionDep,
     response: Response,
 ):
-    cut, _, indicator = found
-    followup, created = service.write(session, actor, cut, indicator, data)
+    cut, plan, indicator = found
+    followup, created = service.write(session, actor, cut, indicator, data, plan)
     if created:
         response.status_code = status.HTTP_201_CREATED
     return with_etag(response, _one(session, followup))
@@ -72,8 +72,8 @@ def write_followup(
     responses=WRITE_ERRORS,
 )
 def submit_followup(found: CutIndicatorDep, actor: WriterDep, session: SessionDep):
-    cut, _, indicator = found
-    return _one(session, service.transition(session, actor, cut, indicator, "submit"))
+    cut, plan, indicator = found
+    return _one(session, service.transition(session, actor, cut, indicator, "submit", plan=plan))
 
 
 @router.post(
@@ -83,8 +83,8 @@ def submit_followup(found: CutIndicatorDep, actor: WriterDep, session: SessionDe
     responses=WRITE_ERRORS,
 )
 def approve_followup(found: CutIndicatorDep, actor: EditorDep, session: SessionDep):
-    cut, _, indicator = found
-    return _one(session, service.transition(session, actor, cut, indicator, "approve"))
+    cut, plan, indicator = found
+    return _one(session, service.transition(session, actor, cut, indicator, "approve", plan=plan))
 
 
 @router.post(
@@ -96,5 +96,8 @@ def approve_followup(found: CutIndicatorDep, actor: EditorDep, session: SessionD
 def return_followup(
     found: CutIndicatorDep, actor: EditorDep, data: FollowUpReturn, session: SessionDep
 ):
-    cut, _, indicator = found
-    return _one(session, service.transition(session, actor, cut, indicator, "return", data.comment))
+    cut, plan, indicator = found
+    return _one(
+        session,
+        service.transition(session, actor, cut, indicator, "return", data.comment, plan=plan),
+    )

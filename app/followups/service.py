@@ -14,7 +14,8 @@ from app.compute.types import ZERO
 from app.core.errors import Conflict, Forbidden, NotFound
 from app.core.models import utcnow
 from app.core.pagination import PageParams, paginate
-from app.cuts.models import Cut
+from app.cuts import lock_exceptions
+from app.cuts.models import Cut, LockException
 from app.followups import repository
 from app.followups.models import FollowUp, FollowUpEvent
 from app.followups.schemas import FollowUpEventPublic, FollowUpPublic, FollowUpWrite
@@ -57,6 +58,43 @@ def check_open(cut: Cut) -> None:
         raise Conflict(f"The cut is {cut.status}: its follow-ups and evidence cannot change.")
 
 
+def check_open_or_unlocked(
+    session: Session, cut: Cut, indicator: Indicator
+) -> LockException | None:
+    """An open cut, or a frozen one with an active lock exception of a unit answering for the
+    indicator (returned, to record its use); 409 otherwise, and when that exception expired."""
+    if cut.status == "open":
+        return None
+    unlocks = lock_exceptions.unlocks_of_cut(session, cut)
+    if unlocks:
+        exception = unlocks.find(cut, responsible_units(session, [indicator])[indicator.id])
+        if exception is not None:
+            return exception
+    check_open(cut)
+    return None
+
+
+def _record_use(
+    session: Session,
+    actor: Actor,
+    plan: Plan | None,
+    cut: Cut,
+    indicator: Indicator,
+    exception: LockException | None,
+    what: str,
+) -> None:
+    if exception is None or plan is None:
+        return
+    lock_exceptions.record_uses(
+        session,
+        actor,
+        plan,
+        {cut.id: cut},
+        [(exception, {"indicator_code": indicator.code})],
+        what,
+    )
+
+
 def _event(
     session: Session,
     actor: Actor,
@@ -79,9 +117,14 @@ def _event(
 
 
 def write(
-    session: Session, actor: Actor, cut: Cut, indicator: Indicator, data: FollowUpWrite
+    session: Session,
+    actor: Actor,
+    cut: Cut,
+    indicator: Indicator,
+    data: FollowUpWrite,
+    plan: Plan | None = None,
 ) -> tuple[FollowUp, bool]:
-    check_open(cut)
+    exception = check_open_or_unlocked(session, cut, indicator)
     check_may_write(session, actor, indicator)
     found = find(session, cut, indicator)
     created = found is None
@@ -94,6 +137,7 @@ def write(
     followup.sqlmodel_update(data.model_dump())
     followup.updated_by = actor.user_id
     repository.save(session, followup)
+    _record_use(session, actor, plan, cut, indicator, exception, "followup")
     return followup, created
 
 
@@ -134,8 +178,9 @@ def transition(
     indicator: Indicator,
     action: str,
     comment: str | None = None,
+    plan: Plan | None = None,
 ) -> FollowUp:
-    check_open(cut)
+    exception = check_open_or_unlocked(session, cut, indicator)
     followup = get(session, cut, indicator)
     allowed = {"submit": EDITABLE, "approve": ("submitted",), "return": ("submitted",)}[action]
     if followup.status not in allowed:
@@ -155,6 +200,7 @@ def transition(
         if action == "return":
             followup.return_comment = comment
     repository.save(session, followup)
+    _record_use(session, actor, plan, cut, indicator, exception, f"followup.{action}")
     webhooks.followup_event(session, cut, indicator, followup, f"followup.{followup.status}")
     return followup
 

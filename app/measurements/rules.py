@@ -8,7 +8,8 @@ from datetime import date
 from decimal import Decimal
 
 from app.auth.actor import Actor
-from app.cuts.models import Cut
+from app.cuts.lock_exceptions import Unlocks
+from app.cuts.models import Cut, LockException
 from app.cuts.service import covering
 from app.measurements.schemas import MeasurementItem, RejectedItem
 from app.plans.models import Indicator, Plan
@@ -21,6 +22,7 @@ class Accepted:
     period_end: date
     value: Decimal
     note: str | None
+    unlocked_by: LockException | None = None
 
 
 def judge(
@@ -28,11 +30,15 @@ def judge(
     items: list[tuple[int, MeasurementItem]],
     indicators: list[Indicator],
     frozen: list[Cut],
+    unlocks: Unlocks | None = None,
+    units: dict[uuid.UUID, set[uuid.UUID]] | None = None,
 ) -> tuple[list[Accepted], list[RejectedItem]]:
     """Each item against its indicator, the plan's years, the frozen cuts and the batch.
 
     `indicators` are the plan's indicators the items name (by code or id); `frozen` the
-    plan's closed and published cuts. The first rule an item breaks is its reason.
+    plan's closed and published cuts; `unlocks` their lock exceptions and `units` the units
+    answering for each indicator (what an exception is granted to). The first rule an item
+    breaks is its reason; an item of a unit whose exception expired stops the batch (409).
     """
     by_code = {i.code: i for i in indicators}
     by_id = {i.id: i for i in indicators}
@@ -51,12 +57,16 @@ def judge(
             ref = item.indicator_code or item.indicator_id
             rejected.append(_rejected(index, item, f"unknown indicator {ref} in this plan"))
             continue
-        reason = _problem(plan, item, indicator, frozen, seen)
+        reason, unlocked_by = _problem(
+            plan, item, indicator, frozen, seen, unlocks, (units or {}).get(indicator.id, set())
+        )
         if reason is not None:
             rejected.append(_rejected(index, item, reason))
             continue
         seen[(indicator.id, item.period_end)] = index
-        accepted.append(Accepted(index, indicator, item.period_end, item.value, item.note))
+        accepted.append(
+            Accepted(index, indicator, item.period_end, item.value, item.note, unlocked_by)
+        )
     return accepted, rejected
 
 
@@ -75,14 +85,23 @@ def _problem(
     indicator: Indicator,
     frozen: list[Cut],
     seen: dict[tuple[uuid.UUID, date], int],
-) -> str | None:
+    unlocks: Unlocks | None,
+    unit_ids: set[uuid.UUID],
+) -> tuple[str | None, LockException | None]:
     if indicator.retired_at is not None:
-        return f"indicator {indicator.code} is retired"
+        return f"indicator {indicator.code} is retired", None
     if problem := plan.year_problem(item.period_end):
-        return f"period_end {problem}"
+        return f"period_end {problem}", None
     cut = covering(frozen, item.period_end)
-    if cut is not None:
-        return f"period_end {item.period_end} falls in cut {cut.code}, which is {cut.status}"
+    unlocked_by = unlocks.find(cut, unit_ids) if cut is not None and unlocks else None
+    if cut is not None and unlocked_by is None:
+        return f"period_end {item.period_end} falls in cut {cut.code}, which is {cut.status}", None
+    return _value_problem(item, indicator, seen), unlocked_by
+
+
+def _value_problem(
+    item: MeasurementItem, indicator: Indicator, seen: dict[tuple[uuid.UUID, date], int]
+) -> str | None:
     if indicator.min_value is not None and item.value < indicator.min_value:
         return f"value {item.value} is below the indicator's minimum {indicator.min_value}" + (
             " (negative values are not allowed)" if indicator.min_value == 0 else ""

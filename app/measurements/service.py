@@ -14,6 +14,7 @@ from app.core import metrics
 from app.core.errors import Conflict, ContentTooLarge, DomainError, Forbidden
 from app.core.models import utcnow
 from app.core.pagination import PageParams, paginate
+from app.cuts import lock_exceptions
 from app.cuts import service as cuts
 from app.measurements import repository, rules
 from app.measurements.models import IdempotencyKey, Measurement
@@ -42,11 +43,16 @@ def import_batch(
         {i.indicator_code for i in items if i.indicator_code},
         {i.indicator_id for i in items if i.indicator_id},
     )
-    valid, rejected = rules.judge(plan, batch.items, indicators, cuts.frozen_cuts(session, plan.id))
+    frozen = cuts.frozen_cuts(session, plan.id)
+    unlocks = lock_exceptions.unlocks_of_plan(session, plan) if frozen else None
+    # Who answers for each indicator decides which lock exception opens its values.
+    units = responsible_units(session, indicators) if unlocks else None
+    valid, rejected = rules.judge(plan, batch.items, indicators, frozen, unlocks, units)
     rejected = sorted(batch.rejected + rejected, key=lambda r: r.index)
     if not actor.writes_for_every_unit:
         used = list({v.indicator.id: v.indicator for v in valid}.values())
-        units = responsible_units(session, used)
+        if units is None:
+            units = responsible_units(session, used)
         foreign = rules.foreign_codes(actor, valid, units)
         if foreign:
             raise Forbidden(
@@ -83,6 +89,26 @@ def import_batch(
         webhooks.import_event(session, plan, summary)
     if valid:
         repository.drop_stage(session)
+    if not dry_run:
+        lock_exceptions.record_uses(
+            session,
+            actor,
+            plan,
+            {c.id: c for c in frozen},
+            (
+                (
+                    v.unlocked_by,
+                    {
+                        "indicator_code": v.indicator.code,
+                        "period_end": v.period_end.isoformat(),
+                        "value": str(v.value),
+                    },
+                )
+                for v in valid
+                if v.unlocked_by is not None
+            ),
+            "measurements",
+        )
     return summary
 
 

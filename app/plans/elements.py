@@ -1,7 +1,9 @@
 """The elements of a plan's tree: nodes, actions, indicators, programming and budget.
 
 Every write checks the plan is writable (not closed; with a reason once approved) and
-leaves a change record with the element before and after.
+leaves a change record with the element before and after. Once the plan is approved, a change
+of programming, targets or weights also needs its legal act and is versioned
+(`app.plans.reprogramming`).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from sqlmodel import Session, col
 from app.auth.actor import Actor
 from app.core.errors import Conflict, Invalid
 from app.core.models import utcnow
-from app.plans import changes, repository
+from app.plans import changes, repository, reprogramming
 from app.plans.models import (
     Action,
     BudgetAllocation,
@@ -38,6 +40,7 @@ from app.plans.schemas import (
     IndicatorCreate,
     IndicatorPublic,
     IndicatorUpdate,
+    LegalActIn,
     NodeCreate,
     NodePublic,
     NodeUpdate,
@@ -168,11 +171,21 @@ def create_node(
 
 
 def update_node(
-    session: Session, actor: Actor, plan: Plan, node: Node, data: NodeUpdate, reason: str | None
+    session: Session,
+    actor: Actor,
+    plan: Plan,
+    node: Node,
+    data: NodeUpdate,
+    reason: str | None,
+    *,
+    act: LegalActIn | None = None,
 ) -> Node:
+    reason = data.reason or reason
+    act = data.legal_act or act
     changes.check_writable(plan, reason)
     before = node_public(node, plan)
-    values = data.model_dump(exclude_unset=True)
+    versioned = reprogramming.node_state(node)
+    values = data.model_dump(exclude_unset=True, exclude={"legal_act", "reason"})
     if "parent_id" in values or "parent_code" in values:
         parent = _ref(
             session,
@@ -190,6 +203,17 @@ def update_node(
     _retire(node, values.pop("retired", None))
     node.sqlmodel_update(values)
     repository.save(session, node)
+    reprogramming.record_change(
+        session,
+        actor,
+        plan,
+        before=versioned,
+        after=reprogramming.node_state(node),
+        act=act,
+        reason=reason,
+        loc=["body", "legal_act"],
+        node_id=node.id,
+    )
     after = node_public(node, plan)
     if after != before:
         changes.record(
@@ -347,9 +371,18 @@ def _check_bounds(indicator: Indicator) -> None:
 
 
 def create_indicator(
-    session: Session, actor: Actor, plan: Plan, data: IndicatorCreate, reason: str | None
+    session: Session,
+    actor: Actor,
+    plan: Plan,
+    data: IndicatorCreate,
+    reason: str | None,
+    *,
+    act: LegalActIn | None = None,
 ) -> Indicator:
     changes.check_writable(plan, reason)
+    # A new target of an approved plan is a reprogramming: its act first, nothing written.
+    act = act or data.legal_act
+    reprogramming.require_act(plan, act, ["body", "legal_act"])
     action = _ref(session, Action, plan, data.action_id, data.action_code, "action")
     node = _ref(session, Node, plan, data.node_id, data.node_code, "node")
     if (action is None) == (node is None):
@@ -366,6 +399,7 @@ def create_indicator(
             "unit_id",
             "unit_code",
             "contributions",
+            "legal_act",
         }
     )
     if body["min_value"] is None and data.unit_of_measure in ("number", "percentage", "currency"):
@@ -383,6 +417,18 @@ def create_indicator(
     repository.save(session, indicator)
     if rows is not None:
         repository.set_contributions(session, indicator, rows)
+    if reprogramming.needs_act(plan):
+        reprogramming.record_change(
+            session,
+            actor,
+            plan,
+            before=None,
+            after=reprogramming.load_indicator_state(session, indicator),
+            act=act,
+            reason=reason,
+            loc=["body", "legal_act"],
+            indicator_id=indicator.id,
+        )
     after = indicators_public(session, plan, [indicator])[0]
     changes.record(
         session,
@@ -406,10 +452,16 @@ def update_indicator(
     indicator: Indicator,
     data: IndicatorUpdate,
     reason: str | None,
+    *,
+    act: LegalActIn | None = None,
 ) -> Indicator:
+    reason = data.reason or reason
+    act = data.legal_act or act
     changes.check_writable(plan, reason)
     before = indicators_public(session, plan, [indicator])[0]
-    values = data.model_dump(exclude_unset=True)
+    watched = reprogramming.needs_act(plan)
+    versioned = reprogramming.load_indicator_state(session, indicator) if watched else None
+    values = data.model_dump(exclude_unset=True, exclude={"legal_act", "reason"})
     if "unit_id" in values or "unit_code" in values:
         refs = [r for r in (values.pop("unit_id", None), values.pop("unit_code", None)) if r]
         indicator.unit_id = _units(session, plan, refs, "unit_id")[0] if refs else None
@@ -423,6 +475,18 @@ def update_indicator(
     indicator.sqlmodel_update(values)
     _check_bounds(indicator)
     repository.save(session, indicator)
+    if watched:
+        reprogramming.record_change(
+            session,
+            actor,
+            plan,
+            before=versioned,
+            after=reprogramming.load_indicator_state(session, indicator),
+            act=act,
+            reason=reason,
+            loc=["body", "legal_act"],
+            indicator_id=indicator.id,
+        )
     after = indicators_public(session, plan, [indicator])[0]
     if after != before:
         changes.record(
@@ -447,6 +511,8 @@ def replace_programming(
     indicator: Indicator,
     items: list[ProgrammingItem],
     reason: str | None,
+    *,
+    act: LegalActIn | None = None,
 ) -> None:
     changes.check_writable(plan, reason)
     seen: set[date] = set()
@@ -466,7 +532,24 @@ def replace_programming(
         {"period_end": p.period_end.isoformat(), "value": str(p.value)}
         for p in sorted(items, key=lambda p: p.period_end)
     ]
+    watched = before != after and reprogramming.needs_act(plan)
+    # The act is checked before anything is written.
+    if watched:
+        reprogramming.require_act(plan, act, ["body", "legal_act"])
+    versioned = reprogramming.load_indicator_state(session, indicator) if watched else None
     repository.replace_programming(session, indicator, [p.model_dump() for p in items])
+    if watched:
+        reprogramming.record_change(
+            session,
+            actor,
+            plan,
+            before=versioned,
+            after=reprogramming.load_indicator_state(session, indicator),
+            act=act,
+            reason=reason,
+            loc=["body", "legal_act"],
+            indicator_id=indicator.id,
+        )
     if before != after:
         changes.record(
             session,

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlmodel import Field
 
 from app.core.errors import Invalid
@@ -253,3 +253,49 @@ class ChangeRecord(TableBase, table=True):
     after: dict | None = Field(default=None, sa_type=JSONB)
     reason: str | None = Field(default=None, sa_type=sa.Text)
     plan_version: int
+
+
+LEGAL_ACT_KINDS = ("acuerdo", "ordenanza", "decreto", "resolución", "acta")
+
+
+class ProgrammingVersion(TableBase, table=True):
+    """One version of what an approved plan may change only by a legal act: an indicator's
+    programming, target, weight and contributions, or a node's weights. Version 1 is what was
+    in force at the plan's approval ("meta inicial"); each reprogramming adds one, with its act.
+    """
+
+    __tablename__ = "programming_versions"
+    __table_args__ = (
+        sa.UniqueConstraint("indicator_id", "version"),
+        sa.UniqueConstraint("node_id", "version"),
+        sa.CheckConstraint("(indicator_id IS NULL) <> (node_id IS NULL)", name="of_one"),
+        sa.CheckConstraint("origin IN ('approval', 'reprogramming')", name="origin"),
+        sa.CheckConstraint(
+            "act_kind IS NULL OR act_kind IN "
+            "('acuerdo', 'ordenanza', 'decreto', 'resolución', 'acta')",
+            name="act_kind",
+        ),
+    )
+
+    plan_id: uuid.UUID = fk("plans.id", ondelete="CASCADE")
+    indicator_id: uuid.UUID | None = fk(
+        "indicators.id", nullable=True, ondelete="CASCADE", index=False
+    )
+    node_id: uuid.UUID | None = fk("nodes.id", nullable=True, ondelete="CASCADE", index=False)
+    version: int
+    origin: str = Field(max_length=20)
+    # The schedule of the version, as two parallel arrays (what results decode fastest).
+    period_ends: list[date] | None = Field(default=None, sa_type=ARRAY(sa.Date))
+    values: list[Decimal] | None = Field(default=None, sa_type=ARRAY(NUMERIC))
+    target_value: Decimal | None = Field(default=None, sa_type=NUMERIC)
+    weight: Decimal = Field(sa_type=NUMERIC)
+    weights_by_year: dict = json_field(dict)
+    contributions: list | None = Field(default=None, sa_type=JSONB)
+    act_kind: str | None = Field(default=None, max_length=20)
+    act_number: str | None = Field(default=None, max_length=80)
+    act_date: date | None = None
+    act_url: str | None = Field(default=None, max_length=2000)
+    reason: str | None = Field(default=None, sa_type=sa.Text)
+    changed_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+    changed_by: uuid.UUID | None = fk("users.id", nullable=True, ondelete="SET NULL", index=False)
+    changed_by_username: str = Field(max_length=80)

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from sqlalchemy import delete as delete_stmt
 from sqlalchemy import func, insert, or_, select
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Mapped, QueryableAttribute
 from sqlalchemy.sql import Select
 from sqlmodel import Session, SQLModel, col
@@ -27,6 +28,7 @@ from app.plans.models import (
     Node,
     Plan,
     Programming,
+    ProgrammingVersion,
 )
 from app.units.models import Unit
 
@@ -499,3 +501,58 @@ def indicator_dependents(session: Session, indicator_ids: Collection[uuid.UUID])
         )
     ).one()
     return {"measurements": row[0], "followups": row[1]}
+
+
+# --- versions of programming, targets and weights (reprogramming) ------------------------
+
+
+def last_versions(
+    session: Session, column: Mapped[Any], ids: Collection[uuid.UUID]
+) -> dict[uuid.UUID, int]:
+    """The highest version number of each element (`col(ProgrammingVersion.indicator_id)` or
+    `...node_id`) that has versions."""
+    if not ids:
+        return {}
+    attribute = _attribute(column)
+    rows = session.execute(
+        select(attribute, func.max(col(ProgrammingVersion.version)))
+        .where(attribute.in_(list(ids)))
+        .group_by(attribute)
+    )
+    return {element_id: version for element_id, version in rows}
+
+
+def add_versions(session: Session, rows: list[dict]) -> None:
+    if rows:
+        session.execute(insert(ProgrammingVersion), [{"id": uuid.uuid4(), **r} for r in rows])
+
+
+def versions_stmt(indicator_id: uuid.UUID) -> Select:
+    return (
+        select(ProgrammingVersion)
+        .where(col(ProgrammingVersion.indicator_id) == indicator_id)
+        .order_by(col(ProgrammingVersion.version))
+    )
+
+
+def page_of_versions(
+    session: Session, indicator_id: uuid.UUID, page: PageParams
+) -> tuple[list[ProgrammingVersion], int]:
+    return paginate(session, versions_stmt(indicator_id), page)
+
+
+def schedules(session: Session, plan_id: uuid.UUID) -> dict[uuid.UUID, tuple[list, list]]:
+    """Every programmed indicator's schedule as (period ends, values), in date order: one
+    statement, aggregated in SQL (no row object per planned value)."""
+    order = col(Programming.period_end)
+    rows = session.connection().execute(
+        select(
+            col(Programming.indicator_id),
+            func.array_agg(aggregate_order_by(col(Programming.period_end), order)),
+            func.array_agg(aggregate_order_by(col(Programming.value), order)),
+        )
+        .join(Indicator, col(Indicator.id) == col(Programming.indicator_id))
+        .where(col(Indicator.plan_id) == plan_id)
+        .group_by(col(Programming.indicator_id))
+    )
+    return {indicator_id: (list(ends), list(values)) for indicator_id, ends, values in rows}

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Header, Query, Response, status
+from pydantic import Field
 
 from app.auth.deps import ActorDep, EditorDep, OptionalActorDep
 from app.core.db import SessionDep
@@ -14,7 +15,7 @@ from app.core.errors import problem_responses
 from app.core.etag import check_if_match, with_etag
 from app.core.pagination import Page, PageDep
 from app.core.schemas import CODE_PATTERN, LINE_PATTERN
-from app.plans import elements, public, service
+from app.plans import elements, public, reprogramming, service
 from app.plans.dependencies import (
     ActionDep,
     AllocationDep,
@@ -45,6 +46,8 @@ from app.plans.schemas import (
     PlanUpdate,
     ProgrammingItem,
     ProgrammingPublic,
+    ProgrammingReplace,
+    ProgrammingVersionPublic,
 )
 
 router = APIRouter(
@@ -448,6 +451,15 @@ def get_programming(found: IndicatorDep, session: SessionDep, response: Response
     return with_etag(response, service.programming_public(session, plan, indicator))
 
 
+ProgrammingBody = Annotated[
+    Annotated[list[ProgrammingItem], Field(max_length=5000)] | ProgrammingReplace,
+    Body(
+        description="The whole schedule: the bare list, or `{items, legal_act, reason}`; once "
+        "the plan is approved a change needs `legal_act` (reprogramming)"
+    ),
+]
+
+
 @router.put(
     "/indicators/{indicator_id}/programming",
     response_model=ProgrammingPublic,
@@ -457,7 +469,7 @@ def get_programming(found: IndicatorDep, session: SessionDep, response: Response
 def replace_programming(
     found: IndicatorDep,
     actor: EditorDep,
-    items: Annotated[list[ProgrammingItem], Body(max_length=5000)],
+    body: ProgrammingBody,
     session: SessionDep,
     response: Response,
     reason: ReasonQuery = None,
@@ -465,8 +477,24 @@ def replace_programming(
 ):
     indicator, plan = found
     check_if_match(if_match, service.programming_public(session, plan, indicator))
-    elements.replace_programming(session, actor, plan, indicator, items, reason)
+    if isinstance(body, ProgrammingReplace):
+        items, act, reason = body.items, body.legal_act, body.reason or reason
+    else:
+        items, act = body, None
+    elements.replace_programming(session, actor, plan, indicator, items, reason, act=act)
     return with_etag(response, service.programming_public(session, plan, indicator))
+
+
+@router.get(
+    "/indicators/{indicator_id}/programming/history",
+    response_model=Page[ProgrammingVersionPublic],
+    name="list_programming_history",
+)
+def list_programming_history(found: IndicatorDep, session: SessionDep, page: PageDep):
+    """The versions of the indicator's programming, target and weights, oldest first: version
+    1 is what was in force at the plan's approval; each reprogramming adds one with its act."""
+    items, total = reprogramming.history(session, found[0], page)
+    return Page(items=items, total=total)
 
 
 # --- budget allocations ------------------------------------------------------------------

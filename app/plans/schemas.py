@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from datetime import date as date_type
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -20,6 +21,7 @@ from app.core.families import public_of, update_of
 from app.core.schemas import (
     LONG_NAME_PATTERN,
     LONG_TEXT_PATTERN,
+    NAME_PATTERN,
     Code,
     InputModel,
     Name,
@@ -284,6 +286,39 @@ else:
 # --- nodes -------------------------------------------------------------------------------
 
 
+# --- legal acts of a reprogramming -------------------------------------------------------
+
+LegalActKind = Literal["acuerdo", "ordenanza", "decreto", "resolución", "acta"]
+ActNumber = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=80, pattern=NAME_PATTERN),
+]
+ActUrl = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=2000, pattern=r"^https?://[^\s]+$"),
+]
+ChangeReason = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=2000, pattern=NAME_PATTERN),
+]
+
+
+class LegalActIn(InputModel):
+    """The act that authorises changing an approved plan's programming, targets or weights."""
+
+    kind: LegalActKind
+    number: ActNumber
+    date: date_type
+    url: ActUrl | None = None
+
+
+class LegalActOut(OutputModel):
+    kind: str
+    number: str
+    date: date_type
+    url: str | None
+
+
 class NodeCreate(InputModel):
     code: Code
     name: LongName
@@ -313,12 +348,14 @@ if TYPE_CHECKING:
         weight: Weight | None = None
         weights_by_year: WeightsByYear | None = None
         retired: bool | None = None
+        legal_act: LegalActIn | None = None
+        reason: ChangeReason | None = None
 else:
     NodeUpdate = update_of(
         NodeCreate,
         name="NodeUpdate",
         nullable={"description", "parent_id", "parent_code"},
-        extra={"retired": bool},
+        extra={"retired": bool, "legal_act": LegalActIn, "reason": ChangeReason},
     )
 
 if TYPE_CHECKING:
@@ -486,6 +523,11 @@ class IndicatorCreate(InputModel):
         default=None, description="Default: the plan's"
     )
     reporting_grace_days: GraceDays | None = Field(default=None, description="Default: the plan's")
+    legal_act: LegalActIn | None = Field(
+        default=None,
+        description="The act authorising the change; required once the plan is approved "
+        "for a new indicator and for changes of its target, weight or contributions",
+    )
 
     _accumulation = model_validator(mode="after")(_resolve_accumulation)
 
@@ -525,7 +567,9 @@ if TYPE_CHECKING:
         contributions: list[ContributionIn] | None = None
         reporting_frequency: ReportingFrequency | None = None
         reporting_grace_days: GraceDays | None = None
+        legal_act: LegalActIn | None = None
         retired: bool | None = None
+        reason: ChangeReason | None = None
 else:
     IndicatorUpdate = update_of(
         IndicatorCreate,
@@ -545,7 +589,7 @@ else:
             "reporting_frequency",
             "reporting_grace_days",
         },
-        extra={"retired": bool},
+        extra={"retired": bool, "reason": ChangeReason},
         validators={"_accumulation": model_validator(mode="after")(_resolve_accumulation)},
     )
 
@@ -603,6 +647,45 @@ class ProgrammingPublic(OutputModel):
     indicator_id: uuid.UUID
     items: list[ProgrammingOut]
     annual: list[AnnualProgramming]
+
+
+class ProgrammingReplace(InputModel):
+    """The schedule with the act that authorises it (the bare list is accepted too)."""
+
+    items: Annotated[list[ProgrammingItem], Field(max_length=5000)]
+    legal_act: LegalActIn | None = Field(
+        default=None, description="Required once the plan is approved (reprogramming)"
+    )
+    reason: ChangeReason | None = Field(
+        default=None, description="Why (control de cambios); or `?reason=`"
+    )
+
+
+class ProgrammingVersionPublic(OutputModel):
+    """One version of an indicator's programming, target and weights (or a node's weights)."""
+
+    id: uuid.UUID
+    plan_id: uuid.UUID
+    indicator_id: uuid.UUID | None
+    node_id: uuid.UUID | None
+    version: int
+    origin: Literal["approval", "reprogramming"] = Field(
+        description="approval: in force when the plan was approved (meta inicial); "
+        "reprogramming: changed after, by `legal_act`"
+    )
+    programming: list[ProgrammingOut] | None = Field(
+        description="The schedule of this version (null for a node)"
+    )
+    target_value: Number | None
+    weight: Number
+    weights_by_year: dict[int, Number]
+    contributions: list[ContributionOut] | None = Field(
+        description="Nodes it feeds with their weights; null: the default contribution"
+    )
+    legal_act: LegalActOut | None
+    reason: str | None
+    changed_at: datetime
+    changed_by_username: str
 
 
 # --- budget ------------------------------------------------------------------------------

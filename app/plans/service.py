@@ -13,7 +13,7 @@ from app.auth.actor import Actor
 from app.compute.retirement import without_retired
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
 from app.core.pagination import PageParams
-from app.plans import changes, repository
+from app.plans import changes, repository, reprogramming
 from app.plans.models import Action, Indicator, Node, Plan
 from app.plans.public import actions_public, annual, indicators_public, node_public
 from app.plans.schemas import (
@@ -158,6 +158,9 @@ def update(
     if status is not None:
         plan.status = status
     repository.save(session, plan)
+    if before.status == "draft" and plan.status == "approved":
+        # What is in force now is the "meta inicial" that reprogrammings are measured against.
+        reprogramming.snapshot_at_approval(session, actor, plan)
     after = PlanPublic.model_validate(plan)
     if after != before:
         op = "status" if status and status != before.status and not values else "update"

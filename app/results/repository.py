@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Row, case, func, select
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import JSONB, distinct_on
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Mapped, QueryableAttribute
 from sqlalchemy.sql import Select
@@ -34,6 +34,7 @@ from app.plans.models import (
     Node,
     Plan,
     Programming,
+    ProgrammingVersion,
 )
 from app.results.models import ResultsCacheEntry
 from app.units.models import Unit
@@ -382,4 +383,29 @@ def data_version(session: Session, plan_id: uuid.UUID) -> int:
         session.connection()
         .execute(select(col(Plan.data_version)).where(col(Plan.id) == plan_id))
         .scalar_one()
+    )
+
+
+def original_versions(session: Session, plan_id: uuid.UUID) -> list[Row]:
+    """For each versioned indicator and node of the plan, the version in force at the plan's
+    approval (its latest `approval` version); an element created after the approval has only
+    `reprogramming` versions and comes with its first one."""
+    v = ProgrammingVersion
+    key = func.coalesce(col(v.indicator_id), col(v.node_id))
+    return _all(
+        session,
+        select(
+            col(v.indicator_id),
+            col(v.node_id),
+            col(v.origin),
+            col(v.period_ends),
+            col(v.values),
+            col(v.target_value),
+            col(v.weight),
+            _unless_empty(col(v.weights_by_year)),
+            col(v.contributions),
+        )
+        .where(col(v.plan_id) == plan_id)
+        .ext(distinct_on(key))
+        .order_by(key, (col(v.origin) == "approval").desc(), col(v.version).desc()),
     )

@@ -16,6 +16,7 @@ from app.cuts.dependencies import PublicCutDep
 from app.plans.dependencies import PlanDep
 from app.results import service
 from app.results.dependencies import CACHED_RESPONSES, CachedDep
+from app.results.original import ProgrammingChoice
 from app.results.schemas import (
     BudgetMatrixOut,
     CutResults,
@@ -26,6 +27,15 @@ from app.results.schemas import (
 )
 
 router = APIRouter(prefix="/api/v1", tags=["results"], responses=problem_responses(401, 404, 422))
+
+Against = Annotated[
+    ProgrammingChoice,
+    Query(
+        alias="programming",
+        description="current (default): the programming, targets and weights in force; "
+        "original: those in force when the plan was approved (meta inicial)",
+    ),
+]
 
 
 Explain = Annotated[
@@ -45,10 +55,16 @@ Explain = Annotated[
     responses=CACHED_RESPONSES,
 )
 def get_cut_results(
-    found: PublicCutDep, session: SessionDep, cached: CachedDep, explain: Explain = False
+    found: PublicCutDep,
+    session: SessionDep,
+    cached: CachedDep,
+    explain: Explain = False,
+    against: Against = "current",
 ):
     """Every indicator's, action's and node's figures at the cut, and the plan's."""
-    return cached("results", lambda: service.results(session, *found, explain=explain))
+    return cached(
+        "results", lambda: service.results(session, *found, explain=explain, against=against)
+    )
 
 
 @router.get(
@@ -57,8 +73,10 @@ def get_cut_results(
     name="get_results_by_unit",
     responses=CACHED_RESPONSES,
 )
-def get_results_by_unit(found: PublicCutDep, session: SessionDep, cached: CachedDep):
-    return cached("by-unit", lambda: service.by_unit(session, *found))
+def get_results_by_unit(
+    found: PublicCutDep, session: SessionDep, cached: CachedDep, against: Against = "current"
+):
+    return cached("by-unit", lambda: service.by_unit(session, *found, against))
 
 
 @router.get(
@@ -72,8 +90,9 @@ def get_results_by_axis(
     session: SessionDep,
     cached: CachedDep,
     axis: Annotated[str, Path(max_length=40, pattern=CODE_PATTERN)],
+    against: Against = "current",
 ):
-    return cached("by-axis", lambda: service.by_axis(session, *found, axis))
+    return cached("by-axis", lambda: service.by_axis(session, *found, axis, against))
 
 
 @router.get(
@@ -82,8 +101,10 @@ def get_results_by_axis(
     name="get_results_by_band",
     responses=CACHED_RESPONSES,
 )
-def get_results_by_band(found: PublicCutDep, session: SessionDep, cached: CachedDep):
-    return cached("by-band", lambda: service.by_band(session, *found))
+def get_results_by_band(
+    found: PublicCutDep, session: SessionDep, cached: CachedDep, against: Against = "current"
+):
+    return cached("by-band", lambda: service.by_band(session, *found, against))
 
 
 @router.get(
@@ -92,13 +113,15 @@ def get_results_by_band(found: PublicCutDep, session: SessionDep, cached: Cached
     name="get_results_by_status",
     responses=CACHED_RESPONSES,
 )
-def get_results_by_status(found: PublicCutDep, session: SessionDep, cached: CachedDep):
-    return cached("by-status", lambda: service.by_status(session, *found))
+def get_results_by_status(
+    found: PublicCutDep, session: SessionDep, cached: CachedDep, against: Against = "current"
+):
+    return cached("by-status", lambda: service.by_status(session, *found, against))
 
 
 @router.get("/plans/{plan_id}/trend", response_model=PlanTrend, name="get_plan_trend")
-def get_plan_trend(plan: PlanDep, session: SessionDep):
-    return service.trend(session, plan)
+def get_plan_trend(plan: PlanDep, session: SessionDep, against: Against = "current"):
+    return service.trend(session, plan, against)
 
 
 @router.get("/plans/{plan_id}/budget", response_model=BudgetMatrixOut, name="get_plan_budget")

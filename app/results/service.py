@@ -39,6 +39,7 @@ from app.plans.models import Plan
 from app.results import repository
 from app.results.budget import budget
 from app.results.explain import explain as explained
+from app.results.original import ProgrammingChoice
 from app.results.schemas import (
     ActionResult,
     Alert,
@@ -254,9 +255,16 @@ def shape_results(structure: Structure, evaluation: Evaluation, cut: Cut) -> Cut
     )
 
 
-def results(session: Session, cut: Cut, plan: Plan, explain: bool = False) -> CutResults:
-    """The figures at the cut; with `explain`, what each was computed from (`explain.py`)."""
-    structure, evaluation = at_cut(session, cut, plan, trace=explain)
+def results(
+    session: Session,
+    cut: Cut,
+    plan: Plan,
+    explain: bool = False,
+    against: ProgrammingChoice = "current",
+) -> CutResults:
+    """The figures at the cut against the current or the original programming; with
+    `explain`, what each was computed from (`explain.py`)."""
+    structure, evaluation = at_cut(session, cut, plan, against, trace=explain)
     shaped = shape_results(structure, evaluation, cut)
     return explained(shaped, structure, evaluation) if explain else shaped
 
@@ -333,9 +341,11 @@ def _groups(
     return items
 
 
-def by_unit(session: Session, cut: Cut, plan: Plan) -> GroupedResults:
+def by_unit(
+    session: Session, cut: Cut, plan: Plan, against: ProgrammingChoice = "current"
+) -> GroupedResults:
     """An indicator counts for its own unit, else for each of its action's units."""
-    structure, evaluation = at_cut(session, cut, plan)
+    structure, evaluation = at_cut(session, cut, plan, against)
     indicator_keys: dict[uuid.UUID, Sequence[uuid.UUID | None]] = {
         i: (units or [None]) for i, units in structure.indicator_units.items()
     }
@@ -352,7 +362,9 @@ def by_unit(session: Session, cut: Cut, plan: Plan) -> GroupedResults:
     return GroupedResults(cut=cut_ref(cut), items=items)
 
 
-def by_axis(session: Session, cut: Cut, plan: Plan, axis: str) -> GroupedResults:
+def by_axis(
+    session: Session, cut: Cut, plan: Plan, axis: str, against: ProgrammingChoice = "current"
+) -> GroupedResults:
     """An indicator takes its action's value on the axis unless it has its own."""
     definition = next((a for a in plan.axes if a["code"] == axis), None)
     if definition is None:
@@ -362,7 +374,7 @@ def by_axis(session: Session, cut: Cut, plan: Plan, axis: str) -> GroupedResults
             if have
             else f"axis {axis!r} not found; the plan has no axes"
         )
-    structure, evaluation = at_cut(session, cut, plan)
+    structure, evaluation = at_cut(session, cut, plan, against)
     values = [v["code"] for v in definition["values"]]
     labels: dict[Hashable, tuple[str | None, str]] = {
         v["code"]: (v["code"], v["label"]) for v in definition["values"]
@@ -393,9 +405,11 @@ def _brief(
     )
 
 
-def by_band(session: Session, cut: Cut, plan: Plan) -> ListedResults:
+def by_band(
+    session: Session, cut: Cut, plan: Plan, against: ProgrammingChoice = "current"
+) -> ListedResults:
     """The indicators in each of the plan's bands, in band order; the not-due ones last."""
-    structure, evaluation = at_cut(session, cut, plan)
+    structure, evaluation = at_cut(session, cut, plan, against)
     shaper = _Shaper(structure)
     lists: dict[str | None, list[IndicatorBrief]] = {b.code: [] for b in structure.bands}
     lists[None] = []
@@ -418,8 +432,10 @@ def by_band(session: Session, cut: Cut, plan: Plan) -> ListedResults:
     return ListedResults(cut=cut_ref(cut), items=items)
 
 
-def by_status(session: Session, cut: Cut, plan: Plan) -> ListedResults:
-    structure, evaluation = at_cut(session, cut, plan)
+def by_status(
+    session: Session, cut: Cut, plan: Plan, against: ProgrammingChoice = "current"
+) -> ListedResults:
+    structure, evaluation = at_cut(session, cut, plan, against)
     shaper = _Shaper(structure)
     lists: dict[str, list[IndicatorBrief]] = {code.value: [] for code in StatusCode}
     for ind in structure.indicators:
@@ -523,14 +539,14 @@ def alerts(session: Session, cut: Cut, plan: Plan, lag_threshold_pct: Decimal) -
 # --- trend -------------------------------------------------------------------------------
 
 
-def trend(session: Session, plan: Plan) -> PlanTrend:
+def trend(session: Session, plan: Plan, against: ProgrammingChoice = "current") -> PlanTrend:
     """The plan, each node and each indicator at every cut, from one load of the measurements.
 
     The structure is today's (weights, bands, retirements); only the measurements and the cut
     date change from one cut to the next.
     """
     cuts = repository.cuts_of(session, plan.id)
-    structure = load_structure(session, plan)
+    structure = load_structure(session, plan, against)
     last = max((c.cut_date for c in cuts), default=date.min)
     measured = dated_values(repository.measurements(session, plan.id, last))
     shaper = _Shaper(structure)

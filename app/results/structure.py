@@ -35,6 +35,7 @@ from app.compute.types import ZERO
 from app.cuts.models import Cut
 from app.plans.models import Plan
 from app.results import repository
+from app.results.original import ProgrammingChoice, as_approved
 from app.results.schemas import UnitRef
 
 
@@ -101,8 +102,10 @@ def tree_order(nodes: list[Row]) -> list[Row]:
     return ordered
 
 
-def load_structure(session: Session, plan: Plan) -> Structure:
-    """Seven statements whatever the plan's size."""
+def load_structure(
+    session: Session, plan: Plan, against: ProgrammingChoice = "current"
+) -> Structure:
+    """Seven statements whatever the plan's size (eight against the original programming)."""
     nodes, actions, indicators = without_retired(
         repository.nodes(session, plan.id),
         repository.actions(session, plan.id),
@@ -118,7 +121,16 @@ def load_structure(session: Session, plan: Plan) -> Structure:
     explicit: dict[uuid.UUID, list[Row]] = defaultdict(list)
     for c in repository.contributions(session, plan.id):
         explicit[c.indicator_id].append(c)
-    programming = dated_values(repository.programming(session, plan.id))
+    if against == "original":
+        nodes, indicators, explicit, programming = as_approved(
+            repository.original_versions(session, plan.id),
+            nodes,
+            indicators,
+            explicit,
+            repository.programming(session, plan.id),
+        )
+    else:
+        programming = dated_values(repository.programming(session, plan.id))
 
     structure = Structure(
         plan=plan,
@@ -232,10 +244,14 @@ def evaluate(
 
 
 def at_cut(
-    session: Session, cut: Cut, plan: Plan, trace: bool = False
+    session: Session,
+    cut: Cut,
+    plan: Plan,
+    against: ProgrammingChoice = "current",
+    trace: bool = False,
 ) -> tuple[Structure, Evaluation]:
     """The plan's figures at the cut: eight statements whatever the plan's size. With
     `trace`, the evaluation also holds what each figure was computed from."""
-    structure = load_structure(session, plan)
+    structure = load_structure(session, plan, against)
     measured = dated_values(repository.measurements(session, plan.id, cut.cut_date))
     return structure, evaluate(structure, measured, cut.cut_date, trace)

@@ -2,7 +2,8 @@
 
 Every element goes through the same service functions as the JSON endpoints
 (`app.plans.elements`, `app.plans.service`, `app.cuts.service`, `app.measurements.service`),
-so the same rules hold: a closed plan is frozen, an approved one needs a reason, a closed
+so the same rules hold: a closed plan is frozen, an approved one needs a reason (and a legal
+act where programming, targets or weights change: `legal_act_*` parameters), a closed
 cut's periods refuse measurements, a reporter writes measurements only for their units, and
 each change is in the change log. Each row runs in a savepoint: a refused row is reported
 with its sheet, row, column and code, and the rest goes on. The whole import runs in one
@@ -43,6 +44,7 @@ from app.plans.schemas import (
     ContributionIn,
     IndicatorCreate,
     IndicatorUpdate,
+    LegalActIn,
     NodeCreate,
     NodeUpdate,
     PlanCreate,
@@ -90,8 +92,10 @@ class _Importer:
         reason: str | None,
         organization_id: uuid.UUID | None,
         careful: bool = True,
+        legal_act: LegalActIn | None = None,
     ) -> None:
         self.careful = careful
+        self.legal_act = legal_act
         self.session = session
         self.actor = actor
         self.plan = plan
@@ -551,6 +555,7 @@ class _Importer:
                             existing,
                             NodeUpdate.model_validate(changed),
                             self.reason,
+                            act=self.legal_act,
                         ),
                         level_name,
                     )
@@ -825,6 +830,7 @@ class _Importer:
                         self.target,
                         IndicatorCreate.model_validate(create),
                         self.reason,
+                        act=self.legal_act,
                     ),
                 )
                 if indicator is not None:
@@ -868,6 +874,7 @@ class _Importer:
                     existing,
                     IndicatorUpdate.model_validate(changed),
                     self.reason,
+                    act=self.legal_act,
                 ),
             )
             if done is not None:
@@ -911,6 +918,7 @@ class _Importer:
                     indicator,
                     IndicatorUpdate.model_validate(update),
                     self.reason,
+                    act=self.legal_act,
                 ),
             )
             if done is not None:
@@ -1055,6 +1063,7 @@ class _Importer:
                     indicator,
                     [ProgrammingItem(period_end=p, value=v) for p, v in items],
                     self.reason,
+                    act=self.legal_act,
                 )
                 return True
 
@@ -1298,6 +1307,7 @@ def import_workbook(
     dry_run: bool = False,
     atomic: bool = True,
     reason: str | None = None,
+    legal_act: LegalActIn | None = None,
 ) -> WorkbookImportSummary:
     """Import a workbook (or CSV files) into `plan`, or as a new plan when it is None."""
     digest = hashlib.sha256(data).hexdigest()
@@ -1321,6 +1331,7 @@ def import_workbook(
             reason=reason,
             organization_id=organization_id,
             careful=careful,
+            legal_act=legal_act,
         )
         try:
             importer.run()

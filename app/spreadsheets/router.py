@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
@@ -17,13 +18,14 @@ from fastapi.responses import Response
 
 from app.auth.deps import ActorDep, EditorDep, WriterDep
 from app.core.db import SessionDep
-from app.core.errors import ContentTooLarge, DomainError, problem_responses
+from app.core.errors import ContentTooLarge, DomainError, Invalid, problem_responses
 from app.core.idempotency import IdempotencyHeader, body_digest, replayed
 from app.core.routing import media_type_route
 from app.cuts.dependencies import PublicCutDep
 from app.measurements import service as measurements
 from app.measurements.schemas import ImportSummary
 from app.plans.dependencies import PlanDep
+from app.plans.schemas import LegalActIn, LegalActKind
 from app.spreadsheets import export, imports, measurements_file, reader, writer
 from app.spreadsheets.results_export import result_sheets
 from app.spreadsheets.schemas import WorkbookImportSummary
@@ -61,6 +63,31 @@ Reason = Annotated[
         description="Why (control de cambios): required when the plan is no longer a draft",
     ),
 ]
+ActKind = Annotated[
+    LegalActKind | None,
+    Query(description="Kind of the legal act of a reprogramming (approved plans)"),
+]
+ActNumber = Annotated[
+    str | None,
+    Query(max_length=80, pattern=r"^[^\x00-\x1f\x7f]*\S[^\x00-\x1f\x7f]*$"),
+]
+ActDate = Annotated[date | None, Query()]
+ActUrl = Annotated[str | None, Query(max_length=2000, pattern=r"^https?://\S+$")]
+
+
+def _legal_act(
+    kind: str | None, number: str | None, act_date: date | None, url: str | None
+) -> LegalActIn | None:
+    """The act of the query parameters, all of kind, number and date, or none of them."""
+    given = {"legal_act_kind": kind, "legal_act_number": number, "legal_act_date": act_date}
+    if all(v is None for v in (*given.values(), url)):
+        return None
+    missing = [name for name, value in given.items() if value is None]
+    if missing:
+        raise Invalid(["query", missing[0]], "a legal act needs its kind, number and date")
+    return LegalActIn.model_validate({"kind": kind, "number": number, "date": act_date, "url": url})
+
+
 Upload = Annotated[
     UploadFile,
     File(
@@ -215,10 +242,18 @@ def import_into_plan(
     dry_run: DryRun = False,
     atomic: Atomic = True,
     reason: Reason = None,
+    legal_act_kind: ActKind = None,
+    legal_act_number: ActNumber = None,
+    legal_act_date: ActDate = None,
+    legal_act_url: ActUrl = None,
 ):
     """Upsert a workbook into an existing plan by codes: a draft's structure, or programming,
     budget, cuts and measurements of a plan in execution (with `reason` where the JSON
-    endpoints ask for one). Importing the same file again answers "unchanged"."""
+    endpoints ask for one). Importing the same file again answers "unchanged".
+
+    Once the plan is approved, rows that change programming, targets or weights are a
+    reprogramming: they need the legal act (`legal_act_kind`, `legal_act_number`,
+    `legal_act_date`, optional `legal_act_url`), or they are refused (`legal_act`)."""
     return _import(
         request,
         session,
@@ -229,6 +264,7 @@ def import_into_plan(
         dry_run=dry_run,
         atomic=atomic,
         reason=reason,
+        legal_act=_legal_act(legal_act_kind, legal_act_number, legal_act_date, legal_act_url),
     )
 
 

@@ -68,6 +68,7 @@ ACCESS: dict[str, set[str] | str] = {
     "delete_indicator": EDITORS,
     "get_programming": ANY,
     "replace_programming": EDITORS,
+    "list_programming_history": ANY,
     "list_budget_allocations": ANY,
     "create_budget_allocation": EDITORS,
     "get_budget_allocation": ANY,
@@ -80,6 +81,10 @@ ACCESS: dict[str, set[str] | str] = {
     "close_cut": EDITORS,
     "reopen_cut": EDITORS,
     "publish_cut": EDITORS,
+    "grant_lock_exception": EDITORS,
+    "list_lock_exceptions": ANY,
+    "get_lock_exception": ANY,
+    "revoke_lock_exception": EDITORS,
     "import_measurements": WRITERS,
     "list_measurements": ANY,
     "list_followups": ANY,
@@ -222,6 +227,7 @@ def world(module_client, module_make_token, module_as_token):
         "webhook_id": webhook["id"],
         # Never looked up: the endpoint's check answers first.
         "delivery_id": "00000000-0000-4000-8000-000000000000",
+        "exception_id": "00000000-0000-4000-8000-000000000000",
     }
     return {"objects": objects, "tokens": tokens, "outsider": make_token(other["id"], "admin")}
 
@@ -242,6 +248,7 @@ NAMES = {
     "webhook_id": "webhook",
     "job_id": "job",
     "report_id": "report",
+    "exception_id": "lock exception",
 }
 
 

@@ -14,7 +14,12 @@ from app.plans.schemas import ActionUpdate, NodeCreate, NodeUpdate
 
 
 def test_update_keeps_the_create_fields_in_order_all_optional():
-    assert list(NodeUpdate.model_fields) == [*NodeCreate.model_fields, "retired"]
+    assert list(NodeUpdate.model_fields) == [
+        *NodeCreate.model_fields,
+        "retired",
+        "legal_act",
+        "reason",
+    ]
     assert all(not f.is_required() for f in NodeUpdate.model_fields.values())
     assert NodeUpdate().model_dump(exclude_unset=True) == {}
 
