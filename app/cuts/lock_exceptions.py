@@ -43,12 +43,12 @@ def public(row: LockException, unit_code: str, now: datetime | None = None) -> L
 def grant(
     session: Session, actor: Actor, plan: Plan, cut: Cut, data: LockExceptionCreate
 ) -> tuple[LockException, str]:
-    if cut.status == "open":
-        raise Conflict("The cut is open: its values can be written without an exception.")
     unit = repository.unit_of(session, plan.organization_id, data.unit_id, data.unit_code)
     if unit is None:
         # A unit of another organization is as unknown as one that does not exist.
         raise NotFound("unit", data.unit_id or data.unit_code)
+    if cut.status == "open":
+        raise Conflict("The cut is open: its values can be written without an exception.")
     if data.until <= utcnow():
         raise Invalid(["body", "until"], "until must be in the future")
     row = repository.add_exception(

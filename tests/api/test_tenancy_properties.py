@@ -280,6 +280,12 @@ def _cross_org_cases(w) -> dict[tuple[str, str], tuple[str, str, str, object]]:
     unit_b = b["units"]["U1B"]["id"]
     ind = {"code": "X1", "name": "x"}
     return {
+        ("grant_lock_exception", "unit_id"): (
+            "coordinator",
+            "POST",
+            f"/api/v1/cuts/{a['cut']['id']}/lock-exceptions",
+            {"unit_id": unit_b, "until": "2099-01-01T00:00:00Z", "reason": "Corrección"},
+        ),
         ("create_plan", "organization_id"): (
             "coordinator",
             "POST",
