@@ -212,8 +212,12 @@ def evaluate(
     return Evaluation(cut_date, advances, rollup, actions)
 
 
-def at_cut(session: Session, cut: Cut, plan: Plan) -> tuple[Structure, Evaluation]:
-    """The plan's figures at the cut: eight statements whatever the plan's size."""
-    structure = load_structure(session, plan)
+def at_cut(
+    session: Session, cut: Cut, plan: Plan, structure: Structure | None = None
+) -> tuple[Structure, Evaluation]:
+    """The plan's figures at the cut: eight statements whatever the plan's size (one when
+    the plan's `structure` is already loaded)."""
+    if structure is None:
+        structure = load_structure(session, plan)
     measured = dated_values(repository.measurements(session, plan.id, cut.cut_date))
     return structure, evaluate(structure, measured, cut.cut_date)
