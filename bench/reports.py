@@ -146,7 +146,8 @@ def main() -> None:
             size = len(asyncio.run(_get(app, token, done["links"]["content"])).content)
             ok = figures["seconds"] < GOAL_SECONDS and figures["peak_mb"] < GOAL_MB
             print(
-                f"{fmt:6} {post_s:>7.1f} {job_s:>6.1f} {figures['seconds']:>8.1f} {figures['cpu_s']:>6.1f} "
+                f"{fmt:6} {post_s:>7.1f} {job_s:>6.1f} {figures['seconds']:>8.1f} "
+                f"{figures['cpu_s']:>6.1f} "
                 f"{figures['peak_mb']:>8.0f} {size / 1024:>7.0f}  {'met' if ok else 'MISSED'}"
             )
         print(
