@@ -1364,7 +1364,7 @@ def import_workbook(
                 bump=False,
             )
             session.flush()
-    else:
+    elif savepoint.is_active:  # a unique-key conflict may have rolled everything back already
         savepoint.rollback()
     warnings += importer.warnings
     if errors and atomic and not dry_run:
