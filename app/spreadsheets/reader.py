@@ -256,6 +256,7 @@ def estimate_rows(data: bytes) -> int:
     count = 0
     for info in archive.infolist():
         name = info.filename.lower()
+        marks: tuple[bytes, ...]
         if name.startswith("xl/worksheets/") and name.endswith(".xml"):
             marks = (b"<row ", b"<row>")
         elif name.endswith(".csv"):
