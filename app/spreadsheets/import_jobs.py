@@ -8,7 +8,8 @@ The worker runs the very function the request would have run (`imports.import_wo
 `measurements_file.import_file`) in the job's transaction: same validation, same summary
 (the job's `result.summary`), atomic like the request (a failed job writes nothing: the worker
 rolls back its transaction and records the problem details, located errors included).
-Running it again after a failure (POST /jobs/{id}/retry) imports the same stored file.
+Running it again after a failure (POST /jobs/{id}/retry) imports the same stored file; a job
+done deletes its file.
 """
 
 from __future__ import annotations
@@ -20,7 +21,13 @@ from sqlmodel import Session
 
 from app.auth.actor import Actor
 from app.core.config import Settings
-from app.core.storage import ObjectMissing, Storage, discard_on_rollback, storage_from_url
+from app.core.storage import (
+    ObjectMissing,
+    Storage,
+    delete_after_commit,
+    discard_on_rollback,
+    storage_from_url,
+)
 from app.jobs import service as jobs
 from app.jobs.models import Job
 from app.plans.models import Plan
@@ -83,7 +90,14 @@ def queue(
     """Store the file and queue its import (in the caller's transaction: nothing runs, and
     the stored file is removed, unless it commits)."""
     storage = import_storage(settings)
-    stored = storage.put(iter([data]), max_bytes=reader.MAX_UPLOAD_BYTES, content_type=content_type)
+    # A key of its own (not the content's hash): the job deletes its file when it is done,
+    # whatever other job holds the same bytes.
+    stored = storage.put(
+        iter([data]),
+        max_bytes=reader.MAX_UPLOAD_BYTES,
+        key=f"uploads/{uuid.uuid4().hex}",
+        content_type=content_type,
+    )
     discard_on_rollback(session, storage, stored)
     org = options.get("organization_id")
     organization_id = plan.organization_id if plan else (org or actor.organization_id)
@@ -112,8 +126,9 @@ def queue(
 def run_import(ctx: jobs.JobContext) -> dict[str, Any]:
     payload = ctx.payload
     session = ctx.session
+    storage = import_storage(ctx.settings)
     try:
-        stream = import_storage(ctx.settings).open(payload["file_key"])
+        stream = storage.open(payload["file_key"])
         try:
             data = stream.read()
         finally:
@@ -149,5 +164,8 @@ def run_import(ctx: jobs.JobContext) -> dict[str, Any]:
         )
         plan_id = plan.id
     session.flush()
+    # Done: the file goes once the job's transaction commits (a failed job keeps it for a
+    # retry).
+    delete_after_commit(session, storage, payload["file_key"])
     links = {"plan": f"/api/v1/plans/{plan_id}"} if plan_id else {}
     return {"summary": summary.model_dump(mode="json"), "links": links}

@@ -107,6 +107,12 @@ def _measurements_of(world, plan_id: str) -> set:  # noqa: F811
         return {(m.period_end.isoformat(), float(m.value), m.note) for m in rows}
 
 
+def _stored(world) -> set[str]:  # noqa: F811
+    """The uploaded files waiting for (or kept for a retry of) their job."""
+    folder = world.settings.data_dir / "imports" / "uploads"
+    return {p.name for p in folder.iterdir()} if folder.exists() else set()
+
+
 def _without_plan_id(summary: dict) -> dict:
     return {k: v for k, v in summary.items() if k != "plan_id"}
 
@@ -130,6 +136,8 @@ def test_a_large_workbook_is_imported_by_a_job_with_the_requests_summary(world, 
         None,
     )
     assert _plans_of(world, org_a) == 0  # nothing imported in the request
+    waiting = _stored(world)
+    assert len(waiting) == 1  # the file, stored for the job
     # The same request again (same key, same file) answers the same job, not a second one.
     again = _client(world, large, token_a).post(
         "/api/v1/plans/import", files=files, headers={"Idempotency-Key": "big-1"}
@@ -140,6 +148,7 @@ def test_a_large_workbook_is_imported_by_a_job_with_the_requests_summary(world, 
     world.run_jobs()
     done = _client(world, large, token_a).get(r.headers["Location"]).json()
     assert (done["status"], done["progress"], done["error"]) == ("done", 100, None)
+    assert _stored(world) == set()  # a job done deletes its file
     summary = done["result"]["summary"]
     assert done["links"]["plan"] == f"/api/v1/plans/{summary['plan_id']}"
 
@@ -194,6 +203,7 @@ def test_a_bad_large_file_fails_its_job_with_located_errors_and_writes_nothing(
     assert {(e["sheet"], e["row"], e["column"], e["code"]) for e in error["errors"]} == LOCATED
     assert failed["links"]["retry"] == f"/api/v1/jobs/{failed['id']}/retry"
     assert _plans_of(world, org_a) == before
+    assert len(_stored(world)) == 1  # kept for a retry
 
     # Retried, the stored file is imported again: the same failure, still nothing written.
     assert client.post(failed["links"]["retry"]).status_code == 202
