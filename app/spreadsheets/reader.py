@@ -50,6 +50,21 @@ class RawBook:
 
 def open_upload(data: bytes, filename: str | None = None) -> RawBook:
     """The sheets of an XLSX, a CSV or a zip of CSV files; 4xx problems for anything else."""
+    _check_head(data)
+    if data.startswith(b"PK"):
+        return _open_zip(data)
+    return RawBook("csv", [read_csv(data, filename or "data.csv")], [])
+
+
+def check_upload(data: bytes) -> None:
+    """What is refused without parsing (size, legacy .xls, a hostile or macro zip): raised in
+    the request before a large file is queued for a job."""
+    _check_head(data)
+    if data.startswith(b"PK"):
+        _checked_zip(data)
+
+
+def _check_head(data: bytes) -> None:
     if len(data) > MAX_UPLOAD_BYTES:
         raise ContentTooLarge(f"The file is larger than {MAX_UPLOAD_BYTES} bytes.")
     if not data:
@@ -59,9 +74,26 @@ def open_upload(data: bytes, filename: str | None = None) -> RawBook:
             "Legacy Excel files (.xls) are not read: save the file as .xlsx "
             "(Excel workbook) or CSV and send it again."
         )
-    if data.startswith(b"PK"):
-        return _open_zip(data)
-    return RawBook("csv", [read_csv(data, filename or "data.csv")], [])
+
+
+def _checked_zip(data: bytes) -> zipfile.ZipFile:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise BadRequest("The file is not a valid XLSX or zip file.") from None
+    # zipfile reads the central directory only; a part is never inflated past its declared
+    # size (ZipExtFile stops there and checks the CRC), so these checks bound the work.
+    _check_zip(archive)
+    names = archive.namelist()
+    if "xl/workbook.xml" in names:
+        if any(n.lower().endswith("vbaproject.bin") for n in names) or b"macroEnabled" in (
+            archive.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
+        ):
+            raise UnsupportedMediaType(
+                "Macro-enabled workbooks (.xlsm) are refused: save as .xlsx without macros."
+            )
+        _refuse_dtds(archive)
+    return archive
 
 
 def _check_zip(archive: zipfile.ZipFile) -> None:
@@ -84,22 +116,9 @@ def _check_zip(archive: zipfile.ZipFile) -> None:
 
 
 def _open_zip(data: bytes) -> RawBook:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise BadRequest("The file is not a valid XLSX or zip file.") from None
-    # zipfile reads the central directory only; a part is never inflated past its declared
-    # size (ZipExtFile stops there and checks the CRC), so these checks bound the work.
-    _check_zip(archive)
+    archive = _checked_zip(data)
     names = archive.namelist()
     if "xl/workbook.xml" in names:
-        if any(n.lower().endswith("vbaproject.bin") for n in names) or b"macroEnabled" in (
-            archive.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
-        ):
-            raise UnsupportedMediaType(
-                "Macro-enabled workbooks (.xlsm) are refused: save as .xlsx without macros."
-            )
-        _refuse_dtds(archive)
         return _read_xlsx(data)
     csvs = [n for n in names if n.lower().endswith(".csv") and not n.endswith("/")]
     if not csvs:

@@ -173,6 +173,7 @@ def _import(
         return replayed(previous.status_code, previous.response)
     settings = request.app.state.settings
     if import_jobs.is_large(settings, data):
+        reader.check_upload(data)  # what is refused without parsing is refused now
         job = import_jobs.queue(
             session,
             actor,
@@ -334,6 +335,7 @@ def import_measurements_file(
     settings = request.app.state.settings
     if import_jobs.is_large(settings, body):
         measurements_file.check_content_type(content_type)
+        reader.check_upload(body)
         job = import_jobs.queue(
             session,
             actor,

@@ -18,11 +18,12 @@ from sqlmodel import Session
 
 from app.core.config import Settings
 from app.demo.client import AsgiClient
+from app.jobs.models import Job
 from app.main import create_app
 from app.measurements.models import Measurement
 from app.plans.models import Indicator, Plan
 from app.spreadsheets import reader
-from tests.api.test_spreadsheets import XLSX, officials_workbook
+from tests.api.test_spreadsheets import XLSX, _with_part, officials_workbook
 from tests.committed import world  # noqa: F401  (fixture)
 from tests.helpers import assert_problem
 
@@ -261,15 +262,23 @@ def test_a_large_measurement_file_is_imported_by_a_job(world, apps, orgs):  # no
     }
 
 
-def test_a_large_file_of_another_type_is_refused_in_the_request(world, apps, orgs):  # noqa: F811
+def test_what_is_refused_without_parsing_is_refused_before_queueing(world, apps, orgs):  # noqa: F811
     large, _ = apps
     _, token_a = orgs[0]
-    r = _client(world, large, token_a).post(
-        "/api/v1/plans/import",
-        files={"file": ("viejo.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64, XLSX)},
-    )
-    # Too few rows to count as large: refused in the request, as before.
+    with Session(world.engine) as session:
+        jobs_before = session.execute(select(func.count()).select_from(Job)).scalar_one()
+    client = _client(world, large, token_a)
+    legacy = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\n" * 40  # "40 rows": large
+    assert reader.estimate_rows(legacy) == 40
+    r = client.post("/api/v1/plans/import", files={"file": ("viejo.xls", legacy, XLSX)})
     assert_problem(r, 415)
+    data = _with_part(officials_workbook(), "xl/vbaProject.bin", b"\x00" * 100)
+    assert reader.estimate_rows(data) > 5
+    r = client.post("/api/v1/plans/import", files={"file": ("m.xlsm", data, XLSX)})
+    assert_problem(r, 415)
+    with Session(world.engine) as session:
+        assert session.execute(select(func.count()).select_from(Job)).scalar_one() == jobs_before
+    assert len(_stored(world)) <= 1  # no upload stored for them (at most a failed job's)
 
 
 def test_rows_are_counted_without_parsing():
