@@ -57,6 +57,10 @@ class Settings(BaseSettings):
     webhooks_timeout_s: float = Field(default=5, gt=0, le=30)
     webhooks_disable_after_s: float = Field(default=86400, ge=0)
     reports_max_bytes: int = Field(default=200 * 1_048_576, ge=1024)
+    # Imports (workbooks, measurement files) of files above either threshold answer 202 and a
+    # job instead of holding the request open (README "Working from Excel").
+    import_job_threshold_bytes: int = Field(default=4 * 1_048_576, ge=0)
+    import_job_threshold_rows: int = Field(default=20_000, ge=0)
     log_level: str = "INFO"
     log_json: bool = True
 

@@ -20,6 +20,9 @@ class JobProblem(OutputModel):
     title: str
     status: int
     detail: str
+    errors: list[dict[str, Any]] | None = Field(
+        default=None, description="Located problems (an import's sheet, row, column and code)"
+    )
 
 
 class JobPublic(OutputModel):

@@ -79,7 +79,7 @@ class Registered:
 
 HANDLERS: dict[str, Registered] = {}
 # Modules whose import registers handlers: a feature that adds a job kind adds its module here.
-HANDLER_MODULES = ("app.reports.jobs", "app.webhooks.delivery")
+HANDLER_MODULES = ("app.reports.jobs", "app.webhooks.delivery", "app.spreadsheets.import_jobs")
 
 
 def load_handlers() -> None:
@@ -162,8 +162,22 @@ def retry(session: Session, actor: Actor, job: Job) -> Job:
     return job
 
 
-def problem(status: int, title: str, detail: str, kind: str = "job-failed") -> dict[str, Any]:
-    return {"type": TYPE_BASE + kind, "title": title, "status": status, "detail": detail}
+def problem(
+    status: int,
+    title: str,
+    detail: str,
+    kind: str = "job-failed",
+    errors: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "type": TYPE_BASE + kind,
+        "title": title,
+        "status": status,
+        "detail": detail,
+    }
+    if errors:  # located problems (an import's sheet, row and column)
+        body["errors"] = errors
+    return body
 
 
 def public(job: Job) -> JobPublic:

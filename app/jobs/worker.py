@@ -105,7 +105,11 @@ def run_job(job_id: str) -> None:
         metrics.observe_job(job.kind, time.perf_counter() - started, "failed")
         log.warning("job failed", extra={"job_id": job_id, "kind": job.kind, "reason": exc.detail})
         with runtime.engine.begin() as conn:
-            repository.fail(conn, jid, service.problem(exc.status, "Job failed", exc.detail))
+            repository.fail(
+                conn,
+                jid,
+                service.problem(exc.status, "Job failed", exc.detail, errors=exc.errors),
+            )
     except Exception as exc:
         metrics.observe_job(job.kind, time.perf_counter() - started, "failed")
         log.exception("job failed unexpectedly", extra={"job_id": job_id, "kind": job.kind})

@@ -12,6 +12,7 @@ from app.core.errors import UnsupportedMediaType, problem_responses
 from app.core.idempotency import IdempotencyHeader, body_digest, replayed
 from app.core.pagination import Page, PageDep
 from app.core.routing import media_type
+from app.jobs.schemas import JobPublic
 from app.measurements import service
 from app.measurements.schemas import (
     FILE_BODY_CONTENT,
@@ -38,7 +39,16 @@ async def json_body(request: Request) -> bytes:
     "/plans/{plan_id}/measurements",
     response_model=ImportSummary,
     name="import_measurements",
-    responses=problem_responses(403, 409, 415),
+    responses={
+        202: {
+            "model": JobPublic,
+            "description": "A CSV or XLSX body over IMPORT_JOB_THRESHOLD_BYTES or "
+            "IMPORT_JOB_THRESHOLD_ROWS: imported by a job; poll `Location` "
+            "(GET /api/v1/jobs/{id}); once done, its `result.summary` is the 200 body",
+            "headers": {"Location": {"description": "The job", "schema": {"type": "string"}}},
+        },
+        **problem_responses(403, 409, 415),
+    },
     openapi_extra={
         "requestBody": {
             "required": True,

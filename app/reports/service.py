@@ -67,8 +67,15 @@ def _bands(plan: Plan) -> list[BandInfo]:
 
 
 def build_report_data(session: Session, cut: Cut, plan: Plan) -> ReportData:
-    """Everything a report of `cut` shows, in a fixed number of statements."""
-    cut_results = results.results(session, cut, plan)
+    """Everything a report of `cut` shows, in a fixed number of statements.
+
+    The plan is loaded and evaluated at the cut once; every view (results, by unit, by each
+    axis, alerts, the trend's point at this cut) is shaped from that one evaluation. The
+    renderers show the trend of the plan and its nodes, not each indicator's: those points
+    are left out.
+    """
+    at = results.at_cut(session, cut, plan)
+    cut_results = results.results(session, cut, plan, at=at)
     axes = [AxisInfo(a["code"], a["name"]) for a in plan.axes or []]
     budget = results.budget(session, plan, year=None, measure="planned")
     return ReportData(
@@ -86,10 +93,10 @@ def build_report_data(session: Session, cut: Cut, plan: Plan) -> ReportData:
         ],
         generated_at=utcnow(),
         results=cut_results,
-        by_unit=results.by_unit(session, cut, plan),
-        by_axis={a.code: results.by_axis(session, cut, plan, a.code) for a in axes},
-        trend=results.trend(session, plan),
-        alerts=results.alerts(session, cut, plan, LAG_THRESHOLD_PCT),
+        by_unit=results.by_unit(session, cut, plan, at=at),
+        by_axis={a.code: results.by_axis(session, cut, plan, a.code, at=at) for a in axes},
+        trend=results.trend(session, plan, at=at, indicators=False),
+        alerts=results.alerts(session, cut, plan, LAG_THRESHOLD_PCT, at),
         # A plan without costs has no budget section.
         budget=budget if budget.total != 0 else None,
         followups=[

@@ -88,6 +88,9 @@ __all__ = [
     "trend",
 ]
 
+# A plan's figures at a cut, loaded once and shared by several views (the report's).
+At = tuple[Structure, Evaluation]
+
 NO_UNIT_LABEL = "Sin responsable"
 UNCLASSIFIED_LABEL = "Sin clasificar"
 STATUS_GROUP_LABELS = {
@@ -261,10 +264,12 @@ def results(
     plan: Plan,
     explain: bool = False,
     against: ProgrammingChoice = "current",
+    at: At | None = None,
 ) -> CutResults:
     """The figures at the cut against the current or the original programming; with
-    `explain`, what each was computed from (`explain.py`)."""
-    structure, evaluation = at_cut(session, cut, plan, against, trace=explain)
+    `explain`, what each was computed from (`explain.py`); `at`: the plan already evaluated
+    at the cut (the report's one evaluation)."""
+    structure, evaluation = at or at_cut(session, cut, plan, against, trace=explain)
     shaped = shape_results(structure, evaluation, cut)
     return explained(shaped, structure, evaluation) if explain else shaped
 
@@ -342,10 +347,14 @@ def _groups(
 
 
 def by_unit(
-    session: Session, cut: Cut, plan: Plan, against: ProgrammingChoice = "current"
+    session: Session,
+    cut: Cut,
+    plan: Plan,
+    against: ProgrammingChoice = "current",
+    at: At | None = None,
 ) -> GroupedResults:
     """An indicator counts for its own unit, else for each of its action's units."""
-    structure, evaluation = at_cut(session, cut, plan, against)
+    structure, evaluation = at or at_cut(session, cut, plan, against)
     indicator_keys: dict[uuid.UUID, Sequence[uuid.UUID | None]] = {
         i: (units or [None]) for i, units in structure.indicator_units.items()
     }
@@ -363,7 +372,12 @@ def by_unit(
 
 
 def by_axis(
-    session: Session, cut: Cut, plan: Plan, axis: str, against: ProgrammingChoice = "current"
+    session: Session,
+    cut: Cut,
+    plan: Plan,
+    axis: str,
+    against: ProgrammingChoice = "current",
+    at: At | None = None,
 ) -> GroupedResults:
     """An indicator takes its action's value on the axis unless it has its own."""
     definition = next((a for a in plan.axes if a["code"] == axis), None)
@@ -374,7 +388,7 @@ def by_axis(
             if have
             else f"axis {axis!r} not found; the plan has no axes"
         )
-    structure, evaluation = at_cut(session, cut, plan, against)
+    structure, evaluation = at or at_cut(session, cut, plan, against)
     values = [v["code"] for v in definition["values"]]
     labels: dict[Hashable, tuple[str | None, str]] = {
         v["code"]: (v["code"], v["label"]) for v in definition["values"]
@@ -456,12 +470,14 @@ def by_status(
 # --- alerts ------------------------------------------------------------------------------
 
 
-def alerts(session: Session, cut: Cut, plan: Plan, lag_threshold_pct: Decimal) -> Alerts:
+def alerts(
+    session: Session, cut: Cut, plan: Plan, lag_threshold_pct: Decimal, at: At | None = None
+) -> Alerts:
     """Overdue actions, missing reports, lags beyond the threshold, follow-ups without evidence.
 
     A missing report is not listed again as a lag: its advance only says nothing was reported.
     """
-    structure, evaluation = at_cut(session, cut, plan)
+    structure, evaluation = at or at_cut(session, cut, plan)
     shaper = _Shaper(structure)
     items: list[Alert] = []
 
@@ -539,14 +555,22 @@ def alerts(session: Session, cut: Cut, plan: Plan, lag_threshold_pct: Decimal) -
 # --- trend -------------------------------------------------------------------------------
 
 
-def trend(session: Session, plan: Plan, against: ProgrammingChoice = "current") -> PlanTrend:
+def trend(
+    session: Session,
+    plan: Plan,
+    against: ProgrammingChoice = "current",
+    at: At | None = None,
+    *,
+    indicators: bool = True,
+) -> PlanTrend:
     """The plan, each node and each indicator at every cut, from one load of the measurements.
 
     The structure is today's (weights, bands, retirements); only the measurements and the cut
-    date change from one cut to the next.
+    date change from one cut to the next. `at`: the structure already loaded and one cut's
+    evaluation (not done again); `indicators=False` leaves the indicators' points out.
     """
     cuts = repository.cuts_of(session, plan.id)
-    structure = load_structure(session, plan, against)
+    structure = at[0] if at else load_structure(session, plan, against)
     last = max((c.cut_date for c in cuts), default=date.min)
     measured = dated_values(repository.measurements(session, plan.id, last))
     shaper = _Shaper(structure)
@@ -557,7 +581,10 @@ def trend(session: Session, plan: Plan, against: ProgrammingChoice = "current") 
         i.id: [] for i in structure.indicators
     }
     for cut in cuts:
-        evaluation = evaluate(structure, measured, cut.cut_date)
+        if at is not None and at[1].cut_date == cut.cut_date:
+            evaluation = at[1]
+        else:
+            evaluation = evaluate(structure, measured, cut.cut_date)
         whole = evaluation.rollup.plan
         plan_points.append(
             TrendPoint(
@@ -578,7 +605,7 @@ def trend(session: Session, plan: Plan, against: ProgrammingChoice = "current") 
                     band=shaper.band(figure.advance_pct),
                 )
             )
-        for indicator_id, adv in evaluation.advances.items():
+        for indicator_id, adv in evaluation.advances.items() if indicators else ():
             indicator_points[indicator_id].append(
                 IndicatorTrendPoint(
                     cut_id=cut.id,
@@ -612,5 +639,6 @@ def trend(session: Session, plan: Plan, against: ProgrammingChoice = "current") 
                 indicator_id=i.id, code=i.code, name=i.name, points=indicator_points[i.id]
             )
             for i in structure.indicators
+            if indicators
         ],
     )

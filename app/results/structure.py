@@ -249,9 +249,12 @@ def at_cut(
     plan: Plan,
     against: ProgrammingChoice = "current",
     trace: bool = False,
+    structure: Structure | None = None,
 ) -> tuple[Structure, Evaluation]:
-    """The plan's figures at the cut: eight statements whatever the plan's size. With
-    `trace`, the evaluation also holds what each figure was computed from."""
-    structure = load_structure(session, plan, against)
+    """The plan's figures at the cut: eight statements whatever the plan's size (one when
+    the plan's `structure` is already loaded). With `trace`, the evaluation also holds what
+    each figure was computed from."""
+    if structure is None:
+        structure = load_structure(session, plan, against)
     measured = dated_values(repository.measurements(session, plan.id, cut.cut_date))
     return structure, evaluate(structure, measured, cut.cut_date, trace)

@@ -56,9 +56,8 @@ from app.spreadsheets.format import PLAN_FIELDS
 from app.spreadsheets.schemas import FileProblem, SheetCounts, WorkbookImportSummary
 from app.spreadsheets.tables import Table, tables_of
 
-# Files above this many data rows should go to the job queue (202 + a job to poll) once it
-# exists; below it the import answers in the request. See the README.
-JOB_THRESHOLD_ROWS = 20_000
+# Files above IMPORT_JOB_THRESHOLD_ROWS / _BYTES (settings) are imported by a job: see
+# app/spreadsheets/import_jobs.py.
 
 _COLUMN_OF = {
     "unit_id": "unit_code",
@@ -1376,7 +1375,7 @@ def import_workbook(
                 bump=False,
             )
             session.flush()
-    else:
+    elif savepoint.is_active:  # a unique-key conflict may have rolled everything back already
         savepoint.rollback()
     warnings += importer.warnings
     if errors and atomic and not dry_run:

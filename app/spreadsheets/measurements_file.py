@@ -39,6 +39,11 @@ class Row:
     note: str | None
 
 
+def check_content_type(content_type: str) -> None:
+    """Refuse a body that is neither CSV nor XLSX (415), before it is queued."""
+    _content_kind(content_type)
+
+
 def _content_kind(content_type: str) -> str:
     media = content_type.split(";")[0].strip().lower()
     if media in CSV_TYPES:

@@ -50,6 +50,21 @@ class RawBook:
 
 def open_upload(data: bytes, filename: str | None = None) -> RawBook:
     """The sheets of an XLSX, a CSV or a zip of CSV files; 4xx problems for anything else."""
+    _check_head(data)
+    if data.startswith(b"PK"):
+        return _open_zip(data)
+    return RawBook("csv", [read_csv(data, filename or "data.csv")], [])
+
+
+def check_upload(data: bytes) -> None:
+    """What is refused without parsing (size, legacy .xls, a hostile or macro zip): raised in
+    the request before a large file is queued for a job."""
+    _check_head(data)
+    if data.startswith(b"PK"):
+        _checked_zip(data)
+
+
+def _check_head(data: bytes) -> None:
     if len(data) > MAX_UPLOAD_BYTES:
         raise ContentTooLarge(f"The file is larger than {MAX_UPLOAD_BYTES} bytes.")
     if not data:
@@ -59,9 +74,26 @@ def open_upload(data: bytes, filename: str | None = None) -> RawBook:
             "Legacy Excel files (.xls) are not read: save the file as .xlsx "
             "(Excel workbook) or CSV and send it again."
         )
-    if data.startswith(b"PK"):
-        return _open_zip(data)
-    return RawBook("csv", [read_csv(data, filename or "data.csv")], [])
+
+
+def _checked_zip(data: bytes) -> zipfile.ZipFile:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise BadRequest("The file is not a valid XLSX or zip file.") from None
+    # zipfile reads the central directory only; a part is never inflated past its declared
+    # size (ZipExtFile stops there and checks the CRC), so these checks bound the work.
+    _check_zip(archive)
+    names = archive.namelist()
+    if "xl/workbook.xml" in names:
+        if any(n.lower().endswith("vbaproject.bin") for n in names) or b"macroEnabled" in (
+            archive.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
+        ):
+            raise UnsupportedMediaType(
+                "Macro-enabled workbooks (.xlsm) are refused: save as .xlsx without macros."
+            )
+        _refuse_dtds(archive)
+    return archive
 
 
 def _check_zip(archive: zipfile.ZipFile) -> None:
@@ -84,22 +116,9 @@ def _check_zip(archive: zipfile.ZipFile) -> None:
 
 
 def _open_zip(data: bytes) -> RawBook:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise BadRequest("The file is not a valid XLSX or zip file.") from None
-    # zipfile reads the central directory only; a part is never inflated past its declared
-    # size (ZipExtFile stops there and checks the CRC), so these checks bound the work.
-    _check_zip(archive)
+    archive = _checked_zip(data)
     names = archive.namelist()
     if "xl/workbook.xml" in names:
-        if any(n.lower().endswith("vbaproject.bin") for n in names) or b"macroEnabled" in (
-            archive.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
-        ):
-            raise UnsupportedMediaType(
-                "Macro-enabled workbooks (.xlsm) are refused: save as .xlsx without macros."
-            )
-        _refuse_dtds(archive)
         return _read_xlsx(data)
     csvs = [n for n in names if n.lower().endswith(".csv") and not n.endswith("/")]
     if not csvs:
@@ -239,3 +258,39 @@ def read_csv(data: bytes, name: str) -> RawSheet:
     if warning:
         sheet.warnings.append(warning)
     return sheet
+
+
+def estimate_rows(data: bytes) -> int:
+    """About how many rows a file has, without parsing it: what decides whether its import
+    runs in the request or as a job. Lines of a CSV; `<row` elements of an XLSX's worksheets
+    (empty rows Excel keeps for formatting count too); lines of a zip's CSV files. A file that
+    is not one of these answers 0: opening it refuses it in the request."""
+    if not data.startswith(b"PK"):
+        return data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        _check_zip(archive)  # bounds what is inflated below
+    except (zipfile.BadZipFile, BadRequest, ContentTooLarge):
+        return 0
+    count = 0
+    for info in archive.infolist():
+        name = info.filename.lower()
+        marks: tuple[bytes, ...]
+        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+            marks = (b"<row ", b"<row>")
+        elif name.endswith(".csv"):
+            marks = (b"\n",)
+        else:
+            continue
+        tail = b""
+        try:
+            with archive.open(info) as part:
+                while chunk := part.read(1 << 20):
+                    # The previous chunk's tail joins this one, so that a mark cut in two is
+                    # counted; marks wholly inside that tail were counted already.
+                    window = tail + chunk
+                    count += sum(window.count(m) - tail.count(m) for m in marks)
+                    tail = chunk[-5:]
+        except (zipfile.BadZipFile, OSError, EOFError):
+            return count
+    return count

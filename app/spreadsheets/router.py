@@ -14,7 +14,7 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 
 from app.auth.deps import ActorDep, EditorDep, WriterDep
 from app.core.db import SessionDep
@@ -22,11 +22,13 @@ from app.core.errors import ContentTooLarge, DomainError, Invalid, problem_respo
 from app.core.idempotency import IdempotencyHeader, body_digest, replayed
 from app.core.routing import media_type_route
 from app.cuts.dependencies import PublicCutDep
+from app.jobs import service as jobs
+from app.jobs.schemas import JobPublic
 from app.measurements import service as measurements
 from app.measurements.schemas import ImportSummary
 from app.plans.dependencies import PlanDep
 from app.plans.schemas import LegalActIn, LegalActKind
-from app.spreadsheets import export, imports, measurements_file, reader, writer
+from app.spreadsheets import export, import_jobs, imports, measurements_file, reader, writer
 from app.spreadsheets.results_export import result_sheets
 from app.spreadsheets.schemas import WorkbookImportSummary
 
@@ -151,6 +153,26 @@ def export_cut_results(found: PublicCutDep, session: SessionDep, fmt: Format = "
     return _file(sheets, {}, fmt, stem)
 
 
+QUEUED_RESPONSES: dict[int | str, dict[str, Any]] = {
+    202: {
+        "model": JobPublic,
+        "description": "A large file (over IMPORT_JOB_THRESHOLD_BYTES or "
+        "IMPORT_JOB_THRESHOLD_ROWS): the import runs as a job; poll `Location` "
+        "(GET /api/v1/jobs/{id}); once done, its `result.summary` is this route's 200 body",
+        "headers": {"Location": {"description": "The job", "schema": {"type": "string"}}},
+    }
+}
+
+
+def _queued(job) -> JSONResponse:
+    """202 and the job the client polls."""
+    return JSONResponse(
+        jobs.public(job).model_dump(mode="json"),
+        status_code=202,
+        headers={"Location": f"/api/v1/jobs/{job.id}"},
+    )
+
+
 def _read_upload(upload: UploadFile) -> bytes:
     data = upload.file.read(reader.MAX_UPLOAD_BYTES + 1)
     if len(data) > reader.MAX_UPLOAD_BYTES:
@@ -176,6 +198,32 @@ def _import(
     )
     if previous is not None:
         return replayed(previous.status_code, previous.response)
+    settings = request.app.state.settings
+    if import_jobs.is_large(settings, data):
+        reader.check_upload(data)  # what is refused without parsing is refused now
+        job = import_jobs.queue(
+            session,
+            actor,
+            settings,
+            what="workbook",
+            plan=plan,
+            data=data,
+            file_name=upload.filename,
+            content_type=upload.content_type,
+            options=options,
+        )
+        answer = _queued(job)
+        measurements.remember_answer(
+            session,
+            actor,
+            idempotency_key,
+            "POST",
+            request.url.path,
+            digest,
+            202,
+            jobs.public(job).model_dump(mode="json"),
+        )
+        return answer
     summary = imports.import_workbook(session, actor, plan, data, upload.filename, **options)
     measurements.remember_answer(
         session,
@@ -194,7 +242,7 @@ def _import(
     "/plans/import",
     response_model=WorkbookImportSummary,
     name="import_plan_workbook",
-    responses=problem_responses(403, 409, 413, 415),
+    responses={**QUEUED_RESPONSES, **problem_responses(403, 409, 413, 415)},
 )
 def import_plan_workbook(
     request: Request,
@@ -230,7 +278,7 @@ def import_plan_workbook(
     "/plans/{plan_id}/import",
     response_model=WorkbookImportSummary,
     name="import_into_plan",
-    responses=problem_responses(403, 409, 413, 415),
+    responses={**QUEUED_RESPONSES, **problem_responses(403, 409, 413, 415)},
 )
 def import_into_plan(
     request: Request,
@@ -320,6 +368,31 @@ def import_measurements_file(
     if previous is not None:
         return replayed(previous.status_code, previous.response)
     content_type = request.headers.get("content-type", "")
+    settings = request.app.state.settings
+    if import_jobs.is_large(settings, body):
+        measurements_file.check_content_type(content_type)
+        reader.check_upload(body)
+        job = import_jobs.queue(
+            session,
+            actor,
+            settings,
+            what="measurements",
+            plan=plan,
+            data=body,
+            content_type=content_type,
+            options={"atomic": atomic, "dry_run": dry_run},
+        )
+        measurements.remember_answer(
+            session,
+            actor,
+            idempotency_key,
+            "POST",
+            request.url.path,
+            digest,
+            202,
+            jobs.public(job).model_dump(mode="json"),
+        )
+        return _queued(job)
     summary = measurements_file.import_file(
         session, actor, plan, body, content_type, atomic=atomic, dry_run=dry_run
     )
