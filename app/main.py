@@ -35,6 +35,7 @@ from app.reports.storage import report_storage
 from app.results.router import router as results_router
 from app.spreadsheets.reader import MAX_UPLOAD_BYTES as SPREADSHEET_MAX_BYTES
 from app.spreadsheets.router import router as spreadsheets_router
+from app.territories.router import router as territories_router
 from app.units.router import router as units_router
 from app.users.router import auth_router
 from app.users.router import router as users_router
@@ -59,6 +60,7 @@ ROUTERS = [
     jobs_router,
     reports_router,
     webhooks_router,
+    territories_router,
 ]
 
 

@@ -8,10 +8,12 @@ from datetime import date
 from decimal import Decimal
 
 from app.auth.actor import Actor
+from app.compute.dimensions import dims_key, dims_problem
 from app.cuts.models import Cut
 from app.cuts.service import covering
 from app.measurements.schemas import MeasurementItem, RejectedItem
 from app.plans.models import Indicator, Plan
+from app.territories import divipola
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,8 @@ class Accepted:
     period_end: date
     value: Decimal
     note: str | None
+    dims: dict[str, str]
+    dims_key: str  # canonical text of `dims`, '' for the total
 
 
 def judge(
@@ -38,7 +42,7 @@ def judge(
     by_id = {i.id: i for i in indicators}
     accepted: list[Accepted] = []
     rejected: list[RejectedItem] = []
-    seen: dict[tuple[uuid.UUID, date], int] = {}
+    seen: dict[tuple[uuid.UUID, date, str], int] = {}
     for index, item in items:
         indicator = (
             by_code.get(item.indicator_code)
@@ -51,12 +55,15 @@ def judge(
             ref = item.indicator_code or item.indicator_id
             rejected.append(_rejected(index, item, f"unknown indicator {ref} in this plan"))
             continue
-        reason = _problem(plan, item, indicator, frozen, seen)
+        key = dims_key(item.dims) if item.dims else ""
+        reason = _problem(plan, item, indicator, frozen, seen, key)
         if reason is not None:
             rejected.append(_rejected(index, item, reason))
             continue
-        seen[(indicator.id, item.period_end)] = index
-        accepted.append(Accepted(index, indicator, item.period_end, item.value, item.note))
+        seen[(indicator.id, item.period_end, key)] = index
+        accepted.append(
+            Accepted(index, indicator, item.period_end, item.value, item.note, item.dims, key)
+        )
     return accepted, rejected
 
 
@@ -74,10 +81,13 @@ def _problem(
     item: MeasurementItem,
     indicator: Indicator,
     frozen: list[Cut],
-    seen: dict[tuple[uuid.UUID, date], int],
+    seen: dict[tuple[uuid.UUID, date, str], int],
+    key: str,
 ) -> str | None:
     if indicator.retired_at is not None:
         return f"indicator {indicator.code} is retired"
+    if item.dims and (problem := dims_problem(item.dims, plan.dimensions, divipola.problem)):
+        return f"dims: {problem}"
     if problem := plan.year_problem(item.period_end):
         return f"period_end {problem}"
     cut = covering(frozen, item.period_end)
@@ -89,9 +99,9 @@ def _problem(
         )
     if indicator.max_value is not None and item.value > indicator.max_value:
         return f"value {item.value} is above the indicator's maximum {indicator.max_value}"
-    key = (indicator.id, item.period_end)
-    if key in seen:
-        return f"duplicate of item {seen[key]} (same indicator and period_end)"
+    if (indicator.id, item.period_end, key) in seen:
+        same = "indicator, period_end and dims" if key else "indicator and period_end"
+        return f"duplicate of item {seen[(indicator.id, item.period_end, key)]} (same {same})"
     return None
 
 

@@ -269,7 +269,11 @@ def programming(
     plan_id: uuid.UUID | None = None,
 ) -> dict[uuid.UUID, list[Programming]]:
     return _by_indicator(
-        session, Programming, (col(Programming.period_end),), indicator_ids, plan_id
+        session,
+        Programming,
+        (col(Programming.period_end), col(Programming.dims_key)),
+        indicator_ids,
+        plan_id,
     )
 
 

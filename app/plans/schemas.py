@@ -40,6 +40,16 @@ AccumulationType = Literal["sum", "constant", "increasing", "decreasing"]
 ReportingFrequency = Literal["monthly", "bimonthly", "quarterly", "semiannual", "annual"]
 EvidenceScope = Literal["on_track", "any_reported"]
 EvidenceMode = Literal["warn", "block"]
+TotalMode = Literal["posted", "sum"]
+# Dimension values of a planned or measured value: {"territory": "19001", "sex": "F"}.
+Dims = Annotated[
+    dict[Code, Code],
+    Field(
+        max_length=10,
+        description="Dimension values (territory: a DIVIPOLA code; others as the plan "
+        "declares them); omitted or {}: the total",
+    ),
+]
 GraceDays = Annotated[
     int, Field(ge=0, le=366, description="Days after a period's end to report it")
 ]
@@ -131,11 +141,44 @@ def _check_axes(axes: list[AxisIn] | None) -> list[AxisIn] | None:
     return axes
 
 
+class DimensionIn(InputModel):
+    code: Code
+    label: Name
+    values: Annotated[list[AxisValueIn], Field(min_length=1, max_length=200)]
+
+    @field_validator("values")
+    @classmethod
+    def _unique_values(cls, values: list[AxisValueIn]) -> list[AxisValueIn]:
+        codes = [v.code for v in values]
+        if len(codes) != len(set(codes)):
+            raise ValueError("dimension value codes must be unique")
+        return values
+
+
+def _check_dimensions(dimensions: list[DimensionIn] | None) -> list[DimensionIn] | None:
+    if dimensions is None:
+        return None
+    codes = [d.code for d in dimensions]
+    if len(codes) != len(set(codes)):
+        raise ValueError("dimension codes must be unique")
+    if "territory" in codes:
+        raise ValueError("territory is always available (DIVIPOLA codes): do not declare it")
+    return dimensions
+
+
 _BANDS_VALID = field_validator("bands")(classmethod(lambda cls, v: _check_bands(v)))
 _AXES_VALID = field_validator("axes")(classmethod(lambda cls, v: _check_axes(v)))
+_DIMENSIONS_VALID = field_validator("dimensions")(classmethod(lambda cls, v: _check_dimensions(v)))
 
 Levels = Annotated[list[Name], Field(max_length=10)]
 Axes = Annotated[list[AxisIn], Field(max_length=20)]
+Dimensions = Annotated[
+    list[DimensionIn],
+    Field(
+        max_length=10,
+        description="Disaggregation dimensions besides territory (always available)",
+    ),
+]
 Bands = Annotated[list[BandIn], Field(min_length=1, max_length=20)]
 
 
@@ -152,6 +195,7 @@ class PlanCreate(InputModel):
     approval_reference: ShortText | None = None
     levels: Levels = []
     axes: Axes = []
+    dimensions: Dimensions = []
     bands: Bands | None = Field(default=None, description="Default: red 0, yellow 50, green 100")
     tolerance_pct: Tolerance = Decimal(0)
     cap_at_100: bool = False
@@ -173,6 +217,7 @@ class PlanCreate(InputModel):
 
     _bands = _BANDS_VALID
     _axes = _AXES_VALID
+    _dimensions = _DIMENSIONS_VALID
 
     @model_validator(mode="after")
     def _years(self):
@@ -196,6 +241,7 @@ if TYPE_CHECKING:
         approval_reference: ShortText | None = None
         levels: Levels | None = None
         axes: Axes | None = None
+        dimensions: Dimensions | None = None
         bands: Bands | None = None
         tolerance_pct: Tolerance | None = None
         cap_at_100: bool | None = None
@@ -212,7 +258,11 @@ else:
         nullable={"description", "approval_reference"},
         extra={"status": PlanStatus},
         after={"status": "last_year"},
-        validators={"_bands": _BANDS_VALID, "_axes": _AXES_VALID},
+        validators={
+            "_bands": _BANDS_VALID,
+            "_axes": _AXES_VALID,
+            "_dimensions": _DIMENSIONS_VALID,
+        },
     )
 
 
@@ -224,6 +274,12 @@ class AxisValueOut(OutputModel):
 class AxisOut(OutputModel):
     code: str
     name: str
+    values: list[AxisValueOut]
+
+
+class DimensionOut(OutputModel):
+    code: str
+    label: str
     values: list[AxisValueOut]
 
 
@@ -249,6 +305,7 @@ if TYPE_CHECKING:
         version: int
         levels: list[str]
         axes: list[AxisOut]
+        dimensions: list[DimensionOut]
         bands: list[BandOut]
         tolerance_pct: Decimal
         cap_at_100: bool
@@ -261,7 +318,12 @@ else:
     PlanPublic = public_of(
         Plan,
         name="PlanPublic",
-        shown_as={"levels": list[str], "axes": list[AxisOut], "bands": list[BandOut]},
+        shown_as={
+            "levels": list[str],
+            "axes": list[AxisOut],
+            "dimensions": list[DimensionOut],
+            "bands": list[BandOut],
+        },
     )
 
 
@@ -436,6 +498,11 @@ class IndicatorCreate(InputModel):
         default=None, description="Default: the plan's"
     )
     reporting_grace_days: GraceDays | None = Field(default=None, description="Default: the plan's")
+    total_mode: TotalMode = Field(
+        default="posted",
+        description="posted: the total is posted on its own (disaggregated values never enter "
+        "it); sum: the total of a period is the sum of its disaggregated values",
+    )
 
 
 class ContributionOut(OutputModel):
@@ -472,6 +539,7 @@ if TYPE_CHECKING:
         contributions: list[ContributionIn] | None = None
         reporting_frequency: ReportingFrequency | None = None
         reporting_grace_days: GraceDays | None = None
+        total_mode: TotalMode | None = None
         retired: bool | None = None
 else:
     IndicatorUpdate = update_of(
@@ -520,6 +588,7 @@ if TYPE_CHECKING:
         retired_at: datetime | None
         reporting_frequency: str | None
         reporting_grace_days: int | None
+        total_mode: str
         contributions: list[ContributionOut]
         annual_programming: list[AnnualProgramming]
 else:
@@ -537,11 +606,13 @@ else:
 class ProgrammingItem(InputModel):
     period_end: date
     value: Value
+    dims: Dims = {}
 
 
 class ProgrammingOut(OutputModel):
     period_end: date
     value: Number
+    dims: dict[str, str] = {}
 
 
 class ProgrammingPublic(OutputModel):

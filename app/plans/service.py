@@ -254,7 +254,9 @@ def programming_public(session: Session, plan: Plan, indicator: Indicator) -> Pr
     return ProgrammingPublic(
         indicator_id=indicator.id,
         items=[ProgrammingOut.model_validate(p) for p in items],
-        annual=annual(indicator.accumulation, items, plan.first_year, plan.last_year),
+        annual=annual(
+            indicator.accumulation, items, plan.first_year, plan.last_year, indicator.total_mode
+        ),
     )
 
 

@@ -28,6 +28,7 @@ from app.compute import (
     rollup_tree,
     without_retired,
 )
+from app.compute.dimensions import KeyedValue, TotalMode, total_series
 from app.compute.types import ZERO
 from app.cuts.models import Cut
 from app.plans.models import Plan
@@ -161,11 +162,15 @@ def load_structure(session: Session, plan: Plan) -> Structure:
 
 
 def dated_values(rows: Iterable[Row]) -> dict[uuid.UUID, list[DatedValue]]:
-    """{indicator_id: values} from rows of (indicator_id, period_ends, values)."""
-    return {
-        indicator_id: [DatedValue(d, v) for d, v in zip(ends, values, strict=True)]
-        for indicator_id, ends, values in rows
-    }
+    """{indicator_id: values} from rows of (indicator_id, period_ends, values, dims_keys):
+    the total series, disaggregated values (only sum-mode indicators' come) added once."""
+    out: dict[uuid.UUID, list[DatedValue]] = {}
+    for indicator_id, ends, values, keys in rows:
+        if any(keys):
+            out[indicator_id] = total_series(TotalMode.SUM, map(KeyedValue, keys, ends, values))
+        else:
+            out[indicator_id] = [DatedValue(d, v) for d, v in zip(ends, values, strict=True)]
+    return out
 
 
 @dataclass
@@ -181,7 +186,6 @@ class Evaluation:
 def evaluate(
     structure: Structure, measurements: Mapping[uuid.UUID, list[DatedValue]], cut_date: date
 ) -> Evaluation:
-    plan = structure.plan
     advances: dict[uuid.UUID, IndicatorAdvance] = {}
     for ind in structure.indicators:
         series = IndicatorSeries(
@@ -192,7 +196,14 @@ def evaluate(
             target=ind.target_value,
         )
         advances[ind.id] = compute_advance(series, cut_date)
+    return evaluation_of(structure, advances, cut_date)
 
+
+def evaluation_of(
+    structure: Structure, advances: dict[uuid.UUID, IndicatorAdvance], cut_date: date
+) -> Evaluation:
+    """The rollups of the nodes, the plan and the actions over these indicator figures."""
+    plan = structure.plan
     rollup = rollup_tree(
         structure.node_inputs,
         structure.contributions,

@@ -98,6 +98,8 @@ ACCESS: dict[str, set[str] | str] = {
     "get_results_by_axis": PUBLISHED,
     "get_results_by_band": PUBLISHED,
     "get_results_by_status": PUBLISHED,
+    "get_results_by_territory": PUBLISHED,
+    "get_results_by_dimension": PUBLISHED,
     "get_cut_alerts": ANY,
     "get_plan_alerts": ANY,
     "get_reporting_status": ANY,
@@ -124,6 +126,9 @@ ACCESS: dict[str, set[str] | str] = {
     "delete_webhook": {"admin"},
     "list_webhook_deliveries": {"admin"},
     "redeliver_webhook_delivery": {"admin"},
+    # DANE's open reference list: no organization's data.
+    "list_territories": PUBLIC,
+    "get_territory": PUBLIC,
 }
 
 OPERATIONS = [
@@ -212,6 +217,7 @@ def world(module_client, module_make_token, module_as_token):
         "indicator_id": indicator["id"],
         "allocation_id": allocation["id"],
         "axis": "component",
+        "dimension": "sex",
         "webhook_id": webhook["id"],
         # Never looked up: the endpoint's check answers first.
         "delivery_id": "00000000-0000-4000-8000-000000000000",
