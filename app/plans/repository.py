@@ -464,6 +464,21 @@ def page_of_changes(
 _cuts = sa.table("cuts", sa.column("plan_id", sa.Uuid), sa.column("status", sa.String))
 _measurements = sa.table("measurements", sa.column("indicator_id", sa.Uuid))
 _followups = sa.table("followups", sa.column("indicator_id", sa.Uuid))
+_measured_dims = sa.table(
+    "measurements", sa.column("indicator_id", sa.Uuid), sa.column("dims_key", sa.Text)
+)
+
+
+def dimension_keys(session: Session, plan_id: uuid.UUID) -> set[str]:
+    """The distinct dimension keys of the plan's planned and measured values (not '')."""
+    plan_indicators = select(col(Indicator.id)).where(col(Indicator.plan_id) == plan_id)
+    planned = select(col(Programming.dims_key)).where(
+        col(Programming.indicator_id).in_(plan_indicators), col(Programming.dims_key) != ""
+    )
+    measured = select(_measured_dims.c.dims_key).where(
+        _measured_dims.c.indicator_id.in_(plan_indicators), _measured_dims.c.dims_key != ""
+    )
+    return set(session.execute(planned.union(measured)).scalars())
 
 
 def has_published_cut(session: Session, plan_id: uuid.UUID) -> bool:

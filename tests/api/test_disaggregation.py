@@ -394,6 +394,18 @@ def test_plan_and_indicator_rules(client, world):
     )
     body = assert_problem(r, 422)
     assert "territory is always available" in body["errors"][0]["msg"]
+    # Values are stored for sex=F and sex=M: dropping M is a conflict; adding one is not.
+    only_f = SEX | {"values": SEX["values"][:1]}
+    r = client.patch(f"/api/v1/plans/{world['plan']['id']}", json={"dimensions": [only_f]})
+    body = assert_problem(r, 409)
+    assert body["detail"] == (
+        "Values are stored for sex=M, which the new dimensions no longer allow; "
+        "change or delete them first."
+    )
+    area = {"code": "area", "label": "Área", "values": [{"code": "U", "label": "Urbana"}]}
+    r = client.patch(f"/api/v1/plans/{world['plan']['id']}", json={"dimensions": [SEX, area]})
+    assert r.status_code == 200, r.text
+    assert [d["code"] for d in r.json()["dimensions"]] == ["sex", "area"]
     r = client.post(
         f"{base}/indicators",
         json={
