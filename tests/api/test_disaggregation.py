@@ -156,6 +156,16 @@ def test_totals_count_each_value_once(client, world):
     }
     # (90 + 80 + 50) / 3
     assert results["plan"]["advance_pct_shown"] == 73.33
+    # The alerts see the same totals: lags of 10, 20 and 50 points.
+    alerts = client.get(
+        f"/api/v1/cuts/{world['cut']['id']}/alerts",
+        params={"kind": "lagging", "lag_threshold_pct": 5},
+    ).json()
+    assert sorted((a["code"], a["advance_pct_shown"]) for a in alerts["items"]) == [
+        ("LEVEL", 50.0),
+        ("POSTED", 90.0),
+        ("SUMMED", 80.0),
+    ]
 
 
 def test_results_by_territory(client, world, queries):
