@@ -24,6 +24,7 @@ from app.compute.dimensions import (
     KeyedValue,
     breakdown_advance,
     dimension_values,
+    parse_key,
     total_series,
 )
 from app.core.errors import DomainError, Invalid
@@ -63,6 +64,23 @@ class Breakdowns:
             for series in (*self.programming.values(), *self.measurements.values())
             for v in series
         ]
+
+    def by_value(self, dimension: str) -> dict[str, Breakdowns]:
+        """The same values split by their value of `dimension` (a municipality's also under
+        its department), so that each value's series reads only its own values."""
+        split: dict[str, Breakdowns] = defaultdict(lambda: Breakdowns({}, {}))
+        for attr in ("programming", "measurements"):
+            for indicator_id, values in getattr(self, attr).items():
+                for v in values:
+                    value = parse_key(v.key).get(dimension)
+                    if value is None:
+                        continue
+                    targets = [value]
+                    if dimension == TERRITORY and len(value) > 2:
+                        targets.append(value[:2])
+                    for target in targets:
+                        getattr(split[target], attr).setdefault(indicator_id, []).append(v)
+        return split
 
 
 def _keyed(rows: list[Row]) -> dict[uuid.UUID, list[KeyedValue]]:
@@ -146,9 +164,10 @@ def by_dimension(session: Session, cut: Cut, plan: Plan, dimension: str) -> Dime
         found = band_for(advance, bands)
         return None if found is None else band_out[found.code]
 
+    split = data.by_value(dimension)
     items = []
     for code, value_label in values:
-        advances = scoped_advances(structure, data, {dimension: code}, cut.cut_date)
+        advances = scoped_advances(structure, split[code], {dimension: code}, cut.cut_date)
         indicators = [ind for ind in structure.indicators if ind.id in advances]
         group = next(
             iter(
