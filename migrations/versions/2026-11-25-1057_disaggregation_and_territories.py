@@ -18,7 +18,6 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects import postgresql
 
 revision: str = "e03a957181a5"
 down_revision: str | Sequence[str] | None = "5c1e0a7f3b21"
@@ -29,35 +28,27 @@ TABLES = ("measurements", "programming")
 
 
 def upgrade() -> None:
-    op.add_column(
-        "plans",
-        sa.Column(
-            "dimensions",
-            postgresql.JSONB(astext_type=sa.Text()),
-            server_default=sa.text("'[]'::jsonb"),
-            nullable=False,
-        ),
+    # The CONCURRENTLY builds below commit what comes before them: these statements may be
+    # run again if a later step fails, hence IF NOT EXISTS / DROP ... IF EXISTS.
+    op.execute(
+        "ALTER TABLE plans ADD COLUMN IF NOT EXISTS dimensions JSONB DEFAULT '[]'::jsonb NOT NULL"
     )
-    op.add_column(
-        "indicators",
-        sa.Column("total_mode", sa.String(length=10), server_default="posted", nullable=False),
+    op.execute(
+        "ALTER TABLE indicators ADD COLUMN IF NOT EXISTS total_mode VARCHAR(10) "
+        "DEFAULT 'posted' NOT NULL"
     )
+    op.execute("ALTER TABLE indicators DROP CONSTRAINT IF EXISTS ck_indicators_total_mode")
     op.execute(
         "ALTER TABLE indicators ADD CONSTRAINT ck_indicators_total_mode "
         "CHECK (total_mode IN ('posted', 'sum')) NOT VALID"
     )
     op.execute("ALTER TABLE indicators VALIDATE CONSTRAINT ck_indicators_total_mode")
     for table in TABLES:
-        op.add_column(
-            table,
-            sa.Column(
-                "dims",
-                postgresql.JSONB(astext_type=sa.Text()),
-                server_default=sa.text("'{}'::jsonb"),
-                nullable=False,
-            ),
+        op.execute(
+            f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS dims JSONB "
+            "DEFAULT '{}'::jsonb NOT NULL"
         )
-        op.add_column(table, sa.Column("dims_key", sa.Text(), server_default="", nullable=False))
+        op.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS dims_key TEXT DEFAULT '' NOT NULL")
     with op.get_context().autocommit_block():
         for table in TABLES:
             op.execute(
