@@ -16,7 +16,6 @@ Create Date: 2026-11-25 10:57:37.406850+00:00
 
 from collections.abc import Sequence
 
-import sqlalchemy as sa
 from alembic import op
 
 revision: str = "e03a957181a5"
