@@ -98,6 +98,7 @@ bench: $(VENV)/.dev-installed  ## benchmarks (embedded PostgreSQL unless DATABAS
 	$(BIN)/python -m bench.reports
 	$(BIN)/python -m bench.report_pdf
 	$(BIN)/python -m bench.spreadsheets
+	$(BIN)/python -m bench.territories
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -37,6 +37,7 @@ from app.results.router import router as results_router
 from app.revisions.router import router as revisions_router
 from app.spreadsheets.reader import MAX_UPLOAD_BYTES as SPREADSHEET_MAX_BYTES
 from app.spreadsheets.router import router as spreadsheets_router
+from app.territories.router import router as territories_router
 from app.units.router import router as units_router
 from app.users.router import auth_router
 from app.users.router import router as users_router
@@ -63,6 +64,7 @@ ROUTERS = [
     jobs_router,
     reports_router,
     webhooks_router,
+    territories_router,
 ]
 
 

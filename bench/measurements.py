@@ -109,7 +109,8 @@ def _raw(url: str, plan_id: str) -> list[float]:
                 conn.execute("""
                     INSERT INTO measurements (id, indicator_id, period_end, value)
                     SELECT gen_random_uuid(), indicator_id, period_end, value FROM t
-                    ON CONFLICT (indicator_id, period_end) DO UPDATE SET value = EXCLUDED.value
+                    ON CONFLICT (indicator_id, period_end, dims_key)
+                    DO UPDATE SET value = EXCLUDED.value
                 """)
             times.append(time.perf_counter() - t0)
     return times

@@ -41,12 +41,15 @@ def reporting(session: Session, plan_id: uuid.UUID, up_to: date) -> list[Row]:
             func.array_agg(col(Measurement.period_end)).filter(measured).label("period_ends"),
             func.array_agg(col(Measurement.value)).filter(measured).label("values"),
             func.array_agg(recorded_on).filter(measured).label("recorded_on"),
+            func.array_agg(col(Measurement.dims_key)).filter(measured).label("dims_keys"),
         )
         .outerjoin(
             Measurement,
             and_(
                 col(Measurement.indicator_id) == col(Indicator.id),
                 col(Measurement.period_end) <= up_to,
+                # Totals; a summed indicator's disaggregated values make its total.
+                (col(Measurement.dims_key) == "") | (col(Indicator.total_mode) == "sum"),
             ),
         )
         .where(col(Indicator.plan_id) == plan_id)

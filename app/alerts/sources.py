@@ -28,6 +28,7 @@ from app.compute import (
     status_for,
 )
 from app.compute.alerting import AlertDraft, AlertKindSpec, AlertScope, Severity
+from app.compute.dimensions import KeyedValue, TotalMode, total_series
 from app.compute.evidence_rules import (
     EvidenceRule,
     missing_pieces,
@@ -104,7 +105,12 @@ def load(session: Session, plan: Plan, as_of: date) -> Loaded:
     schedule: dict[uuid.UUID, tuple[str, int]] = {}
     for row in repository.reporting(session, plan.id, as_of):
         ends, values, recorded = row.period_ends or [], row.values or [], row.recorded_on or []
-        measured[row.id] = [DatedValue(e, v) for e, v in zip(ends, values, strict=True)]
+        keys = row.dims_keys or []
+        measured[row.id] = (
+            total_series(TotalMode.SUM, map(KeyedValue, keys, ends, values))
+            if any(keys)
+            else [DatedValue(e, v) for e, v in zip(ends, values, strict=True)]
+        )
         reports[row.id] = [Report(e, r) for e, r in zip(ends, recorded, strict=True)]
         schedule[row.id] = (
             row.reporting_frequency or plan.reporting_frequency,

@@ -94,6 +94,10 @@ OPENAPI_TAGS = [
     {"name": "reports", "description": "Informes de seguimiento de un corte, en PDF y XLSX."},
     {"name": "jobs", "description": "Trabajos en segundo plano: estado, progreso, reintento."},
     {"name": "webhooks", "description": "Avisos firmados a sistemas externos y su registro."},
+    {
+        "name": "territories",
+        "description": "Códigos DIVIPOLA del DANE: departamentos y municipios (territorio).",
+    },
     {"name": "health", "description": "Sondas de vida y de disponibilidad del servicio."},
 ]
 

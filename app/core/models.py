@@ -60,3 +60,9 @@ def json_field(default_factory):
             else sa.text("'{}'::jsonb")
         },
     )
+
+
+def dims_key_field():
+    """The canonical text of a value's dimensions ("sex=F;territory=19001"), '' for a total:
+    what unique keys and upserts compare, where the JSONB `dims` beside it is what is read."""
+    return Field(default="", sa_type=sa.Text, sa_column_kwargs={"server_default": ""})

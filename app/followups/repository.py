@@ -62,19 +62,20 @@ def evidence_counts(session: Session, followup_ids: list[uuid.UUID]) -> dict[uui
 
 def dated_values(
     session: Session, indicator_id: uuid.UUID, up_to: date
-) -> tuple[list[tuple[date, Decimal]], list[tuple[date, Decimal]]]:
-    """The indicator's programming, and its measurements for periods ending by `up_to`."""
+) -> tuple[list[tuple[str, date, Decimal]], list[tuple[str, date, Decimal]]]:
+    """The indicator's programming, and its measurements for periods ending by `up_to`, as
+    (dims_key, period_end, value): totals ('') and disaggregated values."""
     programming = session.execute(
-        select(col(Programming.period_end), col(Programming.value)).where(
-            col(Programming.indicator_id) == indicator_id
-        )
+        select(
+            col(Programming.dims_key), col(Programming.period_end), col(Programming.value)
+        ).where(col(Programming.indicator_id) == indicator_id)
     ).all()
     measured = session.execute(
-        select(col(Measurement.period_end), col(Measurement.value)).where(
-            col(Measurement.indicator_id) == indicator_id, col(Measurement.period_end) <= up_to
-        )
+        select(
+            col(Measurement.dims_key), col(Measurement.period_end), col(Measurement.value)
+        ).where(col(Measurement.indicator_id) == indicator_id, col(Measurement.period_end) <= up_to)
     ).all()
-    return [(d, v) for d, v in programming], [(d, v) for d, v in measured]
+    return [(k, d, v) for k, d, v in programming], [(k, d, v) for k, d, v in measured]
 
 
 def events_of(session: Session, followup_ids: list[uuid.UUID]) -> list[FollowUpEvent]:

@@ -8,7 +8,8 @@ from collections import defaultdict
 from sqlmodel import Session
 
 from app.auth.actor import Actor
-from app.compute import Accumulation, DatedValue, IndicatorSeries, compute_advance
+from app.compute import Accumulation, IndicatorSeries, compute_advance
+from app.compute.dimensions import KeyedValue, total_series
 from app.compute.evidence_rules import EvidenceMode, needs_evidence, rule_of
 from app.compute.types import ZERO
 from app.core.errors import Conflict, Forbidden, NotFound
@@ -156,8 +157,9 @@ def check_evidence_rule(
     programming, measured = repository.dated_values(session, indicator.id, cut.cut_date)
     series = IndicatorSeries(
         accumulation=Accumulation(indicator.accumulation),
-        programming=[DatedValue(d, v) for d, v in programming],
-        measurements=[DatedValue(d, v) for d, v in measured],
+        # The totals, disaggregated values counted once (app.compute.dimensions).
+        programming=total_series(indicator.total_mode, [KeyedValue(*p) for p in programming]),
+        measurements=total_series(indicator.total_mode, [KeyedValue(*m) for m in measured]),
         baseline=indicator.baseline_value if indicator.baseline_value is not None else ZERO,
         target=indicator.target_value,
     )

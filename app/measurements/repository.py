@@ -31,14 +31,17 @@ def indicators_named(
     )
 
 
-def stage(session: Session, rows: Iterable[tuple[uuid.UUID, date, Decimal, str | None]]) -> None:
-    """COPY (indicator_id, period_end, value, note) rows into a temporary table of this
-    transaction, for `staged_changes` and `upsert_staged`; `drop_stage` removes it."""
+def stage(
+    session: Session, rows: Iterable[tuple[uuid.UUID, date, Decimal, str | None, str, str]]
+) -> None:
+    """COPY (indicator_id, period_end, value, note, dims as JSON text, dims_key) rows into a
+    temporary table of this transaction, for `staged_changes` and `upsert_staged`;
+    `drop_stage` removes it."""
     # Dropped at the end of the import (and at commit, whatever happens).
     session.execute(
         text(
             "CREATE TEMP TABLE measurement_import (indicator_id uuid, "
-            "period_end date, value numeric, note text) ON COMMIT DROP"
+            "period_end date, value numeric, note text, dims jsonb, dims_key text) ON COMMIT DROP"
         )
     )
     raw = session.connection().connection.driver_connection
@@ -57,7 +60,7 @@ def staged_changes(session: Session) -> tuple[int, int]:
                count(*) FILTER (WHERE m.id IS NOT NULL
                                 AND (m.value, m.note) IS DISTINCT FROM (s.value, s.note))
         FROM measurement_import s
-        LEFT JOIN measurements m USING (indicator_id, period_end)""")
+        LEFT JOIN measurements m USING (indicator_id, period_end, dims_key)""")
     ).one()
     return int(row[0]), int(row[1])
 
@@ -67,11 +70,12 @@ def upsert_staged(session: Session, recorded_by: uuid.UUID) -> None:
     alone."""
     session.execute(
         text("""
-        INSERT INTO measurements (id, indicator_id, period_end, value, note, recorded_by,
-                                  created_at, updated_at)
-        SELECT gen_random_uuid(), indicator_id, period_end, value, note, :actor, now(), now()
+        INSERT INTO measurements (id, indicator_id, period_end, value, note, dims, dims_key,
+                                  recorded_by, created_at, updated_at)
+        SELECT gen_random_uuid(), indicator_id, period_end, value, note, dims, dims_key,
+               :actor, now(), now()
         FROM measurement_import
-        ON CONFLICT (indicator_id, period_end) DO UPDATE
+        ON CONFLICT (indicator_id, period_end, dims_key) DO UPDATE
         SET value = EXCLUDED.value, note = EXCLUDED.note, recorded_by = EXCLUDED.recorded_by,
             updated_at = now()
         WHERE (measurements.value, measurements.note)
@@ -90,7 +94,7 @@ def list_stmt(indicator_id: uuid.UUID, since: date | None, until: date | None) -
         stmt = stmt.where(col(Measurement.period_end) >= since)
     if until is not None:
         stmt = stmt.where(col(Measurement.period_end) <= until)
-    return stmt.order_by(col(Measurement.period_end))
+    return stmt.order_by(col(Measurement.period_end), col(Measurement.dims_key))
 
 
 def stored_answer(session: Session, user_id: uuid.UUID, key: str) -> IdempotencyKey | None:

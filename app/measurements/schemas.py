@@ -38,6 +38,14 @@ class MeasurementItem(BaseModel):
     indicator_id: uuid.UUID | None = None
     period_end: date
     value: Value
+    dims: Annotated[
+        dict[Code, Code],
+        Field(
+            max_length=10,
+            description="Dimension values (territory: a DIVIPOLA code; others as the plan "
+            "declares them); omitted or {}: the total",
+        ),
+    ] = {}
     note: (
         Annotated[
             str,
@@ -58,7 +66,7 @@ class MeasurementBatch(InputModel):
         list[Any],
         Field(
             description=f"Up to {MAX_BATCH} measurements, each `{{indicator_code | indicator_id, "
-            "period_end, value, note?}}`. Each item is checked on its own: an invalid "
+            "period_end, value, dims?, note?}}`. Each item is checked on its own: an invalid "
             "one is reported by index, not fatal (unless atomic=true)"
         ),
     ]
@@ -94,6 +102,7 @@ class MeasurementPublic(Resource):
     indicator_id: uuid.UUID
     period_end: date
     value: Number
+    dims: dict[str, str]
     note: str | None
 
 

@@ -4,6 +4,7 @@ answers that make a retried import (same `Idempotency-Key`) answer what it answe
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import date, timedelta
 
@@ -61,7 +62,13 @@ def import_batch(
             )
 
     if valid:
-        repository.stage(session, ((v.indicator.id, v.period_end, v.value, v.note) for v in valid))
+        repository.stage(
+            session,
+            (
+                (v.indicator.id, v.period_end, v.value, v.note, _json(v.dims), v.dims_key)
+                for v in valid
+            ),
+        )
         created, updated = repository.staged_changes(session)
     else:
         created, updated = 0, 0
@@ -110,6 +117,10 @@ def import_batch(
             "measurements",
         )
     return summary
+
+
+def _json(dims: dict[str, str]) -> str:
+    return json.dumps(dims, sort_keys=True, ensure_ascii=False) if dims else "{}"
 
 
 def list_(

@@ -16,6 +16,7 @@ from decimal import Decimal
 from sqlmodel import Session, col
 
 from app.auth.actor import Actor
+from app.compute.dimensions import dims_key, dims_problem
 from app.core.errors import Conflict, Invalid
 from app.core.models import utcnow
 from app.plans import changes, repository, reprogramming
@@ -46,6 +47,7 @@ from app.plans.schemas import (
     NodeUpdate,
     ProgrammingItem,
 )
+from app.territories import divipola
 
 
 def _ref(
@@ -354,6 +356,12 @@ def _contribution_rows(
 
 
 def _check_bounds(indicator: Indicator) -> None:
+    if indicator.total_mode == "sum" and indicator.unit_of_measure == "percentage":
+        raise Invalid(
+            ["total_mode"],
+            "a percentage is not the sum of its disaggregated values: post its total "
+            "(total_mode posted)",
+        )
     lo, hi = indicator.min_value, indicator.max_value
     if lo is not None and hi is not None and lo > hi:
         raise Invalid(["max_value"], "max_value is below min_value")
@@ -515,29 +523,38 @@ def replace_programming(
     act: LegalActIn | None = None,
 ) -> None:
     changes.check_writable(plan, reason)
-    seen: set[date] = set()
+    seen: set[tuple[date, str]] = set()
+    rows = []
     for i, item in enumerate(items):
         plan.check_in_years(item.period_end, [i, "period_end"])
-        if item.period_end in seen:
-            raise Invalid([i, "period_end"], f"{item.period_end} appears twice")
-        seen.add(item.period_end)
+        problem = dims_problem(item.dims, plan.dimensions, divipola.problem)
+        if problem:
+            raise Invalid([i, "dims"], problem)
+        key = dims_key(item.dims)
+        if (item.period_end, key) in seen:
+            raise Invalid(
+                [i, "period_end"],
+                f"{item.period_end} appears twice" + (f" for {key}" if key else ""),
+            )
+        seen.add((item.period_end, key))
         lo, hi = indicator.min_value, indicator.max_value
         if (lo is not None and item.value < lo) or (hi is not None and item.value > hi):
             raise Invalid([i, "value"], f"{item.value} is outside the indicator's range")
+        rows.append({**item.model_dump(), "dims_key": key})
     before = [
-        {"period_end": p.period_end.isoformat(), "value": str(p.value)}
+        _programmed(p.period_end, p.value, p.dims)
         for p in repository.programming(session, [indicator.id]).get(indicator.id, [])
     ]
     after = [
-        {"period_end": p.period_end.isoformat(), "value": str(p.value)}
-        for p in sorted(items, key=lambda p: p.period_end)
+        _programmed(p.period_end, p.value, p.dims)
+        for p in sorted(items, key=lambda p: (p.period_end, dims_key(p.dims)))
     ]
     watched = before != after and reprogramming.needs_act(plan)
     # The act is checked before anything is written.
     if watched:
         reprogramming.require_act(plan, act, ["body", "legal_act"])
     versioned = reprogramming.load_indicator_state(session, indicator) if watched else None
-    repository.replace_programming(session, indicator, [p.model_dump() for p in items])
+    repository.replace_programming(session, indicator, rows)
     if watched:
         reprogramming.record_change(
             session,
@@ -563,6 +580,12 @@ def replace_programming(
             after={"items": after},
             reason=reason,
         )
+
+
+def _programmed(period_end: date, value: Decimal, dims: dict) -> dict:
+    """A planned value as the change log records it (dims only where it has some)."""
+    out = {"period_end": period_end.isoformat(), "value": str(value)}
+    return {**out, "dims": dims} if dims else out
 
 
 # --- budget ------------------------------------------------------------------------------

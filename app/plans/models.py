@@ -13,7 +13,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlmodel import Field
 
 from app.core.errors import Invalid
-from app.core.models import NUMERIC, TableBase, fk, json_field, utcnow
+from app.core.models import NUMERIC, TableBase, dims_key_field, fk, json_field, utcnow
 
 # Reporting frequencies ("periodicidad de reporte") an indicator may have; app.compute.reporting
 # knows their period ends.
@@ -53,6 +53,8 @@ class Plan(TableBase, table=True):
     version: int = Field(default=1)
     levels: list = json_field(list)
     axes: list = json_field(list)
+    # Disaggregation dimensions besides territory (always available): [{code, label, values}].
+    dimensions: list = json_field(list)
     bands: list = json_field(list)
     tolerance_pct: Decimal = Field(default=Decimal(0), sa_type=NUMERIC)
     cap_at_100: bool = Field(default=False)
@@ -160,6 +162,7 @@ class Indicator(TableBase, table=True):
         sa.CheckConstraint(
             "reporting_grace_days IS NULL OR reporting_grace_days >= 0", name="grace_days"
         ),
+        sa.CheckConstraint("total_mode IN ('posted', 'sum')", name="total_mode"),
     )
 
     plan_id: uuid.UUID = fk("plans.id", ondelete="CASCADE")
@@ -188,6 +191,10 @@ class Indicator(TableBase, table=True):
     # Null: the plan's default.
     reporting_frequency: str | None = Field(default=None, max_length=20)
     reporting_grace_days: int | None = None
+    # Whether its total is posted on its own or is the sum of its disaggregated values.
+    total_mode: str = Field(
+        default="posted", max_length=10, sa_column_kwargs={"server_default": "posted"}
+    )
 
 
 class Contribution(TableBase, table=True):
@@ -209,11 +216,14 @@ class Programming(TableBase, table=True):
     """A planned value of an indicator for the period ending on `period_end`."""
 
     __tablename__ = "programming"
-    __table_args__ = (sa.UniqueConstraint("indicator_id", "period_end"),)
+    __table_args__ = (sa.UniqueConstraint("indicator_id", "period_end", "dims_key"),)
 
     indicator_id: uuid.UUID = fk("indicators.id", ondelete="CASCADE", index=False)
     period_end: date
     value: Decimal = Field(sa_type=NUMERIC)
+    # Dimension values ({"territory": "19001", "sex": "F"}); {} and '' for the total.
+    dims: dict = json_field(dict)
+    dims_key: str = dims_key_field()
 
 
 class BudgetAllocation(TableBase, table=True):

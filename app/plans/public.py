@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from app.compute import Accumulation, DatedValue, planned_for_year
+from app.compute import Accumulation, planned_for_year
+from app.compute.dimensions import KeyedValue, total_series
 from app.plans import repository
 from app.plans.models import Action, Indicator, Node, Plan
 from app.plans.schemas import (
@@ -16,8 +17,13 @@ from app.plans.schemas import (
 )
 
 
-def annual(accumulation: str, items, first: int, last: int) -> list[AnnualProgramming]:
-    points = [DatedValue(p.period_end, p.value) for p in items]
+def annual(
+    accumulation: str, items, first: int, last: int, total_mode: str = "posted"
+) -> list[AnnualProgramming]:
+    """The annual programming of the indicator's total (disaggregated values counted once)."""
+    points = total_series(
+        total_mode, [KeyedValue(p.dims_key, p.period_end, p.value) for p in items]
+    )
     out = []
     for year in sorted({p.period_end.year for p in points if first <= p.period_end.year <= last}):
         value = planned_for_year(Accumulation(accumulation), points, year)
@@ -64,7 +70,11 @@ def indicators_public(
                     ContributionOut.model_validate(c) for c in contributions.get(i.id, [])
                 ],
                 "annual_programming": annual(
-                    i.accumulation, programming.get(i.id, []), plan.first_year, plan.last_year
+                    i.accumulation,
+                    programming.get(i.id, []),
+                    plan.first_year,
+                    plan.last_year,
+                    i.total_mode,
                 ),
             }
         )

@@ -271,7 +271,11 @@ def programming(
     plan_id: uuid.UUID | None = None,
 ) -> dict[uuid.UUID, list[Programming]]:
     return _by_indicator(
-        session, Programming, (col(Programming.period_end),), indicator_ids, plan_id
+        session,
+        Programming,
+        (col(Programming.period_end), col(Programming.dims_key)),
+        indicator_ids,
+        plan_id,
     )
 
 
@@ -463,6 +467,22 @@ _cuts = sa.table("cuts", sa.column("plan_id", sa.Uuid), sa.column("status", sa.S
 _measurements = sa.table("measurements", sa.column("indicator_id", sa.Uuid))
 _followups = sa.table("followups", sa.column("indicator_id", sa.Uuid))
 _financial_executions = sa.table("financial_executions", sa.column("action_id", sa.Uuid))
+
+_measured_dims = sa.table(
+    "measurements", sa.column("indicator_id", sa.Uuid), sa.column("dims_key", sa.Text)
+)
+
+
+def dimension_keys(session: Session, plan_id: uuid.UUID) -> set[str]:
+    """The distinct dimension keys of the plan's planned and measured values (not '')."""
+    plan_indicators = select(col(Indicator.id)).where(col(Indicator.plan_id) == plan_id)
+    planned = select(col(Programming.dims_key)).where(
+        col(Programming.indicator_id).in_(plan_indicators), col(Programming.dims_key) != ""
+    )
+    measured = select(_measured_dims.c.dims_key).where(
+        _measured_dims.c.indicator_id.in_(plan_indicators), _measured_dims.c.dims_key != ""
+    )
+    return set(session.execute(planned.union(measured)).scalars())
 
 
 def has_published_cut(session: Session, plan_id: uuid.UUID) -> bool:

@@ -70,9 +70,11 @@ def indicator_state(
     """What a version of an indicator holds: schedule, target, weight, contributions."""
     contribs = list(contributions or [])
     return {
+        # The total's schedule (disaggregated values are not versioned: no act governs them).
         "programming": [
             {"period_end": p.period_end.isoformat(), "value": _num(p.value)}
             for p in sorted(programming, key=lambda p: p.period_end)
+            if not p.dims_key
         ],
         "target_value": _num(indicator.target_value),
         "weight": _num(indicator.weight),

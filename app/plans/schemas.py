@@ -49,6 +49,16 @@ DnpAccumulationName = Annotated[DnpAccumulationType, BeforeValidator(typed_name)
 ReportingFrequency = Literal["monthly", "bimonthly", "quarterly", "semiannual", "annual"]
 EvidenceScope = Literal["on_track", "any_reported"]
 EvidenceMode = Literal["warn", "block"]
+TotalMode = Literal["posted", "sum"]
+# Dimension values of a planned or measured value: {"territory": "19001", "sex": "F"}.
+Dims = Annotated[
+    dict[Code, Code],
+    Field(
+        max_length=10,
+        description="Dimension values (territory: a DIVIPOLA code; others as the plan "
+        "declares them); omitted or {}: the total",
+    ),
+]
 GraceDays = Annotated[
     int, Field(ge=0, le=366, description="Days after a period's end to report it")
 ]
@@ -140,11 +150,44 @@ def _check_axes(axes: list[AxisIn] | None) -> list[AxisIn] | None:
     return axes
 
 
+class DimensionIn(InputModel):
+    code: Code
+    label: Name
+    values: Annotated[list[AxisValueIn], Field(min_length=1, max_length=200)]
+
+    @field_validator("values")
+    @classmethod
+    def _unique_values(cls, values: list[AxisValueIn]) -> list[AxisValueIn]:
+        codes = [v.code for v in values]
+        if len(codes) != len(set(codes)):
+            raise ValueError("dimension value codes must be unique")
+        return values
+
+
+def _check_dimensions(dimensions: list[DimensionIn] | None) -> list[DimensionIn] | None:
+    if dimensions is None:
+        return None
+    codes = [d.code for d in dimensions]
+    if len(codes) != len(set(codes)):
+        raise ValueError("dimension codes must be unique")
+    if "territory" in codes:
+        raise ValueError("territory is always available (DIVIPOLA codes): do not declare it")
+    return dimensions
+
+
 _BANDS_VALID = field_validator("bands")(classmethod(lambda cls, v: _check_bands(v)))
 _AXES_VALID = field_validator("axes")(classmethod(lambda cls, v: _check_axes(v)))
+_DIMENSIONS_VALID = field_validator("dimensions")(classmethod(lambda cls, v: _check_dimensions(v)))
 
 Levels = Annotated[list[Name], Field(max_length=10)]
 Axes = Annotated[list[AxisIn], Field(max_length=20)]
+Dimensions = Annotated[
+    list[DimensionIn],
+    Field(
+        max_length=10,
+        description="Disaggregation dimensions besides territory (always available)",
+    ),
+]
 Bands = Annotated[list[BandIn], Field(min_length=1, max_length=20)]
 
 
@@ -161,6 +204,7 @@ class PlanCreate(InputModel):
     approval_reference: ShortText | None = None
     levels: Levels = []
     axes: Axes = []
+    dimensions: Dimensions = []
     bands: Bands | None = Field(default=None, description="Default: red 0, yellow 50, green 100")
     tolerance_pct: Tolerance = Decimal(0)
     cap_at_100: bool = False
@@ -187,6 +231,7 @@ class PlanCreate(InputModel):
 
     _bands = _BANDS_VALID
     _axes = _AXES_VALID
+    _dimensions = _DIMENSIONS_VALID
 
     @model_validator(mode="after")
     def _years(self):
@@ -210,6 +255,7 @@ if TYPE_CHECKING:
         approval_reference: ShortText | None = None
         levels: Levels | None = None
         axes: Axes | None = None
+        dimensions: Dimensions | None = None
         bands: Bands | None = None
         tolerance_pct: Tolerance | None = None
         cap_at_100: bool | None = None
@@ -227,7 +273,11 @@ else:
         nullable={"description", "approval_reference"},
         extra={"status": PlanStatus},
         after={"status": "last_year"},
-        validators={"_bands": _BANDS_VALID, "_axes": _AXES_VALID},
+        validators={
+            "_bands": _BANDS_VALID,
+            "_axes": _AXES_VALID,
+            "_dimensions": _DIMENSIONS_VALID,
+        },
     )
 
 
@@ -239,6 +289,12 @@ class AxisValueOut(OutputModel):
 class AxisOut(OutputModel):
     code: str
     name: str
+    values: list[AxisValueOut]
+
+
+class DimensionOut(OutputModel):
+    code: str
+    label: str
     values: list[AxisValueOut]
 
 
@@ -264,6 +320,7 @@ if TYPE_CHECKING:
         version: int
         levels: list[str]
         axes: list[AxisOut]
+        dimensions: list[DimensionOut]
         bands: list[BandOut]
         tolerance_pct: Decimal
         cap_at_100: bool
@@ -279,7 +336,12 @@ else:
         name="PlanPublic",
         # Internal: the results cache's key, raised by database triggers.
         exclude=("data_version",),
-        shown_as={"levels": list[str], "axes": list[AxisOut], "bands": list[BandOut]},
+        shown_as={
+            "levels": list[str],
+            "axes": list[AxisOut],
+            "dimensions": list[DimensionOut],
+            "bands": list[BandOut],
+        },
     )
 
 
@@ -528,6 +590,11 @@ class IndicatorCreate(InputModel):
         description="The act authorising the change; required once the plan is approved "
         "for a new indicator and for changes of its target, weight or contributions",
     )
+    total_mode: TotalMode = Field(
+        default="posted",
+        description="posted: the total is posted on its own (disaggregated values never enter "
+        "it); sum: the total of a period is the sum of its disaggregated values",
+    )
 
     _accumulation = model_validator(mode="after")(_resolve_accumulation)
 
@@ -568,6 +635,7 @@ if TYPE_CHECKING:
         reporting_frequency: ReportingFrequency | None = None
         reporting_grace_days: GraceDays | None = None
         legal_act: LegalActIn | None = None
+        total_mode: TotalMode | None = None
         retired: bool | None = None
         reason: ChangeReason | None = None
 else:
@@ -619,6 +687,7 @@ if TYPE_CHECKING:
         retired_at: datetime | None
         reporting_frequency: str | None
         reporting_grace_days: int | None
+        total_mode: str
         contributions: list[ContributionOut]
         annual_programming: list[AnnualProgramming]
 else:
@@ -636,11 +705,13 @@ else:
 class ProgrammingItem(InputModel):
     period_end: date
     value: Value
+    dims: Dims = {}
 
 
 class ProgrammingOut(OutputModel):
     period_end: date
     value: Number
+    dims: dict[str, str] = {}
 
 
 class ProgrammingPublic(OutputModel):
@@ -661,6 +732,13 @@ class ProgrammingReplace(InputModel):
     )
 
 
+class VersionedValue(OutputModel):
+    """One period of a versioned schedule (the total's: dimensions are not versioned)."""
+
+    period_end: date
+    value: Number
+
+
 class ProgrammingVersionPublic(OutputModel):
     """One version of an indicator's programming, target and weights (or a node's weights)."""
 
@@ -673,7 +751,7 @@ class ProgrammingVersionPublic(OutputModel):
         description="approval: in force when the plan was approved (meta inicial); "
         "reprogramming: changed after, by `legal_act`"
     )
-    programming: list[ProgrammingOut] | None = Field(
+    programming: list[VersionedValue] | None = Field(
         description="The schedule of this version (null for a node)"
     )
     target_value: Number | None

@@ -10,6 +10,7 @@ from typing import Any
 from sqlmodel import Session, col
 
 from app.auth.actor import Actor
+from app.compute.dimensions import TERRITORY, parse_key
 from app.compute.retirement import without_retired
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
 from app.core.pagination import PageParams
@@ -154,6 +155,8 @@ def update(
             raise Conflict("Nodes exist at the levels you remove; move or delete them first.")
     if "axes" in values:
         _check_axes_hold(session, plan, values["axes"])
+    if "dimensions" in values:
+        _check_dimensions_hold(session, plan, values["dimensions"])
     plan.sqlmodel_update(values)
     if status is not None:
         plan.status = status
@@ -201,6 +204,18 @@ def _check_axes_hold(session: Session, plan: Plan, axes: list[dict]) -> None:
                         f"{code} is classified as {axis}={value}, which the new "
                         "axes no longer allow; reclassify it first."
                     )
+
+
+def _check_dimensions_hold(session: Session, plan: Plan, dimensions: list[dict]) -> None:
+    """409 when stored values carry a dimension value the new declaration drops."""
+    allowed = {d["code"]: {v["code"] for v in d["values"]} for d in dimensions}
+    for key in sorted(repository.dimension_keys(session, plan.id)):
+        for dimension, value in parse_key(key).items():
+            if dimension != TERRITORY and value not in allowed.get(dimension, ()):
+                raise Conflict(
+                    f"Values are stored for {dimension}={value}, which the new dimensions "
+                    "no longer allow; change or delete them first."
+                )
 
 
 def delete_plan(session: Session, actor: Actor, plan: Plan) -> dict[str, int]:
@@ -265,7 +280,9 @@ def programming_public(session: Session, plan: Plan, indicator: Indicator) -> Pr
     return ProgrammingPublic(
         indicator_id=indicator.id,
         items=[ProgrammingOut.model_validate(p) for p in items],
-        annual=annual(indicator.accumulation, items, plan.first_year, plan.last_year),
+        annual=annual(
+            indicator.accumulation, items, plan.first_year, plan.last_year, indicator.total_mode
+        ),
     )
 
 

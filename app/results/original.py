@@ -46,14 +46,14 @@ def as_approved(
     nodes: list[Row],
     indicators: list[Row],
     explicit: dict[uuid.UUID, list[Any]],
-    programming_rows: Iterable[Row],
+    current_programming: Mapping[uuid.UUID, list[DatedValue]],
 ) -> tuple[list[Row], list[Row], dict[uuid.UUID, list[Any]], dict[uuid.UUID, list[DatedValue]]]:
     """Nodes, indicators, explicit contributions and programming as they were at approval.
 
-    `programming_rows` are today's (indicator_id, period_ends, values): only those of the
-    indicators without versions are decoded. An element without versions has not changed
-    since: it stays as it is. An indicator created after the approval had no programming nor
-    target then: it is left without them (not due, out of every rollup).
+    `current_programming` is today's (totals): kept for the indicators without versions. An
+    element without versions has not changed since: it stays as it is. An indicator created
+    after the approval had no programming nor target then: it is left without them (not due,
+    out of every rollup).
     """
     by_indicator: dict[uuid.UUID, Row] = {}
     by_node: dict[uuid.UUID, Row] = {}
@@ -74,8 +74,8 @@ def as_approved(
         for n in nodes
     ]
     programming: dict[uuid.UUID, list[DatedValue]] = {
-        indicator_id: [DatedValue(d, v) for d, v in zip(ends, values, strict=True)]
-        for indicator_id, ends, values in programming_rows
+        indicator_id: values
+        for indicator_id, values in current_programming.items()
         if indicator_id not in by_indicator
     }
     new_indicators = []

@@ -54,20 +54,50 @@ def _unless_empty(column: Mapped[Any]) -> Label[Any]:
 def _dated(
     model: type[Programming] | type[Measurement], plan_id: uuid.UUID, up_to: date | None = None
 ) -> Select:
-    """(indicator_id, [period_end…], [value…]) for every indicator of the plan with values."""
+    """(indicator_id, [period_end…], [value…], [dims_key…]) for every indicator of the plan
+    with values: its totals, and for an indicator whose total is the sum of its disaggregated
+    values (`total_mode` sum) those too (app.compute.dimensions makes the total of them)."""
     stmt = (
         select(
             col(model.indicator_id),
             func.array_agg(col(model.period_end)).label("period_ends"),
             func.array_agg(col(model.value)).label("values"),
+            func.array_agg(col(model.dims_key)).label("dims_keys"),
         )
         .join(Indicator, col(Indicator.id) == col(model.indicator_id))
-        .where(col(Indicator.plan_id) == plan_id)
+        .where(
+            col(Indicator.plan_id) == plan_id,
+            (col(model.dims_key) == "") | (col(Indicator.total_mode) == "sum"),
+        )
         .group_by(col(model.indicator_id))
     )
     if up_to is not None:
         stmt = stmt.where(col(model.period_end) <= up_to)
     return stmt
+
+
+def disaggregated(
+    session: Session,
+    model: type[Programming] | type[Measurement],
+    plan_id: uuid.UUID,
+    *,
+    up_to: date | None = None,
+    dimension: str | None = None,
+) -> list[Row]:
+    """(indicator_id, dims_key, period_end, value) of the plan's disaggregated values (those
+    carrying `dimension`, when given), for periods ending on or before `up_to`."""
+    stmt = (
+        select(
+            col(model.indicator_id), col(model.dims_key), col(model.period_end), col(model.value)
+        )
+        .join(Indicator, col(Indicator.id) == col(model.indicator_id))
+        .where(col(Indicator.plan_id) == plan_id, col(model.dims_key) != "")
+    )
+    if dimension is not None:
+        stmt = stmt.where(sa.type_coerce(col(model.dims), JSONB).has_key(dimension))
+    if up_to is not None:
+        stmt = stmt.where(col(model.period_end) <= up_to)
+    return _all(session, stmt)
 
 
 def cuts_of(session: Session, plan_id: uuid.UUID) -> list[Cut]:
@@ -155,6 +185,7 @@ def indicators(session: Session, plan_id: uuid.UUID) -> list[Row]:
             _unless_empty(col(Indicator.axis_values)),
             col(Indicator.weight),
             col(Indicator.retired_at),
+            col(Indicator.total_mode),
         )
         .where(col(Indicator.plan_id) == plan_id)
         .order_by(col(Indicator.order), col(Indicator.code)),

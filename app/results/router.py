@@ -14,12 +14,13 @@ from app.core.errors import problem_responses
 from app.core.schemas import CODE_PATTERN
 from app.cuts.dependencies import PublicCutDep
 from app.plans.dependencies import PlanDep
-from app.results import service
+from app.results import dimensions, service
 from app.results.dependencies import CACHED_RESPONSES, CachedDep
 from app.results.original import ProgrammingChoice
 from app.results.schemas import (
     BudgetMatrixOut,
     CutResults,
+    DimensionResults,
     GroupedResults,
     ListedResults,
     Measure,
@@ -60,11 +61,48 @@ def get_cut_results(
     cached: CachedDep,
     explain: Explain = False,
     against: Against = "current",
+    territory: Annotated[
+        str | None,
+        Query(
+            max_length=5,
+            description="A DIVIPOLA code: every figure on that territory's series "
+            "(disaggregated values), instead of the totals",
+        ),
+    ] = None,
 ):
     """Every indicator's, action's and node's figures at the cut, and the plan's."""
+    if territory is not None:
+        return cached(
+            "results", lambda: dimensions.results_for_territory(session, *found, territory)
+        )
     return cached(
         "results", lambda: service.results(session, *found, explain=explain, against=against)
     )
+
+
+@router.get(
+    "/cuts/{cut_id}/results/by-territory",
+    response_model=DimensionResults,
+    name="get_results_by_territory",
+)
+def get_results_by_territory(found: PublicCutDep, session: SessionDep):
+    """Per DIVIPOLA territory with values, each indicator's figures on its series."""
+    return dimensions.by_dimension(session, *found, "territory")
+
+
+@router.get(
+    "/cuts/{cut_id}/results/by-dimension/{dimension}",
+    response_model=DimensionResults,
+    name="get_results_by_dimension",
+)
+def get_results_by_dimension(
+    found: PublicCutDep,
+    session: SessionDep,
+    dimension: Annotated[str, Path(max_length=40, pattern=CODE_PATTERN)],
+):
+    """Per value of a dimension (territory or one the plan declares), each indicator's
+    figures on that value's series and their weighted mean."""
+    return dimensions.by_dimension(session, *found, dimension)
 
 
 @router.get(

@@ -412,3 +412,50 @@ class BudgetMatrixOut(OutputModel):
         description="Planned vs executed money of the whole matrix (financial execution "
         "posted to /plans/{id}/financial-execution; with `year`, periods ending in it)",
     )
+
+
+# --- disaggregation: results by territory and by any dimension ---------------------------
+
+
+class BreakdownIndicator(OutputModel):
+    """One indicator's figures on the series of one dimension value (app.compute.dimensions)."""
+
+    indicator_id: uuid.UUID
+    code: str
+    name: str
+    accumulation: str
+    total_mode: str
+    programmed_year: Number | None
+    programmed_to_date: Number | None
+    executed_to_date: Number | None
+    advance_pct: Number | None
+    advance_pct_shown: Number | None
+    year_advance_pct: Number | None
+    year_advance_pct_shown: Number | None
+    not_due: bool
+    missing_report: bool
+    last_measured_on: date | None
+    status: StatusOut
+    band: ResultBand | None
+
+
+class DimensionValueResults(OutputModel):
+    code: str = Field(description='The value: a DIVIPOLA code ("19001") or a declared code')
+    label: str = Field(description='Its name: "Popayán", "Mujer"…')
+    advance_pct: Number | None = Field(
+        description="Weighted mean of its indicators' advances (those due at the cut)"
+    )
+    advance_pct_shown: Number | None
+    band: ResultBand | None
+    count: int = Field(description="Indicators with values for it")
+    counted: int = Field(description="Those that took part in the mean (due at the cut)")
+    by_band: dict[str, int]
+    by_status: dict[str, int]
+    indicators: list[BreakdownIndicator]
+
+
+class DimensionResults(OutputModel):
+    cut: CutRef
+    dimension: str
+    label: str
+    items: list[DimensionValueResults]

@@ -30,7 +30,8 @@ from app.compute import (
     trace_advance,
     without_retired,
 )
-from app.compute.forecast import YearEndForecast, forecast_year_end
+from app.compute.dimensions import KeyedValue, TotalMode, total_series
+from app.compute.forecast import NO_FORECAST, YearEndForecast, forecast_year_end
 from app.compute.types import ZERO
 from app.cuts.models import Cut
 from app.plans.models import Plan
@@ -127,7 +128,7 @@ def load_structure(
             nodes,
             indicators,
             explicit,
-            repository.programming(session, plan.id),
+            dated_values(repository.programming(session, plan.id)),
         )
     else:
         programming = dated_values(repository.programming(session, plan.id))
@@ -176,11 +177,19 @@ def load_structure(
 
 
 def dated_values(rows: Iterable[Row]) -> dict[uuid.UUID, list[DatedValue]]:
-    """{indicator_id: values} from rows of (indicator_id, period_ends, values)."""
-    return {
-        indicator_id: [DatedValue(d, v) for d, v in zip(ends, values, strict=True)]
-        for indicator_id, ends, values in rows
-    }
+    """{indicator_id: values} from rows of (indicator_id, period_ends, values, dims_keys):
+    the total series, disaggregated values (only sum-mode indicators' come) added once."""
+    out: dict[uuid.UUID, list[DatedValue]] = {}
+    for indicator_id, ends, values, keys in rows:
+        if any(keys):
+            out[indicator_id] = total_series(TotalMode.SUM, map(KeyedValue, keys, ends, values))
+        else:
+            # array_agg keeps no order: the series goes by period end (explain lists it so).
+            out[indicator_id] = sorted(
+                (DatedValue(d, v) for d, v in zip(ends, values, strict=True)),
+                key=lambda dv: dv.period_end,
+            )
+    return out
 
 
 @dataclass
@@ -196,8 +205,10 @@ class Evaluation:
     traces: dict[uuid.UUID, AdvanceTrace] = field(default_factory=dict)
 
     def forecast(self, indicator_id: uuid.UUID) -> YearEndForecast:
-        """The indicator's year-end forecast from this cut (computed when asked)."""
-        return forecast_year_end(self.series[indicator_id], self.cut_date)
+        """The indicator's year-end forecast from this cut (computed when asked); none for an
+        evaluation made without the series (a territory's view)."""
+        series = self.series.get(indicator_id)
+        return NO_FORECAST if series is None else forecast_year_end(series, self.cut_date)
 
 
 def evaluate(
@@ -206,7 +217,6 @@ def evaluate(
     cut_date: date,
     trace: bool = False,
 ) -> Evaluation:
-    plan = structure.plan
     advances: dict[uuid.UUID, IndicatorAdvance] = {}
     all_series: dict[uuid.UUID, IndicatorSeries] = {}
     traces: dict[uuid.UUID, AdvanceTrace] = {}
@@ -222,7 +232,19 @@ def evaluate(
             advances[ind.id], traces[ind.id] = trace_advance(series, cut_date)
         else:
             advances[ind.id] = compute_advance(series, cut_date)
+    return evaluation_of(structure, advances, cut_date, all_series, traces, trace)
 
+
+def evaluation_of(
+    structure: Structure,
+    advances: dict[uuid.UUID, IndicatorAdvance],
+    cut_date: date,
+    all_series: dict[uuid.UUID, IndicatorSeries] | None = None,
+    traces: dict[uuid.UUID, AdvanceTrace] | None = None,
+    trace: bool = False,
+) -> Evaluation:
+    """The rollups of the nodes, the plan and the actions over these indicator figures."""
+    plan = structure.plan
     rollup = rollup_tree(
         structure.node_inputs,
         structure.contributions,
@@ -240,7 +262,7 @@ def evaluate(
         a.id: action_advance(parts.get(a.id, ()), cap_at_100=plan.cap_at_100)
         for a in structure.actions
     }
-    return Evaluation(cut_date, advances, rollup, actions, all_series, traces)
+    return Evaluation(cut_date, advances, rollup, actions, all_series or {}, traces or {})
 
 
 def at_cut(

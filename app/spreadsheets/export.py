@@ -239,10 +239,10 @@ def plan_workbook(session: Session, plan: Plan) -> tuple[list[OutSheet], dict]:
     sheets += [out, contrib]
 
     out = _empty(PROGRAMMING)
-    periods = sorted({p.period_end for rows in programming.values() for p in rows})
+    periods = sorted({p.period_end for rows in programming.values() for p in rows if not p.dims})
     out.columns += [OutColumn(p, "Programación", None, 14) for p in periods]
     for i in indicators:
-        planned = {p.period_end: p.value for p in programming.get(i.id, [])}
+        planned = {p.period_end: p.value for p in programming.get(i.id, []) if not p.dims}
         if planned:
             out.rows.append([i.code, *(planned.get(p) for p in periods)])
     sheets.append(out)

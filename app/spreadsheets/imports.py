@@ -1049,18 +1049,26 @@ class _Importer:
             if failed:
                 counts.rejected += 1
                 continue
-            before = [(p.period_end, p.value) for p in stored.get(indicator.id, [])]
+            # The workbook holds the totals; disaggregated planned values are kept as they are.
+            before = [(p.period_end, p.value) for p in stored.get(indicator.id, []) if not p.dims]
             if before == items:
                 counts.unchanged += 1
                 continue
+            kept = [
+                ProgrammingItem(period_end=p.period_end, value=p.value, dims=p.dims)
+                for p in stored.get(indicator.id, [])
+                if p.dims
+            ]
 
-            def replace(indicator: Indicator = indicator, items: list = items) -> bool:
+            def replace(
+                indicator: Indicator = indicator, items: list = items, kept: list = kept
+            ) -> bool:
                 elements.replace_programming(
                     self.session,
                     self.actor,
                     self.target,
                     indicator,
-                    [ProgrammingItem(period_end=p, value=v) for p, v in items],
+                    [ProgrammingItem(period_end=p, value=v) for p, v in items] + kept,
                     self.reason,
                     act=self.legal_act,
                 )

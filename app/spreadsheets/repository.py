@@ -36,7 +36,8 @@ def cuts_of(session: Session, plan_id: uuid.UUID) -> list[Cut]:
 
 
 def measurements_of(session: Session, plan_id: uuid.UUID) -> list[tuple]:
-    """(indicator code, period end, value, note) of every measurement of the plan."""
+    """(indicator code, period end, value, note) of every measurement of the plan (totals:
+    the disaggregated values are not in the workbook)."""
     return list(
         session.execute(
             select(
@@ -46,7 +47,7 @@ def measurements_of(session: Session, plan_id: uuid.UUID) -> list[tuple]:
                 col(Measurement.note),
             )
             .join(Indicator, col(Indicator.id) == col(Measurement.indicator_id))
-            .where(col(Indicator.plan_id) == plan_id)
+            .where(col(Indicator.plan_id) == plan_id, col(Measurement.dims_key) == "")
             .order_by(col(Indicator.order), col(Indicator.code), col(Measurement.period_end))
         ).all()
     )

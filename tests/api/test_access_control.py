@@ -106,6 +106,8 @@ ACCESS: dict[str, set[str] | str] = {
     "list_cut_revisions": PUBLISHED,
     "get_cut_revision": PUBLISHED,
     "get_cut_revision_diff": PUBLISHED,
+    "get_results_by_territory": PUBLISHED,
+    "get_results_by_dimension": PUBLISHED,
     "get_cut_alerts": ANY,
     "get_plan_alerts": ANY,
     "get_reporting_status": ANY,
@@ -135,6 +137,9 @@ ACCESS: dict[str, set[str] | str] = {
     "delete_webhook": {"admin"},
     "list_webhook_deliveries": {"admin"},
     "redeliver_webhook_delivery": {"admin"},
+    # DANE's open reference list: no organization's data.
+    "list_territories": PUBLIC,
+    "get_territory": PUBLIC,
 }
 
 OPERATIONS = [
@@ -224,6 +229,7 @@ def world(module_client, module_make_token, module_as_token):
         "allocation_id": allocation["id"],
         "axis": "component",
         "number": "1",  # a cut's revision
+        "dimension": "sex",
         "webhook_id": webhook["id"],
         # Never looked up: the endpoint's check answers first.
         "delivery_id": "00000000-0000-4000-8000-000000000000",
