@@ -10,13 +10,16 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 from sqlalchemy import Engine
 
+from app.auth.deps import current_actor
 from app.core import metrics
 from app.core.config import Settings, get_settings
 from app.core.db import make_engine
 from app.core.docs import API_DESCRIPTION, OPENAPI_TAGS, install_docs
 from app.core.errors import install_error_handlers
+from app.core.idempotency import install_replay_handler, make_idempotent
 from app.core.lifecycle import install as install_lifecycle
 from app.core.logging import configure_logging
+from app.core.media import MediaTypeMiddleware, document_unsupported
 from app.core.metrics import MetricsMiddleware, metrics_endpoint
 from app.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from app.core.query import forbid_unknown_query_params
@@ -152,10 +155,16 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.engine = engine
 
     install_error_handlers(app)
+    install_replay_handler(app)
+    # Every POST that creates or imports takes an Idempotency-Key (app/core/idempotency).
+    make_idempotent(ROUTERS, actor=current_actor)
+    document_unsupported(ROUTERS)  # 415 from MediaTypeMiddleware (app/core/media)
     for router in ROUTERS:
         app.include_router(router)
     app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
 
+    # Inside the size limit: a body of the wrong type is refused (415) before it is parsed.
+    app.add_middleware(MediaTypeMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, limit_for=_body_limits(settings))
     if settings.cors_origins:
         app.add_middleware(

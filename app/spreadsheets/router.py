@@ -8,7 +8,6 @@ The query parameter is the one switch (no `Accept` negotiation), so a link in a 
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from typing import Annotated, Any, Literal
 
@@ -18,10 +17,8 @@ from fastapi.responses import Response
 from app.auth.deps import ActorDep, EditorDep, WriterDep
 from app.core.db import SessionDep
 from app.core.errors import ContentTooLarge, DomainError, problem_responses
-from app.core.idempotency import IdempotencyHeader, body_digest, replayed
 from app.core.routing import media_type_route
 from app.cuts.dependencies import PublicCutDep
-from app.measurements import service as measurements
 from app.measurements.schemas import ImportSummary
 from app.plans.dependencies import PlanDep
 from app.spreadsheets import export, imports, measurements_file, reader, writer
@@ -131,36 +128,9 @@ def _read_upload(upload: UploadFile) -> bytes:
     return data
 
 
-def _import(
-    request: Request,
-    session,
-    actor,
-    plan,
-    upload: UploadFile,
-    idempotency_key: str | None,
-    **options,
-):
+def _import(session, actor, plan, upload: UploadFile, **options):
     data = _read_upload(upload)
-    digest = body_digest(
-        {"file": hashlib.sha256(data).hexdigest(), "name": upload.filename, **options}
-    )
-    previous = measurements.previous_answer(
-        session, actor, idempotency_key, "POST", request.url.path, digest
-    )
-    if previous is not None:
-        return replayed(previous.status_code, previous.response)
-    summary = imports.import_workbook(session, actor, plan, data, upload.filename, **options)
-    measurements.remember_answer(
-        session,
-        actor,
-        idempotency_key,
-        "POST",
-        request.url.path,
-        digest,
-        200,
-        summary.model_dump(mode="json"),
-    )
-    return summary
+    return imports.import_workbook(session, actor, plan, data, upload.filename, **options)
 
 
 @router.post(
@@ -170,11 +140,9 @@ def _import(
     responses=problem_responses(403, 409, 413, 415),
 )
 def import_plan_workbook(
-    request: Request,
     actor: EditorDep,
     session: SessionDep,
     file: Upload,
-    idempotency_key: IdempotencyHeader = None,
     dry_run: DryRun = False,
     atomic: Atomic = True,
     organization_id: Annotated[
@@ -187,12 +155,10 @@ def import_plan_workbook(
     problem by sheet, row, column and code; warnings (ignored sheets or columns) apart.
     """
     return _import(
-        request,
         session,
         actor,
         None,
         file,
-        idempotency_key,
         dry_run=dry_run,
         atomic=atomic,
         organization_id=organization_id,
@@ -206,12 +172,10 @@ def import_plan_workbook(
     responses=problem_responses(403, 409, 413, 415),
 )
 def import_into_plan(
-    request: Request,
     plan: PlanDep,
     actor: WriterDep,
     session: SessionDep,
     file: Upload,
-    idempotency_key: IdempotencyHeader = None,
     dry_run: DryRun = False,
     atomic: Atomic = True,
     reason: Reason = None,
@@ -220,12 +184,10 @@ def import_into_plan(
     budget, cuts and measurements of a plan in execution (with `reason` where the JSON
     endpoints ask for one). Importing the same file again answers "unchanged"."""
     return _import(
-        request,
         session,
         actor,
         plan,
         file,
-        idempotency_key,
         dry_run=dry_run,
         atomic=atomic,
         reason=reason,
@@ -270,34 +232,14 @@ def import_measurements_file(
     body: Annotated[bytes, Depends(_raw_body)],
     session: SessionDep,
     request: Request,
-    idempotency_key: IdempotencyHeader = None,
     atomic: Annotated[bool, Query(description="Write nothing if any item is rejected")] = False,
     dry_run: Annotated[bool, Query(description="Check and summarise, write nothing")] = False,
 ):
     """The CSV/XLSX twin of `import_measurements`: rows become its items, same summary."""
-    digest = body_digest(
-        {"body": hashlib.sha256(body).hexdigest(), "atomic": atomic, "dry_run": dry_run}
-    )
-    previous = measurements.previous_answer(
-        session, actor, idempotency_key, "POST", request.url.path, digest
-    )
-    if previous is not None:
-        return replayed(previous.status_code, previous.response)
     content_type = request.headers.get("content-type", "")
-    summary = measurements_file.import_file(
+    return measurements_file.import_file(
         session, actor, plan, body, content_type, atomic=atomic, dry_run=dry_run
     )
-    measurements.remember_answer(
-        session,
-        actor,
-        idempotency_key,
-        "POST",
-        request.url.path,
-        digest,
-        200,
-        summary.model_dump(mode="json"),
-    )
-    return summary
 
 
 # Taken only by CSV and XLSX bodies; app.main mounts this router before the measurements one,
