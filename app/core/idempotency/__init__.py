@@ -1,7 +1,8 @@
 """`Idempotency-Key` on every POST that creates or imports: one mechanism for all of them.
 
 `make_idempotent(routers, actor=...)` (called by app.main.create_app before the routers are
-included) gives every POST route that answers 201/202 or is named `import_*`:
+included) gives every POST route that creates or imports (`is_create`: it answers 201, or is named
+`create_*` / `import_*`):
 
 - a dependency, `claim`, run after authentication and before the route's own work: it digests
   the request (method, path, query, media type and body: JSON canonicalised, a form field by
@@ -64,9 +65,11 @@ _FORMS = ("multipart/form-data", "application/x-www-form-urlencoded")
 
 
 def is_create(route: APIRoute) -> bool:
-    """A POST that creates (201, or 202 for queued work) or imports."""
+    """A POST that creates (answers 201, or is named create_*: a report queued, 202) or
+    imports (import_*). Retrying a job or redelivering a webhook creates nothing: they are
+    state changes, refused with 409 when repeated."""
     return "POST" in route.methods and (
-        route.status_code in (201, 202) or route.name.startswith("import")
+        route.status_code == 201 or route.name.startswith(("create_", "import_"))
     )
 
 
