@@ -18,6 +18,7 @@ from app.plans import elements, public, service
 from app.plans.dependencies import (
     ActionDep,
     AllocationDep,
+    FileStorageDep,
     IndicatorDep,
     NodeDep,
     PlanDep,
@@ -131,9 +132,15 @@ def update_plan(
 @router.delete(
     "/plans/{plan_id}", response_model=DeletionSummary, name="delete_plan", responses=WRITE_ERRORS
 )
-def delete_plan(plan: PlanDep, actor: EditorDep, session: SessionDep, if_match: IfMatch = None):
+def delete_plan(
+    plan: PlanDep,
+    actor: EditorDep,
+    session: SessionDep,
+    storage: FileStorageDep,
+    if_match: IfMatch = None,
+):
     check_if_match(if_match, PlanPublic.model_validate(plan))
-    return DeletionSummary(deleted=service.delete_plan(session, actor, plan))
+    return DeletionSummary(deleted=service.delete_plan(session, actor, plan, storage))
 
 
 @router.get(
@@ -244,6 +251,7 @@ def delete_node(
     found: NodeDep,
     actor: EditorDep,
     session: SessionDep,
+    storage: FileStorageDep,
     reason: ReasonQuery = None,
     if_match: IfMatch = None,
 ):
@@ -251,7 +259,7 @@ def delete_node(
     before = public.node_public(node, plan)
     check_if_match(if_match, before)
     return DeletionSummary(
-        deleted=elements.delete_element(session, actor, plan, "node", node, before, reason)
+        deleted=elements.delete_element(session, actor, plan, "node", node, before, reason, storage)
     )
 
 
@@ -328,6 +336,7 @@ def delete_action(
     found: ActionDep,
     actor: EditorDep,
     session: SessionDep,
+    storage: FileStorageDep,
     reason: ReasonQuery = None,
     if_match: IfMatch = None,
 ):
@@ -335,7 +344,9 @@ def delete_action(
     before = public.action_public(session, action)
     check_if_match(if_match, before)
     return DeletionSummary(
-        deleted=elements.delete_element(session, actor, plan, "action", action, before, reason)
+        deleted=elements.delete_element(
+            session, actor, plan, "action", action, before, reason, storage
+        )
     )
 
 
@@ -425,6 +436,7 @@ def delete_indicator(
     found: IndicatorDep,
     actor: EditorDep,
     session: SessionDep,
+    storage: FileStorageDep,
     reason: ReasonQuery = None,
     if_match: IfMatch = None,
 ):
@@ -433,7 +445,7 @@ def delete_indicator(
     check_if_match(if_match, before)
     return DeletionSummary(
         deleted=elements.delete_element(
-            session, actor, plan, "indicator", indicator, before, reason
+            session, actor, plan, "indicator", indicator, before, reason, storage
         )
     )
 
