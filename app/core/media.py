@@ -118,7 +118,9 @@ def document_unsupported(routers: Iterable[APIRouter]) -> None:
     """Add the 415 answer to the OpenAPI of every route that takes a body (before inclusion)."""
     for router in routers:
         for route in router.routes:
-            if not isinstance(route, APIRoute) or not route.methods & set(_ACCEPT_HEADER):
+            if not isinstance(route, APIRoute):
+                continue
+            if not (route.methods or set()) & set(_ACCEPT_HEADER):
                 continue
             if route.body_field is None and not (route.openapi_extra or {}).get("requestBody"):
                 continue

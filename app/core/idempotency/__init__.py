@@ -68,7 +68,7 @@ def is_create(route: APIRoute) -> bool:
     """A POST that creates (answers 201, or is named create_*: a report queued, 202) or
     imports (import_*). Retrying a job or redelivering a webhook creates nothing: they are
     state changes, refused with 409 when repeated."""
-    return "POST" in route.methods and (
+    return "POST" in (route.methods or set()) and (
         route.status_code == 201 or route.name.startswith(("create_", "import_"))
     )
 
@@ -219,7 +219,7 @@ def make_idempotent(routers: Iterable[APIRouter], *, actor: Callable[..., Any]) 
             if getattr(route, _MARK, False):
                 continue
             route.dependencies.append(claim)
-            route.get_route_handler = _remembering(route.get_route_handler)  # type: ignore[method-assign]  # per route, not per class
+            route.get_route_handler = _remembering(route.get_route_handler)  # type: ignore[method-assign,assignment]  # per route, not per class
             route.responses = {**problem_responses(409), **route.responses}
             setattr(route, _MARK, True)
     return names
