@@ -20,6 +20,7 @@ from app.core.idempotency import install_replay_handler, make_idempotent
 from app.core.lifecycle import install as install_lifecycle
 from app.core.logging import configure_logging
 from app.core.media import MediaTypeMiddleware, document_unsupported
+from app.core.media import install as install_media_types
 from app.core.metrics import MetricsMiddleware, metrics_endpoint
 from app.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from app.core.query import forbid_unknown_query_params
@@ -156,6 +157,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     install_error_handlers(app)
     install_replay_handler(app)
+    install_media_types(app)  # after install_error_handlers: wraps two of them
     # Every POST that creates or imports takes an Idempotency-Key (app/core/idempotency).
     make_idempotent(ROUTERS, actor=current_actor)
     document_unsupported(ROUTERS)  # 415 from MediaTypeMiddleware (app/core/media)

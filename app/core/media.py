@@ -1,27 +1,29 @@
-"""415 for a body of a media type the operation does not take, before anything parses it.
+"""415 for a body of a media type the operation does not take: it is never parsed.
 
 What each operation takes is what the OpenAPI schema documents for its request body
 (`application/json` for most; multipart/form-data for uploads and workbook imports; JSON, CSV or
 XLSX for measurement batches; a form or JSON for evidence): the table is built from the app's
 own schema once, so the documentation and the check cannot drift apart. A request with a body
 (or a `Content-Type`) whose media type is not among them gets a problem+json 415 naming the
-accepted types, and an `Accept-Post`/`Accept-Patch` header (RFC 5789, W3C LDP) listing them. A
-request without a body is left to the route (a missing body is a 422 there). Operations
-without a documented body are not checked.
+accepted types, and an `Accept-Post`/`Accept-Patch` header (RFC 5789, W3C LDP) listing them,
+after the route's authentication and authorization (401, 403, 404 come first, as for every
+other input). A request without a body is left to the route (a missing body is a 422 there).
+Operations without a documented body are not checked.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.core.errors import PROBLEM_JSON, TYPE_BASE, problem_responses
+from app.core.errors import PROBLEM_JSON, TYPE_BASE, DomainError, problem_responses
 
 _PARAM = re.compile(r"\{[^/}]+\}")
 # Answered with the list of accepted types, as RFC 9110 15.5.16 suggests.
@@ -78,40 +80,58 @@ class MediaTypeMiddleware:
             await self.app(scope, receive, send)
             return
         accepted = self._accepted(scope)
-        if accepted is None or media_type_of(content_type) in accepted:
-            await self.app(scope, receive, send)
-            return
-        await _unsupported(scope, send, media_type_of(content_type), accepted)
+        if accepted is not None and media_type_of(content_type) not in accepted:
+            # Answered 415 by the error handlers below once the route's own checks (401, 403,
+            # 404: they come first, as for any other input) have passed: a body of a type the
+            # route does not take is never parsed, so the route fails on it.
+            scope.setdefault("state", {})[_FLAG] = (media_type_of(content_type), accepted)
+        await self.app(scope, receive, send)
 
 
-async def _unsupported(scope: Scope, send: Send, sent: str, accepted: tuple[str, ...]) -> None:
+_FLAG = "unsupported_media_type"
+
+
+def unsupported(request: Request) -> JSONResponse | None:
+    """The 415 answer of a request the middleware flagged, or None."""
+    flagged = request.scope.get("state", {}).get(_FLAG)
+    if flagged is None:
+        return None
+    sent, accepted = flagged
     names = ", ".join(accepted)
-    body = json.dumps(
+    method = request.scope["method"]
+    return JSONResponse(
         {
             "type": TYPE_BASE + "unsupported-media-type",
             "title": "Unsupported media type",
             "status": 415,
             "detail": (
-                f"{scope['method']} {scope['path']} takes a body of type {names}; "
+                f"{method} {request.url.path} takes a body of type {names}; "
                 f"this one is {sent or 'not declared (no Content-Type)'}."
             ),
-            "instance": scope["path"],
-            "request_id": scope.get("state", {}).get("request_id"),
+            "instance": request.url.path,
+            "request_id": request.scope.get("state", {}).get("request_id"),
             "accepted": list(accepted),
-        }
-    ).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 415,
-            "headers": [
-                (b"content-type", PROBLEM_JSON.encode()),
-                (b"content-length", str(len(body)).encode()),
-                (_ACCEPT_HEADER[scope["method"]], names.encode()),
-            ],
-        }
+        },
+        status_code=415,
+        media_type=PROBLEM_JSON,
+        headers={_ACCEPT_HEADER[method].decode(): names},
     )
-    await send({"type": "http.response.body", "body": body})
+
+
+def install(app: FastAPI) -> None:
+    """Answer 415 where a flagged request fails: its body's validation (the body the route
+    needs was not parsed), or the route's own 415 (routes that read their raw body)."""
+    for exc_class in (RequestValidationError, DomainError):
+        original = app.exception_handlers[exc_class]
+
+        async def handler(request: Request, exc: Exception, original=original) -> Response:
+            if isinstance(exc, RequestValidationError) or getattr(exc, "status", None) == 415:
+                answer = unsupported(request)
+                if answer is not None:
+                    return answer
+            return await original(request, exc)
+
+        app.add_exception_handler(exc_class, handler)
 
 
 def document_unsupported(routers: Iterable[APIRouter]) -> None:
