@@ -19,7 +19,7 @@ from app.core.errors import install_error_handlers
 from app.core.idempotency import install_replay_handler, make_idempotent
 from app.core.lifecycle import install as install_lifecycle
 from app.core.logging import configure_logging
-from app.core.media import MediaTypeMiddleware, document_unsupported
+from app.core.media import document_unsupported
 from app.core.media import install as install_media_types
 from app.core.metrics import MetricsMiddleware, metrics_endpoint
 from app.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
@@ -160,13 +160,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     install_media_types(app)  # after install_error_handlers: wraps two of them
     # Every POST that creates or imports takes an Idempotency-Key (app/core/idempotency).
     make_idempotent(ROUTERS, actor=current_actor)
-    document_unsupported(ROUTERS)  # 415 from MediaTypeMiddleware (app/core/media)
+    document_unsupported(ROUTERS)  # the 415 of app/core/media
     for router in ROUTERS:
         app.include_router(router)
     app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
 
-    # Inside the size limit: a body of the wrong type is refused (415) before it is parsed.
-    app.add_middleware(MediaTypeMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, limit_for=_body_limits(settings))
     if settings.cors_origins:
         app.add_middleware(
