@@ -29,10 +29,14 @@ run: $(VENV)/.run-installed  ## install, migrate and serve on http://127.0.0.1:8
 test: $(VENV)/.dev-installed lint typecheck docker-lint chromium  ## install, lint, type-check, then the whole test suite
 	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
-fuzz: $(VENV)/.dev-installed  ## deep schemathesis run and thorough property tests: make fuzz [examples=200]
-	FUZZ=1 SCHEMATHESIS_EXAMPLES=$(or $(examples),200) \
-		$(BIN)/python -m pytest -q -n auto --dist load tests/api/test_schemathesis.py
-	HYPOTHESIS_PROFILE=thorough $(BIN)/python -m pytest -q -n auto tests/unit
+# Every operation as a platform administrator: random cases, schemathesis' coverage phase
+# (boundaries, negative cases) and stateful chains along the links it infers; prints the
+# operations covered, the examples run and the server errors (the run fails on any 5xx or
+# schema violation).
+fuzz: $(VENV)/.dev-installed  ## deep schemathesis run: make fuzz [examples=200] [scenarios=100] [workers=auto]
+	FUZZ=1 SCHEMATHESIS_EXAMPLES=$(or $(examples),200) SCHEMATHESIS_SCENARIOS=$(or $(scenarios),100) \
+		$(BIN)/python -m pytest -q -n $(or $(workers),auto) --dist load tests/api/test_schemathesis.py
+	HYPOTHESIS_PROFILE=thorough $(BIN)/python -m pytest -q -n $(or $(workers),auto) tests/unit
 
 # Reliability proofs against real processes: a PostgreSQL of its own restarted under load
 # (fast and immediate shutdowns), abuse limits, hostile uploads. Prints figures; exits non-zero

@@ -263,6 +263,43 @@ def cmd_demo(args: argparse.Namespace) -> None:
         engine.dispose()
 
 
+def cmd_sweep_evidence(args: argparse.Namespace) -> None:
+    """Remove evidence files no row holds (older than --min-age-minutes); --dry-run lists them."""
+    from datetime import timedelta
+
+    from sqlmodel import Session
+
+    from app.core.db import make_engine
+    from app.evidence.storage import storage_from_url
+    from app.evidence.sweep import sweep
+
+    url = _database_url()
+    settings = get_settings()
+    storage = storage_from_url(
+        settings.storage_url, settings.evidence_dir or settings.data_dir / "evidence", "evidence"
+    )
+    engine = make_engine(url, settings)
+    try:
+        with Session(engine) as session:
+            report = sweep(
+                session,
+                storage,
+                dry_run=args.dry_run,
+                min_age=timedelta(minutes=args.min_age_minutes),
+            )
+            session.commit()
+    finally:
+        engine.dispose()
+    for sha in report.orphans:
+        print(f"{'orphan' if args.dry_run else 'removed'} {sha}")
+    print(
+        f"evidence files: {report.stored} stored, {report.in_use} in use, "
+        f"{report.too_young} too recent to judge, {len(report.orphans)} orphans "
+        f"({report.orphan_bytes} bytes), {report.removed} removed"
+        + (" (dry run: nothing removed)" if args.dry_run else "")
+    )
+
+
 def cmd_push(args: argparse.Namespace) -> None:
     from app import push
 
@@ -321,6 +358,17 @@ def main(argv: list[str] | None = None) -> None:
     admin.add_argument("--full-name", default="Platform administrator")
     admin.set_defaults(func=cmd_create_admin)
 
+    sweep = sub.add_parser(
+        "sweep-evidence", help="remove evidence files that no evidence row holds any more"
+    )
+    sweep.add_argument("--dry-run", action="store_true", help="list the orphans, remove nothing")
+    sweep.add_argument(
+        "--min-age-minutes",
+        type=int,
+        default=60,
+        help="keep files younger than this (an upload whose row is not committed yet)",
+    )
+    sweep.set_defaults(func=cmd_sweep_evidence)
     push = sub.add_parser(
         "push",
         help="post a file of measurements to a service (for cron; see README)",

@@ -11,13 +11,17 @@ from fastapi.routing import APIRoute
 from sqlalchemy import Engine
 
 from app.alerts.router import router as alerts_router
+from app.auth.deps import current_actor
 from app.core import dbfaults, limits, metrics
 from app.core.config import Settings, get_settings
 from app.core.db import make_engine
 from app.core.docs import API_DESCRIPTION, OPENAPI_TAGS, install_docs
 from app.core.errors import install_error_handlers
+from app.core.idempotency import install_replay_handler, make_idempotent
 from app.core.lifecycle import install as install_lifecycle
 from app.core.logging import configure_logging
+from app.core.media import document_unsupported
+from app.core.media import install as install_media_types
 from app.core.metrics import MetricsMiddleware, metrics_endpoint
 from app.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from app.core.query import forbid_unknown_query_params
@@ -161,6 +165,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     install_error_handlers(app)
     dbfaults.install(app)  # database down or pool exhausted: 503 + Retry-After
+    install_replay_handler(app)
+    install_media_types(app)  # after install_error_handlers: wraps two of them
+    # Every POST that creates or imports takes an Idempotency-Key (app/core/idempotency).
+    make_idempotent(ROUTERS, actor=current_actor)
+    document_unsupported(ROUTERS)  # the 415 of app/core/media
     for router in ROUTERS:
         app.include_router(router)
     app.add_route("/metrics", metrics_endpoint, include_in_schema=False)

@@ -1,11 +1,12 @@
 """Every table of the service, imported in one place for Alembic and the metadata."""
 
+from app.core.idempotency.models import IdempotencyKey
 from app.cuts.models import Cut, LockException
 from app.evidence.models import Evidence
 from app.finance.models import FinancialExecution
 from app.followups.models import FollowUp, FollowUpEvent
 from app.jobs.models import Job
-from app.measurements.models import IdempotencyKey, Measurement
+from app.measurements.models import Measurement
 from app.organizations.models import Organization
 from app.plans.models import (
     Action,

@@ -466,5 +466,6 @@ def pytest_terminal_summary(terminalreporter, config) -> None:
             terminalreporter.write_line(f"{e['operation']}: {answers}")
     terminalreporter.write_line(
         f"{len(covered)} of {len(_examples)} operations covered, "
-        f"{sum(total.values())} examples run ({statuses})"
+        f"{sum(total.values())} examples run ({statuses}), "
+        f"{total.get('5xx', 0)} server errors"
     )

@@ -43,6 +43,16 @@ def sha256_in_use(session: Session, sha256: str) -> bool:
     return found.first() is not None
 
 
+def hashes_in_use(session: Session, hashes: list[str]) -> set[str]:
+    """Which of these content hashes some evidence row holds (in batches of 10,000)."""
+    found: set[str] = set()
+    for start in range(0, len(hashes), 10_000):
+        batch = hashes[start : start + 10_000]
+        stmt = select(col(Evidence.sha256)).distinct().where(col(Evidence.sha256).in_(batch))
+        found.update(h for h in session.execute(stmt).scalars() if h)
+    return found
+
+
 def save(session: Session, row: Evidence) -> Evidence:
     session.add(row)
     session.flush()

@@ -1,7 +1,6 @@
 """HTTP routes of financial execution: the batch of money committed and paid under a plan,
 its list, and each action's financial advance beside its physical one."""
 
-import hashlib
 import uuid
 from datetime import date
 from typing import Annotated
@@ -11,7 +10,6 @@ from fastapi import APIRouter, Depends, Query, Request
 from app.auth.deps import WriterDep
 from app.core.db import SessionDep
 from app.core.errors import UnsupportedMediaType, problem_responses
-from app.core.idempotency import IdempotencyHeader, body_digest, replayed
 from app.core.pagination import Page, PageDep
 from app.core.routing import media_type
 from app.finance import service
@@ -21,7 +19,6 @@ from app.finance.schemas import (
     FinancialExecutionPublic,
     FinancialSummary,
 )
-from app.measurements import service as measurements
 from app.plans.dependencies import PlanDep
 
 router = APIRouter(
@@ -53,33 +50,13 @@ def import_financial_execution(
     actor: WriterDep,
     body: Annotated[bytes, Depends(json_body)],
     session: SessionDep,
-    request: Request,
-    idempotency_key: IdempotencyHeader = None,
     atomic: Annotated[bool, Query(description="Write nothing if any item is rejected")] = False,
     dry_run: Annotated[bool, Query(description="Check and summarise, write nothing")] = False,
 ):
     """Money committed ("compromisos") and paid ("obligaciones") by a unit on an action in
     a period; upsert on action + unit + period_end, answered with an import summary."""
-    digest = body_digest(
-        {"body": hashlib.sha256(body).hexdigest(), "atomic": atomic, "dry_run": dry_run}
-    )
-    previous = measurements.previous_answer(
-        session, actor, idempotency_key, "POST", request.url.path, digest
-    )
-    if previous is not None:
-        return replayed(previous.status_code, previous.response)
-    summary = service.import_batch(session, actor, plan, body, atomic=atomic, dry_run=dry_run)
-    measurements.remember_answer(
-        session,
-        actor,
-        idempotency_key,
-        "POST",
-        request.url.path,
-        digest,
-        200,
-        summary.model_dump(mode="json"),
-    )
-    return summary
+    # Idempotency-Key: app/core/idempotency, as for every create and import.
+    return service.import_batch(session, actor, plan, body, atomic=atomic, dry_run=dry_run)
 
 
 @router.get(

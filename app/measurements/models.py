@@ -5,7 +5,6 @@ from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field
 
 from app.core.models import NUMERIC, TableBase, dims_key_field, fk, json_field
@@ -23,18 +22,3 @@ class Measurement(TableBase, table=True):
     dims_key: str = dims_key_field()
     note: str | None = Field(default=None, max_length=1000)
     recorded_by: uuid.UUID | None = fk("users.id", nullable=True, ondelete="SET NULL", index=False)
-
-
-class IdempotencyKey(TableBase, table=True):
-    """A POST answered once: the same key and body within 24 h replays this answer."""
-
-    __tablename__ = "idempotency_keys"
-    __table_args__ = (sa.UniqueConstraint("user_id", "key"),)
-
-    user_id: uuid.UUID = fk("users.id", ondelete="CASCADE", index=False)
-    key: str = Field(max_length=200)
-    method: str = Field(max_length=10)
-    path: str = Field(max_length=500)
-    body_sha256: str = Field(max_length=64)
-    status_code: int
-    response: dict = Field(sa_type=JSONB)

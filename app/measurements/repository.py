@@ -1,5 +1,4 @@
-"""Queries on measurements: the staged batch (COPY, classify, upsert), reading by indicator,
-and the stored answers of `Idempotency-Key` requests."""
+"""Queries on measurements: the staged batch (COPY, classify, upsert) and reading by indicator."""
 
 from __future__ import annotations
 
@@ -8,12 +7,11 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import delete, select, text
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import select, text
 from sqlalchemy.sql import Select
 from sqlmodel import Session, col
 
-from app.measurements.models import IdempotencyKey, Measurement
+from app.measurements.models import Measurement
 from app.plans.models import Indicator
 
 
@@ -95,42 +93,3 @@ def list_stmt(indicator_id: uuid.UUID, since: date | None, until: date | None) -
     if until is not None:
         stmt = stmt.where(col(Measurement.period_end) <= until)
     return stmt.order_by(col(Measurement.period_end), col(Measurement.dims_key))
-
-
-def stored_answer(session: Session, user_id: uuid.UUID, key: str) -> IdempotencyKey | None:
-    return session.execute(
-        select(IdempotencyKey).where(
-            col(IdempotencyKey.user_id) == user_id, col(IdempotencyKey.key) == key
-        )
-    ).scalar_one_or_none()
-
-
-def forget_answer(session: Session, answer_id: uuid.UUID) -> None:
-    session.execute(delete(IdempotencyKey).where(col(IdempotencyKey.id) == answer_id))
-
-
-def store_answer(
-    session: Session,
-    *,
-    user_id: uuid.UUID,
-    key: str,
-    method: str,
-    path: str,
-    body_sha256: str,
-    status_code: int,
-    response: dict,
-) -> None:
-    """Keep an answer; a concurrent first use of the same key keeps its own."""
-    session.execute(
-        insert(IdempotencyKey)
-        .values(
-            user_id=user_id,
-            key=key,
-            method=method,
-            path=path,
-            body_sha256=body_sha256,
-            status_code=status_code,
-            response=response,
-        )
-        .on_conflict_do_nothing()
-    )

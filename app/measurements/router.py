@@ -1,6 +1,5 @@
 """HTTP routes of measurements: the batch import under a plan, and reading by indicator."""
 
-import hashlib
 from datetime import date
 from typing import Annotated
 
@@ -9,7 +8,6 @@ from fastapi import APIRouter, Depends, Query, Request
 from app.auth.deps import WriterDep
 from app.core.db import SessionDep
 from app.core.errors import UnsupportedMediaType, problem_responses
-from app.core.idempotency import IdempotencyHeader, body_digest, replayed
 from app.core.pagination import Page, PageDep
 from app.core.routing import media_type
 from app.jobs.schemas import JobPublic
@@ -66,30 +64,10 @@ def import_measurements(
     actor: WriterDep,
     body: Annotated[bytes, Depends(json_body)],
     session: SessionDep,
-    request: Request,
-    idempotency_key: IdempotencyHeader = None,
     atomic: Annotated[bool, Query(description="Write nothing if any item is rejected")] = False,
     dry_run: Annotated[bool, Query(description="Check and summarise, write nothing")] = False,
 ):
-    digest = body_digest(
-        {"body": hashlib.sha256(body).hexdigest(), "atomic": atomic, "dry_run": dry_run}
-    )
-    previous = service.previous_answer(
-        session, actor, idempotency_key, "POST", request.url.path, digest
-    )
-    if previous is not None:
-        return replayed(previous.status_code, previous.response)
     summary = service.import_batch(session, actor, plan, body, atomic=atomic, dry_run=dry_run)
-    service.remember_answer(
-        session,
-        actor,
-        idempotency_key,
-        "POST",
-        request.url.path,
-        digest,
-        200,
-        summary.model_dump(mode="json"),
-    )
     return summary
 
 

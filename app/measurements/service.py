@@ -1,32 +1,27 @@
 """The measurement import: parse, judge every item, then one statement reads what exists and
-one upserts what changed, whatever the batch size. Also reading by indicator, and the stored
-answers that make a retried import (same `Idempotency-Key`) answer what it answered first."""
+one upserts what changed, whatever the batch size. Also reading by indicator."""
 
 from __future__ import annotations
 
 import json
 import uuid
-from datetime import date, timedelta
+from datetime import date
 
 from sqlmodel import Session
 
 from app.auth.actor import Actor
 from app.core import metrics
-from app.core.errors import Conflict, ContentTooLarge, DomainError, Forbidden
-from app.core.models import utcnow
+from app.core.errors import ContentTooLarge, DomainError, Forbidden
 from app.core.pagination import PageParams, paginate
 from app.cuts import lock_exceptions
 from app.cuts import service as cuts
 from app.measurements import repository, rules
-from app.measurements.models import IdempotencyKey, Measurement
+from app.measurements.models import Measurement
 from app.measurements.parsing import parse_body
 from app.measurements.schemas import MAX_BATCH, ImportSummary
 from app.plans.models import Plan
 from app.plans.repository import responsible_units
 from app.webhooks import service as webhooks
-
-# How long an `Idempotency-Key` answers with its first answer.
-IDEMPOTENCY_TTL = timedelta(hours=24)
 
 
 def import_batch(
@@ -132,47 +127,3 @@ def list_(
     until: date | None,
 ) -> tuple[list[Measurement], int]:
     return paginate(session, repository.list_stmt(indicator_id, since, until), page)
-
-
-def previous_answer(
-    session: Session, actor: Actor, key: str | None, method: str, path: str, digest: str
-) -> IdempotencyKey | None:
-    """The stored answer to replay for this key, or None to process the request.
-
-    A key older than IDEMPOTENCY_TTL is forgotten; a key used for another request is a 409.
-    """
-    if key is None:
-        return None
-    answer = repository.stored_answer(session, actor.user_id, key)
-    if answer is None:
-        return None
-    if utcnow() - answer.created_at > IDEMPOTENCY_TTL:
-        repository.forget_answer(session, answer.id)
-        return None
-    if (answer.method, answer.path, answer.body_sha256) != (method, path, digest):
-        raise Conflict("This Idempotency-Key was already used with another request.")
-    return answer
-
-
-def remember_answer(
-    session: Session,
-    actor: Actor,
-    key: str | None,
-    method: str,
-    path: str,
-    digest: str,
-    status_code: int,
-    response: dict,
-) -> None:
-    if key is None:
-        return
-    repository.store_answer(
-        session,
-        user_id=actor.user_id,
-        key=key,
-        method=method,
-        path=path,
-        body_sha256=digest,
-        status_code=status_code,
-        response=response,
-    )

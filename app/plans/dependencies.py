@@ -5,13 +5,14 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from sqlmodel import Session
 
 from app.auth.actor import Actor
 from app.auth.deps import ActorDep
 from app.core.db import SessionDep
 from app.core.errors import NotFound
+from app.core.storage import Storage
 from app.plans import repository, service
 from app.plans.models import Action, BudgetAllocation, Indicator, Node, Plan
 
@@ -51,3 +52,12 @@ NodeDep = Annotated[tuple[Node, Plan], Depends(visible_node)]
 ActionDep = Annotated[tuple[Action, Plan], Depends(visible_action)]
 IndicatorDep = Annotated[tuple[Indicator, Plan], Depends(visible_indicator)]
 AllocationDep = Annotated[tuple[BudgetAllocation, Plan], Depends(visible_allocation)]
+
+
+def file_storage(request: Request) -> Storage:
+    """Where evidence files are kept: deleting a plan or an element removes the files its
+    evidence held (app.main.create_app sets it up)."""
+    return request.app.state.storage
+
+
+FileStorageDep = Annotated[Storage, Depends(file_storage)]

@@ -19,6 +19,7 @@ from app.auth.actor import Actor
 from app.compute.dimensions import dims_key, dims_problem
 from app.core.errors import Conflict, Invalid
 from app.core.models import utcnow
+from app.core.storage import Storage, delete_after_commit
 from app.plans import changes, repository, reprogramming
 from app.plans.models import (
     Action,
@@ -717,6 +718,14 @@ def _subtree(
     return node_ids, action_ids, indicator_ids
 
 
+def forget_files(session: Session, storage: Storage, hashes: set[str]) -> None:
+    """After a delete that took evidence along (cascade): remove each file no row holds any
+    more, once the transaction has committed (files are content-addressed: another row, of
+    any plan, may hold the same one)."""
+    for sha in sorted(hashes - repository.evidence_files_in_use(session, hashes)):
+        delete_after_commit(session, storage, sha)
+
+
 def delete_element(
     session: Session,
     actor: Actor,
@@ -725,6 +734,7 @@ def delete_element(
     obj: Node | Action | Indicator,
     before: NodePublic | ActionPublic | IndicatorPublic,
     reason: str | None,
+    storage: Storage,
 ) -> dict[str, int]:
     """Delete an element; in a draft with all that hangs from it, said in the answer.
 
@@ -766,7 +776,9 @@ def delete_element(
         "indicator": Indicator,
     }
     model = models[kind]
+    files = repository.evidence_files_under(session, indicator_ids=indicator_ids)
     repository.delete_by_id(session, model, obj.id)
+    forget_files(session, storage, files)
     changes.record(
         session,
         actor,

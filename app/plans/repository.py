@@ -465,7 +465,8 @@ def page_of_changes(
 # few facts it needs of their tables through bare table clauses, so that no arrow points back.
 _cuts = sa.table("cuts", sa.column("plan_id", sa.Uuid), sa.column("status", sa.String))
 _measurements = sa.table("measurements", sa.column("indicator_id", sa.Uuid))
-_followups = sa.table("followups", sa.column("indicator_id", sa.Uuid))
+_followups = sa.table("followups", sa.column("id", sa.Uuid), sa.column("indicator_id", sa.Uuid))
+_evidence = sa.table("evidence", sa.column("followup_id", sa.Uuid), sa.column("sha256", sa.String))
 _financial_executions = sa.table("financial_executions", sa.column("action_id", sa.Uuid))
 
 _measured_dims = sa.table(
@@ -576,3 +577,36 @@ def schedules(session: Session, plan_id: uuid.UUID) -> dict[uuid.UUID, tuple[lis
         .group_by(col(Programming.indicator_id))
     )
     return {indicator_id: (list(ends), list(values)) for indicator_id, ends, values in rows}
+
+
+def evidence_files_under(
+    session: Session,
+    *,
+    plan_id: uuid.UUID | None = None,
+    indicator_ids: Collection[uuid.UUID] = (),
+) -> set[str]:
+    """The stored files (content hashes) of the evidence that hangs from a plan's indicators
+    or from these indicators: what deleting them takes along in cascade."""
+    stmt = (
+        select(_evidence.c.sha256)
+        .distinct()
+        .join(_followups, _followups.c.id == _evidence.c.followup_id)
+        .where(_evidence.c.sha256.is_not(None))
+    )
+    if plan_id is not None:
+        stmt = stmt.join(Indicator, col(Indicator.id) == _followups.c.indicator_id).where(
+            col(Indicator.plan_id) == plan_id
+        )
+    elif indicator_ids:
+        stmt = stmt.where(_followups.c.indicator_id.in_(list(indicator_ids)))
+    else:
+        return set()
+    return set(session.execute(stmt).scalars())
+
+
+def evidence_files_in_use(session: Session, hashes: Collection[str]) -> set[str]:
+    """Which of these files some evidence row still holds (files are shared by content)."""
+    if not hashes:
+        return set()
+    stmt = select(_evidence.c.sha256).distinct().where(_evidence.c.sha256.in_(list(hashes)))
+    return set(session.execute(stmt).scalars())

@@ -19,6 +19,7 @@ from app.plans import elements, public, reprogramming, service
 from app.plans.dependencies import (
     ActionDep,
     AllocationDep,
+    FileStorageDep,
     IndicatorDep,
     NodeDep,
     PlanDep,
@@ -134,9 +135,15 @@ def update_plan(
 @router.delete(
     "/plans/{plan_id}", response_model=DeletionSummary, name="delete_plan", responses=WRITE_ERRORS
 )
-def delete_plan(plan: PlanDep, actor: EditorDep, session: SessionDep, if_match: IfMatch = None):
+def delete_plan(
+    plan: PlanDep,
+    actor: EditorDep,
+    session: SessionDep,
+    storage: FileStorageDep,
+    if_match: IfMatch = None,
+):
     check_if_match(if_match, PlanPublic.model_validate(plan))
-    return DeletionSummary(deleted=service.delete_plan(session, actor, plan))
+    return DeletionSummary(deleted=service.delete_plan(session, actor, plan, storage))
 
 
 @router.get(
@@ -247,6 +254,7 @@ def delete_node(
     found: NodeDep,
     actor: EditorDep,
     session: SessionDep,
+    storage: FileStorageDep,
     reason: ReasonQuery = None,
     if_match: IfMatch = None,
 ):
@@ -254,7 +262,7 @@ def delete_node(
     before = public.node_public(node, plan)
     check_if_match(if_match, before)
     return DeletionSummary(
-        deleted=elements.delete_element(session, actor, plan, "node", node, before, reason)
+        deleted=elements.delete_element(session, actor, plan, "node", node, before, reason, storage)
     )
 
 
@@ -331,6 +339,7 @@ def delete_action(
     found: ActionDep,
     actor: EditorDep,
     session: SessionDep,
+    storage: FileStorageDep,
     reason: ReasonQuery = None,
     if_match: IfMatch = None,
 ):
@@ -338,7 +347,9 @@ def delete_action(
     before = public.action_public(session, action)
     check_if_match(if_match, before)
     return DeletionSummary(
-        deleted=elements.delete_element(session, actor, plan, "action", action, before, reason)
+        deleted=elements.delete_element(
+            session, actor, plan, "action", action, before, reason, storage
+        )
     )
 
 
@@ -428,6 +439,7 @@ def delete_indicator(
     found: IndicatorDep,
     actor: EditorDep,
     session: SessionDep,
+    storage: FileStorageDep,
     reason: ReasonQuery = None,
     if_match: IfMatch = None,
 ):
@@ -436,7 +448,7 @@ def delete_indicator(
     check_if_match(if_match, before)
     return DeletionSummary(
         deleted=elements.delete_element(
-            session, actor, plan, "indicator", indicator, before, reason
+            session, actor, plan, "indicator", indicator, before, reason, storage
         )
     )
 

@@ -14,7 +14,9 @@ from app.compute.dimensions import TERRITORY, parse_key
 from app.compute.retirement import without_retired
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
 from app.core.pagination import PageParams
+from app.core.storage import Storage
 from app.plans import changes, repository, reprogramming
+from app.plans.elements import forget_files
 from app.plans.models import Action, Indicator, Node, Plan
 from app.plans.public import actions_public, annual, indicators_public, node_public
 from app.plans.schemas import (
@@ -218,7 +220,7 @@ def _check_dimensions_hold(session: Session, plan: Plan, dimensions: list[dict])
                 )
 
 
-def delete_plan(session: Session, actor: Actor, plan: Plan) -> dict[str, int]:
+def delete_plan(session: Session, actor: Actor, plan: Plan, storage: Storage) -> dict[str, int]:
     """Delete a draft plan; the database takes along all that hangs from it (cascades)."""
     if plan.status != "draft":
         raise Conflict("Only a draft plan can be deleted.")
@@ -227,7 +229,9 @@ def delete_plan(session: Session, actor: Actor, plan: Plan) -> dict[str, int]:
         "actions": repository.count_in(session, col(Action.plan_id), [plan.id]),
         "indicators": repository.count_in(session, col(Indicator.plan_id), [plan.id]),
     }
+    files = repository.evidence_files_under(session, plan_id=plan.id)
     repository.delete_by_id(session, Plan, plan.id)
+    forget_files(session, storage, files)
     return counts
 
 

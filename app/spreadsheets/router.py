@@ -8,7 +8,6 @@ The query parameter is the one switch (no `Accept` negotiation), so a link in a 
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from datetime import date
 from typing import Annotated, Any, Literal
@@ -17,14 +16,13 @@ from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 
 from app.auth.deps import ActorDep, EditorDep, WriterDep
+from app.core.config import Settings
 from app.core.db import SessionDep
 from app.core.errors import ContentTooLarge, DomainError, Invalid, problem_responses
-from app.core.idempotency import IdempotencyHeader, body_digest, replayed
 from app.core.routing import media_type_route
 from app.cuts.dependencies import PublicCutDep
 from app.jobs import service as jobs
 from app.jobs.schemas import JobPublic
-from app.measurements import service as measurements
 from app.measurements.schemas import ImportSummary
 from app.plans.dependencies import PlanDep
 from app.plans.schemas import LegalActIn, LegalActKind
@@ -180,25 +178,8 @@ def _read_upload(upload: UploadFile) -> bytes:
     return data
 
 
-def _import(
-    request: Request,
-    session,
-    actor,
-    plan,
-    upload: UploadFile,
-    idempotency_key: str | None,
-    **options,
-):
+def _import(session, actor, plan, upload: UploadFile, settings: Settings, **options):
     data = _read_upload(upload)
-    digest = body_digest(
-        {"file": hashlib.sha256(data).hexdigest(), "name": upload.filename, **options}
-    )
-    previous = measurements.previous_answer(
-        session, actor, idempotency_key, "POST", request.url.path, digest
-    )
-    if previous is not None:
-        return replayed(previous.status_code, previous.response)
-    settings = request.app.state.settings
     if import_jobs.is_large(settings, data):
         reader.check_upload(data)  # what is refused without parsing is refused now
         job = import_jobs.queue(
@@ -212,30 +193,8 @@ def _import(
             content_type=upload.content_type,
             options=options,
         )
-        answer = _queued(job)
-        measurements.remember_answer(
-            session,
-            actor,
-            idempotency_key,
-            "POST",
-            request.url.path,
-            digest,
-            202,
-            jobs.public(job).model_dump(mode="json"),
-        )
-        return answer
-    summary = imports.import_workbook(session, actor, plan, data, upload.filename, **options)
-    measurements.remember_answer(
-        session,
-        actor,
-        idempotency_key,
-        "POST",
-        request.url.path,
-        digest,
-        200,
-        summary.model_dump(mode="json"),
-    )
-    return summary
+        return _queued(job)
+    return imports.import_workbook(session, actor, plan, data, upload.filename, **options)
 
 
 @router.post(
@@ -245,11 +204,10 @@ def _import(
     responses={**QUEUED_RESPONSES, **problem_responses(403, 409, 413, 415)},
 )
 def import_plan_workbook(
-    request: Request,
     actor: EditorDep,
     session: SessionDep,
     file: Upload,
-    idempotency_key: IdempotencyHeader = None,
+    request: Request,
     dry_run: DryRun = False,
     atomic: Atomic = True,
     organization_id: Annotated[
@@ -262,12 +220,11 @@ def import_plan_workbook(
     problem by sheet, row, column and code; warnings (ignored sheets or columns) apart.
     """
     return _import(
-        request,
         session,
         actor,
         None,
         file,
-        idempotency_key,
+        request.app.state.settings,
         dry_run=dry_run,
         atomic=atomic,
         organization_id=organization_id,
@@ -281,12 +238,11 @@ def import_plan_workbook(
     responses={**QUEUED_RESPONSES, **problem_responses(403, 409, 413, 415)},
 )
 def import_into_plan(
-    request: Request,
     plan: PlanDep,
     actor: WriterDep,
     session: SessionDep,
     file: Upload,
-    idempotency_key: IdempotencyHeader = None,
+    request: Request,
     dry_run: DryRun = False,
     atomic: Atomic = True,
     reason: Reason = None,
@@ -303,12 +259,11 @@ def import_into_plan(
     reprogramming: they need the legal act (`legal_act_kind`, `legal_act_number`,
     `legal_act_date`, optional `legal_act_url`), or they are refused (`legal_act`)."""
     return _import(
-        request,
         session,
         actor,
         plan,
         file,
-        idempotency_key,
+        request.app.state.settings,
         dry_run=dry_run,
         atomic=atomic,
         reason=reason,
@@ -354,19 +309,10 @@ def import_measurements_file(
     body: Annotated[bytes, Depends(_raw_body)],
     session: SessionDep,
     request: Request,
-    idempotency_key: IdempotencyHeader = None,
     atomic: Annotated[bool, Query(description="Write nothing if any item is rejected")] = False,
     dry_run: Annotated[bool, Query(description="Check and summarise, write nothing")] = False,
 ):
     """The CSV/XLSX twin of `import_measurements`: rows become its items, same summary."""
-    digest = body_digest(
-        {"body": hashlib.sha256(body).hexdigest(), "atomic": atomic, "dry_run": dry_run}
-    )
-    previous = measurements.previous_answer(
-        session, actor, idempotency_key, "POST", request.url.path, digest
-    )
-    if previous is not None:
-        return replayed(previous.status_code, previous.response)
     content_type = request.headers.get("content-type", "")
     settings = request.app.state.settings
     if import_jobs.is_large(settings, body):
@@ -382,31 +328,10 @@ def import_measurements_file(
             content_type=content_type,
             options={"atomic": atomic, "dry_run": dry_run},
         )
-        measurements.remember_answer(
-            session,
-            actor,
-            idempotency_key,
-            "POST",
-            request.url.path,
-            digest,
-            202,
-            jobs.public(job).model_dump(mode="json"),
-        )
         return _queued(job)
-    summary = measurements_file.import_file(
+    return measurements_file.import_file(
         session, actor, plan, body, content_type, atomic=atomic, dry_run=dry_run
     )
-    measurements.remember_answer(
-        session,
-        actor,
-        idempotency_key,
-        "POST",
-        request.url.path,
-        digest,
-        200,
-        summary.model_dump(mode="json"),
-    )
-    return summary
 
 
 # Taken only by CSV and XLSX bodies; app.main mounts this router before the measurements one,
