@@ -18,6 +18,7 @@ from app.plans.models import (
     Plan,
     Programming,
 )
+from app.public.models import PublicRateLimit
 from app.reports.models import Report
 from app.results.models import ResultsCacheEntry
 from app.revisions.models import CutRevision
@@ -47,6 +48,7 @@ __all__ = [
     "Organization",
     "Plan",
     "Programming",
+    "PublicRateLimit",
     "Report",
     "ResultsCacheEntry",
     "Unit",

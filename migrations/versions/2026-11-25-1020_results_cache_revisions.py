@@ -19,7 +19,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "5c1f0e9a7b31"
-down_revision: str | Sequence[str] | None = "97d8369d62b8"
+down_revision: str | Sequence[str] | None = "de2ef9889936"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
