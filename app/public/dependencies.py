@@ -43,7 +43,9 @@ def cacheable(request: Request, body: bytes, media_type: str = "application/json
         "ETag": etag,
         "Cache-Control": f"public, max-age={request.app.state.settings.public_max_age_s}",
     }
-    held = {t.strip().removeprefix("W/") for t in request.headers.get("if-none-match", "").split(",")}
+    held = {
+        t.strip().removeprefix("W/") for t in request.headers.get("if-none-match", "").split(",")
+    }
     if etag in held or "*" in held:
         return Response(status_code=304, headers=headers)
     return Response(body, media_type=media_type, headers=headers)

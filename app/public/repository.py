@@ -136,10 +136,8 @@ def hit(connection: Connection, address: str, window_s: int) -> Row:
         },
     ).returning(
         table.c.hits,
-        func.ceil(
-            func.extract("epoch", table.c.window_started_at + window - func.now())
-        ).label("seconds_left"),
+        func.ceil(func.extract("epoch", table.c.window_started_at + window - func.now())).label(
+            "seconds_left"
+        ),
     )
     return connection.execute(stmt).one()
-
-

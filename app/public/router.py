@@ -60,9 +60,7 @@ def _json(request: Request, answer) -> Response:
     responses=_responses(Page[PublicPlan]),
     name="list_public_plans",
 )
-def list_public_plans(
-    code: Code, request: Request, session: SessionDep, page: PageDep
-) -> Response:
+def list_public_plans(code: Code, request: Request, session: SessionDep, page: PageDep) -> Response:
     """The organization's plans that have at least one published cut."""
     items, total = service.list_plans(session, code, page)
     return _json(request, Page[PublicPlan](items=items, total=total))

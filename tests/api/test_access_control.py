@@ -99,6 +99,11 @@ ACCESS: dict[str, set[str] | str] = {
     "get_results_by_band": PUBLISHED,
     "get_results_by_status": PUBLISHED,
     "list_cut_revisions": PUBLISHED,
+    # The public read model (app/public): no token, only published figures.
+    "list_public_plans": PUBLIC,
+    "get_public_plan": PUBLIC,
+    "get_public_reporting_status": PUBLIC,
+    "get_public_indicator": PUBLIC,
     "get_cut_revision": PUBLISHED,
     "get_cut_revision_diff": PUBLISHED,
     "get_cut_alerts": ANY,
