@@ -44,7 +44,8 @@ def plans_stmt(organization_id: uuid.UUID) -> Select:
 
 
 def plan(session: Session, organization_id: uuid.UUID, code: str) -> Plan | None:
-    return session.exec(plans_stmt(organization_id).where(col(Plan.code) == code)).first()
+    stmt = plans_stmt(organization_id).where(col(Plan.code) == code)
+    return session.execute(stmt).scalars().first()
 
 
 def published_cuts(session: Session, plan_ids: list[uuid.UUID]) -> list[Row]:
@@ -126,9 +127,9 @@ def hit(connection: Connection, address: str, window_s: int) -> Row:
     last one is over): (hits, seconds_left). One statement; the row lock ends with it."""
     table = PublicRateLimit.__table__  # type: ignore[attr-defined]
     window = func.make_interval(0, 0, 0, 0, 0, 0, window_s)
-    stmt = pg_insert(table).values(address=address, window_started_at=func.now(), hits=1)
+    insert = pg_insert(table).values(address=address, window_started_at=func.now(), hits=1)
     expired = table.c.window_started_at <= func.now() - window
-    stmt = stmt.on_conflict_do_update(
+    stmt = insert.on_conflict_do_update(
         index_elements=["address"],
         set_={
             "hits": case((expired, 1), else_=table.c.hits + 1),

@@ -107,15 +107,13 @@ def _frozen(session: Session, found: Published, cut: PublicCut, kind: str) -> st
 def _envelope(found: Published, cut: PublicCut, key: str, payload: str) -> bytes:
     """The answer's JSON: its parts serialised once, the frozen body embedded as it is."""
     org = PublicOrganization(code=found.organization.code, name=found.organization.name)
+    parts = (
+        org.model_dump_json(),
+        _plan(found.plan, found.cuts).model_dump_json(),
+        cut.model_dump_json(),
+    )
     return (
-        '{"organization":%s,"plan":%s,"cut":%s,"%s":%s}'
-        % (
-            org.model_dump_json(),
-            _plan(found.plan, found.cuts).model_dump_json(),
-            cut.model_dump_json(),
-            key,
-            payload,
-        )
+        f'{{"organization":{parts[0]},"plan":{parts[1]},"cut":{parts[2]},"{key}":{payload}}}'
     ).encode()
 
 
