@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
@@ -10,7 +10,7 @@ from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.pagination import Page, PageDep
 from app.core.schemas import CODE_PATTERN
-from app.public import service
+from app.public import sdmx, service
 from app.public.dependencies import cacheable, rate_limit
 from app.public.schemas import (
     PublicIndicator,
@@ -104,3 +104,54 @@ def get_public_indicator(
 ) -> Response:
     """Baseline, target, programming and the published values at every published cut."""
     return _json(request, service.indicator_page(session, code, plan_code, indicator_code))
+
+
+StructureFormat = Annotated[
+    Literal["xml", "json"], Query(description="xml: SDMX-ML 2.1; json: SDMX-JSON 2.0")
+]
+DataFormat = Annotated[
+    Literal["csv", "xml"],
+    Query(description="csv: SDMX-CSV 2.0; xml: SDMX-ML 2.1 structure-specific data"),
+]
+_SDMX_RESPONSES: dict[int | str, dict] = {
+    200: {
+        "content": {"application/vnd.sdmx.structure+xml": {}},
+        "headers": {"ETag": {"schema": {"type": "string"}}},
+    },
+    304: {"description": "Not modified: `If-None-Match` holds the current `ETag`"},
+}
+
+
+@router.get(
+    "/organizations/{code}/plans/{plan_code}/sdmx/structure",
+    response_model=None,
+    responses=_SDMX_RESPONSES,
+    name="get_public_sdmx_structure",
+)
+def get_public_sdmx_structure(
+    code: Code,
+    plan_code: Code,
+    request: Request,
+    session: SessionDep,
+    format: StructureFormat = "xml",
+) -> Response:
+    """The plan's SDMX data structure definition (dimensions INDICATOR, TERRITORY,
+    TIME_PERIOD; measure OBS_VALUE; attributes UNIT_MEASURE, OBS_STATUS, BAND, ADVANCE_PCT)
+    and its concept scheme."""
+    body = sdmx.structure_message(session, code, plan_code, format)
+    return cacheable(request, body, sdmx.MEDIA_TYPES[("structure", format)])
+
+
+@router.get(
+    "/organizations/{code}/plans/{plan_code}/sdmx/data",
+    response_model=None,
+    responses=_SDMX_RESPONSES,
+    name="get_public_sdmx_data",
+)
+def get_public_sdmx_data(
+    code: Code, plan_code: Code, request: Request, session: SessionDep, format: DataFormat = "csv"
+) -> Response:
+    """The plan's published figures as SDMX data: one observation per indicator and
+    published cut (its latest revision)."""
+    body = sdmx.data_message(session, code, plan_code, format)
+    return cacheable(request, body, sdmx.MEDIA_TYPES[("data", format)])

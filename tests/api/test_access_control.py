@@ -104,6 +104,8 @@ ACCESS: dict[str, set[str] | str] = {
     "get_public_plan": PUBLIC,
     "get_public_reporting_status": PUBLIC,
     "get_public_indicator": PUBLIC,
+    "get_public_sdmx_structure": PUBLIC,
+    "get_public_sdmx_data": PUBLIC,
     "get_cut_revision": PUBLISHED,
     "get_cut_revision_diff": PUBLISHED,
     "get_cut_alerts": ANY,

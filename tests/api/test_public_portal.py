@@ -124,13 +124,21 @@ def test_every_public_route_hides_drafts_unpublished_cuts_narratives_users_and_e
         return re.sub(r"\{(\w+)\}", lambda m: {**fill, **names}[m.group(1)], path)
 
     answers = []
+    spec = app.openapi()["paths"]
     for path in public_paths(app):
-        answers.append(anon.get(url_of(path)))
+        query = {
+            p["name"]: p for p in spec[path]["get"].get("parameters", []) if p["in"] == "query"
+        }
+        formats = [""]
+        if "format" in query:
+            formats = [f"?format={v}" for v in query["format"]["schema"]["enum"]]
+        for fmt in formats:
+            answers.append(anon.get(url_of(path) + fmt))
         if "{plan_code}" not in path:
             continue
         # A hidden thing asked for by its code answers as a code that never existed.
         asked = [url_of(path, plan_code="BORRADOR-7Q3X")]
-        if "indicators" not in path:
+        if "cut" in query:
             asked.append(url_of(path) + "?cut=OCULTO-7Q3X")
         for url in asked:
             r = anon.get(url)
@@ -233,3 +241,65 @@ def test_too_many_requests_from_one_address_is_429_with_retry_after(app, monkeyp
     assert "at most 3 every 120 s" in r.json()["detail"]
     # Another address has its own count.
     assert other.get(url).status_code == 404
+
+
+# --- SDMX -----------------------------------------------------------------------------------
+
+
+def test_sdmx_structure_and_data_read_back_with_pysdmx(portal, app):
+    from pysdmx.io import read_sdmx
+
+    anon = from_address(app)
+    sdmx = f"{BASE}/plans/PEI/sdmx"
+    tree = ok(anon.get(f"{BASE}/plans/PEI"))
+    figures = {i["code"]: i for i in tree["results"]["indicators"]}
+
+    for fmt in ("xml", "json"):
+        r = anon.get(f"{sdmx}/structure?format={fmt}")
+        assert r.status_code == 200, r.text
+        assert r.headers["content-type"].startswith(f"application/vnd.sdmx.structure+{fmt}")
+        (dsd,) = read_sdmx(r.text).get_data_structure_definitions()
+        assert (dsd.agency, dsd.id, dsd.version) == ("SG_BOGOTA", "PLAN_PEI", "1.0")
+        assert [d.id for d in dsd.components.dimensions] == [
+            "INDICATOR",
+            "TERRITORY",
+            "TIME_PERIOD",
+        ]
+        assert [m.id for m in dsd.components.measures] == ["OBS_VALUE"]
+        assert [a.id for a in dsd.components.attributes] == [
+            "UNIT_MEASURE",
+            "OBS_STATUS",
+            "BAND",
+            "ADVANCE_PCT",
+        ]
+        # The same publications, the same bytes (a fixed header): revalidation works.
+        again = anon.get(
+            f"{sdmx}/structure?format={fmt}", headers={"If-None-Match": r.headers["etag"]}
+        )
+        assert again.status_code == 304
+
+    cut_date = portal["cut"]["cut_date"]
+    for fmt in ("csv", "xml"):
+        r = anon.get(f"{sdmx}/data?format={fmt}")
+        assert r.status_code == 200, r.text
+        (dataset,) = read_sdmx(r.text).data
+        assert dataset.short_urn == "DataStructure=SG_BOGOTA:PLAN_PEI(1.0)"
+        rows = {row["INDICATOR"]: row for row in dataset.data.to_dict("records")}
+        assert set(rows) == set(figures)
+        is545 = rows["IS-545"]
+        assert (is545["TERRITORY"], is545["TIME_PERIOD"]) == ("_T", cut_date)
+        assert float(is545["OBS_VALUE"]) == 1474056
+        assert float(is545["ADVANCE_PCT"]) == 53.73
+        assert is545["OBS_STATUS"] == figures["IS-545"]["status"]["code"]
+        assert is545["BAND"] == figures["IS-545"]["band"]["code"]
+        assert is545["UNIT_MEASURE"] == figures["IS-545"]["unit_of_measure"]
+        # Every published figure, exactly.
+        for code, item in figures.items():
+            executed = rows[code]["OBS_VALUE"]
+            if item["executed_to_date"] is None:
+                assert executed in ("", None) or executed != executed  # empty or NaN
+            else:
+                assert float(executed) == item["executed_to_date"], code
+
+    assert_problem(anon.get(f"{sdmx}/data?format=json"), 422)
+    assert_problem(anon.get(f"{BASE}/plans/BORRADOR-7Q3X/sdmx/data"), 404)
