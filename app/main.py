@@ -31,7 +31,7 @@ from app.jobs.router import router as jobs_router
 from app.measurements.router import router as measurements_router
 from app.organizations.router import router as organizations_router
 from app.plans.router import router as plans_router
-from app.public.cors import PublicCORSMiddleware
+from app.public.dependencies import PublicCORSMiddleware
 from app.public.router import router as public_router
 from app.reports.router import router as reports_router
 from app.reports.storage import report_storage

@@ -1,8 +1,11 @@
-"""The web side of the public routes: the per-address limit, cache headers, ETag and 304."""
+"""The web side of the public routes: the per-address limit, cache headers, ETag and 304,
+and CORS for the configured origins."""
 
 from __future__ import annotations
 
 from fastapi import Request, Response
+from starlette.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.core.errors import DomainError
 from app.public import repository
@@ -49,3 +52,29 @@ def cacheable(request: Request, body: bytes, media_type: str = "application/json
     if etag in held or "*" in held:
         return Response(status_code=304, headers=headers)
     return Response(body, media_type=media_type, headers=headers)
+
+
+PUBLIC_PREFIX = "/api/v1/public/"
+
+
+class PublicCORSMiddleware:
+    """Answers preflights and adds the CORS headers on paths under /api/v1/public for the
+    configured origins; any other path passes through untouched (the general `CORS_ORIGINS`
+    still applies there)."""
+
+    def __init__(self, app: ASGIApp, origins: list[str]) -> None:
+        self.app = app
+        self.cors = CORSMiddleware(
+            app,
+            allow_origins=origins,
+            allow_methods=["GET", "HEAD", "OPTIONS"],
+            allow_headers=["If-None-Match", "Accept"],
+            expose_headers=["ETag", "Retry-After", "X-Request-ID"],
+            max_age=600,
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith(PUBLIC_PREFIX):
+            await self.cors(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
