@@ -10,7 +10,7 @@ from app.core.db import SessionDep
 from app.core.errors import problem_responses
 from app.core.pagination import Page, PageDep
 from app.core.schemas import CODE_PATTERN
-from app.public import sdmx, service
+from app.public import opendata, sdmx, service
 from app.public.dependencies import cacheable, rate_limit
 from app.public.schemas import (
     PublicIndicator,
@@ -155,3 +155,43 @@ def get_public_sdmx_data(
     published cut (its latest revision)."""
     body = sdmx.data_message(session, code, plan_code, format)
     return cacheable(request, body, sdmx.MEDIA_TYPES[("data", format)])
+
+
+@router.get(
+    "/organizations/{code}/plans/{plan_code}/open-data/datapackage.json",
+    response_model=None,
+    responses={200: {"content": {"application/json": {}}}},
+    name="get_public_datapackage",
+)
+def get_public_datapackage(
+    code: Code, plan_code: Code, request: Request, session: SessionDep
+) -> Response:
+    """A Frictionless data package describing `valores.csv` (Table Schema, primary key)."""
+    return cacheable(request, opendata.descriptor(session, code, plan_code))
+
+
+@router.get(
+    "/organizations/{code}/plans/{plan_code}/open-data/valores.csv",
+    response_model=None,
+    responses={200: {"content": {"text/csv": {}}}},
+    name="get_public_values_csv",
+)
+def get_public_values_csv(
+    code: Code, plan_code: Code, request: Request, session: SessionDep
+) -> Response:
+    """The published figures as CSV: one row per indicator and published cut."""
+    body = opendata.values_csv(session, code, plan_code)
+    return cacheable(request, body, "text/csv; charset=utf-8")
+
+
+@router.get(
+    "/organizations/{code}/plans/{plan_code}/open-data/valores.json",
+    response_model=None,
+    responses={200: {"content": {"application/json": {}}}},
+    name="get_public_values_json",
+)
+def get_public_values_json(
+    code: Code, plan_code: Code, request: Request, session: SessionDep
+) -> Response:
+    """The same rows as `valores.csv`, as a JSON array."""
+    return cacheable(request, opendata.values_json(session, code, plan_code))

@@ -303,3 +303,41 @@ def test_sdmx_structure_and_data_read_back_with_pysdmx(portal, app):
 
     assert_problem(anon.get(f"{sdmx}/data?format=json"), 422)
     assert_problem(anon.get(f"{BASE}/plans/BORRADOR-7Q3X/sdmx/data"), 404)
+
+
+def test_open_data_package_validates_and_reads_back_with_frictionless(portal, app, tmp_path):
+    from frictionless import Package, validate
+
+    anon = from_address(app)
+    base = f"{BASE}/plans/PEI/open-data"
+    descriptor = anon.get(f"{base}/datapackage.json")
+    assert descriptor.status_code == 200, descriptor.text
+    csv_answer = anon.get(f"{base}/valores.csv")
+    assert csv_answer.headers["content-type"] == "text/csv; charset=utf-8"
+    (tmp_path / "datapackage.json").write_bytes(descriptor.content)
+    (tmp_path / "valores.csv").write_bytes(csv_answer.content)
+
+    report = validate(str(tmp_path / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    package = Package(str(tmp_path / "datapackage.json"))
+    rows = {row["indicador"]: row for row in package.get_resource("valores").read_rows()}
+
+    tree = ok(anon.get(f"{BASE}/plans/PEI"))
+    figures = {i["code"]: i for i in tree["results"]["indicators"]}
+    assert set(rows) == set(figures)
+    is545 = rows["IS-545"]
+    assert (is545["corte"], str(is545["fecha_corte"]), is545["revision"]) == (
+        "2023-06",
+        portal["cut"]["cut_date"],
+        1,
+    )
+    assert (is545["ejecutado_a_la_fecha"], float(is545["avance_pct"])) == (1474056, 53.73)
+    for code, item in figures.items():
+        value = rows[code]["ejecutado_a_la_fecha"]
+        assert (None if value is None else float(value)) == item["executed_to_date"], code
+        assert rows[code]["estado"] == item["status"]["code"]
+
+    as_json = ok(anon.get(f"{base}/valores.json"))
+    assert {r["indicador"]: r["ejecutado_a_la_fecha"] for r in as_json} == {
+        code: item["executed_to_date"] for code, item in figures.items()
+    }
