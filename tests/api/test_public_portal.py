@@ -341,3 +341,27 @@ def test_open_data_package_validates_and_reads_back_with_frictionless(portal, ap
     assert {r["indicador"]: r["ejecutado_a_la_fecha"] for r in as_json} == {
         code: item["executed_to_date"] for code, item in figures.items()
     }
+
+
+STATEMENTS = {
+    "": 4,  # organization, count, page, published cuts
+    "/PEI": 4,  # organization, plan, published cuts, frozen results
+    "/PEI/reporting-status": 4,
+    "/PEI/indicators/IS-545": 6,  # + indicator, programming
+    "/PEI/sdmx/structure": 3,
+    "/PEI/sdmx/data": 4,
+    "/PEI/open-data/datapackage.json": 3,
+    "/PEI/open-data/valores.csv": 4,
+    "/PEI/open-data/valores.json": 4,
+}
+
+
+def test_each_public_answer_takes_a_fixed_number_of_statements(portal, app, queries):
+    # Besides these, the per-address limit runs one statement on a connection of its own.
+    anon = from_address(app)
+    counted = {}
+    for suffix in STATEMENTS:
+        queries.reset()
+        assert anon.get(f"{BASE}/plans{suffix}").status_code == 200
+        counted[suffix] = queries.count
+    assert counted == STATEMENTS
