@@ -35,6 +35,8 @@ from app.jobs.router import router as jobs_router
 from app.measurements.router import router as measurements_router
 from app.organizations.router import router as organizations_router
 from app.plans.router import router as plans_router
+from app.public.dependencies import PublicCORSMiddleware
+from app.public.router import router as public_router
 from app.reports.router import router as reports_router
 from app.reports.storage import report_storage
 from app.results.router import router as results_router
@@ -65,6 +67,7 @@ ROUTERS = [
     alerts_router,
     finance_router,
     revisions_router,
+    public_router,
     jobs_router,
     reports_router,
     webhooks_router,
@@ -184,6 +187,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             allow_headers=["*"],
             expose_headers=["ETag", "Location", "X-Request-ID"],
         )
+    if settings.public_cors_origins:
+        # Outside the general CORS: it alone answers the public routes' preflights.
+        app.add_middleware(PublicCORSMiddleware, origins=settings.public_cors_origins)
     app.add_middleware(MetricsMiddleware)
     app.add_middleware(RequestContextMiddleware)
     limits.install_headers(app)  # nosniff, frame denial, referrer policy on every answer

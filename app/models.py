@@ -20,6 +20,7 @@ from app.plans.models import (
     Programming,
     ProgrammingVersion,
 )
+from app.public.models import PublicRateLimit
 from app.reports.models import Report
 from app.results.models import ResultsCacheEntry
 from app.revisions.models import CutRevision
@@ -51,6 +52,7 @@ __all__ = [
     "Plan",
     "Programming",
     "ProgrammingVersion",
+    "PublicRateLimit",
     "Report",
     "ResultsCacheEntry",
     "Unit",

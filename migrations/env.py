@@ -1,6 +1,7 @@
 """Alembic environment: migrations target the models' metadata (with its naming convention)."""
 
 import os
+import time
 from logging.config import fileConfig
 
 from alembic import context
@@ -70,7 +71,15 @@ def _run(connection) -> None:
     # others wait here, and read the version table only once the first is done, so they find
     # the schema at head. A session lock, so that it also covers autocommit blocks (CREATE
     # INDEX CONCURRENTLY); released at the end, or when the connection closes.
-    connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+    # The others poll between transactions rather than block in one: CREATE INDEX CONCURRENTLY
+    # waits for every open transaction's snapshot, and a migrator blocked inside
+    # pg_advisory_lock holds one while it waits for the lock the index builder holds: a
+    # deadlock that PostgreSQL breaks by cancelling the build (an invalid index is left).
+    while not connection.execute(
+        text("SELECT pg_try_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
+    ).scalar_one():
+        connection.commit()
+        time.sleep(0.2)
     connection.commit()
     try:
         context.configure(

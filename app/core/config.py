@@ -29,6 +29,13 @@ class Settings(BaseSettings):
     db_statement_timeout_ms: int = Field(default=30_000, ge=0)
 
     cors_origins: list[str] = []
+    # The public read model (/api/v1/public, README "Public portal data and SDMX"): the
+    # origins its answers may be read from, their max-age, and the per-address limit
+    # (requests per window; 0: none), counted in PostgreSQL.
+    public_cors_origins: list[str] = []
+    public_max_age_s: int = Field(default=300, ge=0)
+    public_rate_limit: int = Field(default=300, ge=0)
+    public_rate_window_s: int = Field(default=60, ge=1)
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     # 10,000 measurements with notes fit well under this.
     max_batch_body_bytes: int = Field(default=8 * 1_048_576, ge=1024)

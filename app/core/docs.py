@@ -75,6 +75,11 @@ OPENAPI_TAGS = [
         "name": "revisions",
         "description": "Revisiones publicadas de un corte: cifras congeladas y sus diferencias.",
     },
+    {
+        "name": "public",
+        "description": "Portal público sin token: solo planes y cifras publicadas, exportación "
+        "SDMX.",
+    },
     {"name": "measurements", "description": "Mediciones de los indicadores, una o miles a la vez."},
     {"name": "follow-ups", "description": "Seguimientos de las acciones y su evidencia."},
     {

@@ -37,6 +37,7 @@ from app.cuts.models import Cut
 from app.plans.models import Plan
 from app.results import repository
 from app.results.budget import budget
+from app.results.dimensions import by_dimension
 from app.results.schemas import Measure
 from app.results.service import by_axis, by_band, by_status, by_unit, results
 
@@ -108,13 +109,15 @@ def serve(
 
 def frozen_kinds(session: Session, cut: Cut, plan: Plan) -> list[tuple[str, str, Compute]]:
     """(kind, params, compute) of every answer a publication freezes, keyed as the results
-    endpoints key them: results, by unit, by each of the plan's axes, by band, by status, and
+    endpoints key them: results, by unit, by each of the plan's axes, by band, by status, by
+    territory, and
     the budget matrix (planned and executed) of the cut's year."""
     kinds: list[tuple[str, str, Compute]] = [
         ("results", "", lambda: results(session, cut, plan)),
         ("by-unit", "", lambda: by_unit(session, cut, plan)),
         ("by-band", "", lambda: by_band(session, cut, plan)),
         ("by-status", "", lambda: by_status(session, cut, plan)),
+        ("by-territory", "", lambda: by_dimension(session, cut, plan, "territory")),
     ]
     for axis in plan.axes:
         code = axis["code"]

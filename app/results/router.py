@@ -84,10 +84,12 @@ def get_cut_results(
     "/cuts/{cut_id}/results/by-territory",
     response_model=DimensionResults,
     name="get_results_by_territory",
+    responses=CACHED_RESPONSES,
 )
-def get_results_by_territory(found: PublicCutDep, session: SessionDep):
-    """Per DIVIPOLA territory with values, each indicator's figures on its series."""
-    return dimensions.by_dimension(session, *found, "territory")
+def get_results_by_territory(found: PublicCutDep, session: SessionDep, cached: CachedDep):
+    """Per DIVIPOLA territory with values, each indicator's figures on its series (frozen with
+    the cut's publication, like the other results)."""
+    return cached("by-territory", lambda: dimensions.by_dimension(session, *found, "territory"))
 
 
 @router.get(

@@ -78,7 +78,19 @@ def world(module_client) -> dict:
     )
     assert imported.status_code == 200, imported.text
     [workbook_plan] = c.get("/api/v1/plans", params={"code": "PA-2024"}).json()["items"]
+    # A closed cut (lock exceptions) and an action of unit OAP (financial execution).
+    closed = c.post(
+        f"/api/v1/plans/{plan['id']}/cuts",
+        json={"code": "2021-12", "cut_date": "2021-12-31", "label": "Diciembre 2021"},
+    ).json()
+    assert c.post(f"/api/v1/cuts/{closed['id']}/close").status_code == 200
+    action = c.post(
+        f"/api/v1/plans/{plan['id']}/actions",
+        json={"code": "AF", "description": "Ejecutar", "node_code": "OBJ1", "unit_ids": ["OAP"]},
+    )
+    assert action.status_code == 201, action.text
     return {
+        "closed_cut": closed,
         "org": org,
         "alc2": alc2,
         "plan": plan,
@@ -178,6 +190,20 @@ def requests_for(op: str, w: dict) -> tuple[str, dict, dict]:
             return two(
                 f"/api/v1/cuts/{w['cut']['id']}/reports", {"format": "pdf"}, {"format": "xlsx"}
             )
+        case "grant_lock_exception":
+            body = {"unit_code": "OAP", "until": "2099-01-01T00:00:00Z"}
+            return two(
+                f"/api/v1/cuts/{w['closed_cut']['id']}/lock-exceptions",
+                {**body, "reason": "Corrección A"},
+                {**body, "reason": "Corrección B"},
+            )
+        case "import_financial_execution":
+            item = {"action_code": "AF", "unit_code": "OAP", "period_end": "2023-03-31", "paid": 0}
+            return two(
+                f"{plan}/financial-execution",
+                {"items": [{**item, "committed": 1}]},
+                {"items": [{**item, "committed": 2}]},
+            )
         case "create_webhook":
             body = {"url": "https://93.184.215.14/h"}
             return two(
@@ -189,7 +215,7 @@ def requests_for(op: str, w: dict) -> tuple[str, dict, dict]:
 
 
 def test_every_create_route_is_enumerated_and_documents_the_key():
-    assert len(CREATES) == 16, CREATES
+    assert len(CREATES) == 18, CREATES
     for ops in SCHEMA["paths"].values():
         for op in ops.values():
             if op.get("operationId") in CREATES:

@@ -91,6 +91,7 @@ def test_revision_1_stays_after_a_correction_and_revision_2_has_its_diff(client,
     assert answers == {
         ("results", ""),
         ("by-unit", ""),
+        ("by-territory", ""),
         ("by-band", ""),
         ("by-status", ""),
         ("budget", "measure=executed&year=2023"),
