@@ -36,6 +36,7 @@ from app.plans.models import (
     Programming,
     ProgrammingVersion,
 )
+from app.plans.repository import of_plan
 from app.results.models import ResultsCacheEntry
 from app.units.models import Unit
 
@@ -61,8 +62,7 @@ def _dated(
             func.array_agg(col(model.period_end)).label("period_ends"),
             func.array_agg(col(model.value)).label("values"),
         )
-        .join(Indicator, col(Indicator.id) == col(model.indicator_id))
-        .where(col(Indicator.plan_id) == plan_id)
+        .where(of_plan(model.indicator_id, Indicator, plan_id))
         .group_by(col(model.indicator_id))
     )
     if up_to is not None:
@@ -122,8 +122,7 @@ def action_units(session: Session, plan_id: uuid.UUID) -> list[Row]:
     return _all(
         session,
         select(col(ActionUnit.action_id), col(ActionUnit.unit_id))
-        .join(Action, col(Action.id) == col(ActionUnit.action_id))
-        .where(col(Action.plan_id) == plan_id)
+        .where(of_plan(ActionUnit.action_id, Action, plan_id))
         .order_by(col(ActionUnit.created_at), col(ActionUnit.unit_id)),
     )
 
@@ -170,8 +169,7 @@ def contributions(session: Session, plan_id: uuid.UUID) -> list[Row]:
             col(Contribution.weight),
             _unless_empty(col(Contribution.weights_by_year)),
         )
-        .join(Indicator, col(Indicator.id) == col(Contribution.indicator_id))
-        .where(col(Indicator.plan_id) == plan_id)
+        .where(of_plan(Contribution.indicator_id, Indicator, plan_id))
         .order_by(col(Contribution.created_at), col(Contribution.node_id)),
     )
 
