@@ -79,6 +79,9 @@ def cmd_serve(args: argparse.Namespace) -> None:
         # uvicorn waits with asyncio (seconds as a float); its annotation says int.
         timeout_graceful_shutdown=settings.shutdown_timeout_s,  # type: ignore[arg-type]
     )
+    from app.core import metrics
+
+    metrics.process_exiting()  # the supervising process's own gauges (its workers drop theirs)
 
 
 def cmd_worker(args: argparse.Namespace) -> None:
@@ -113,6 +116,9 @@ def cmd_worker(args: argparse.Namespace) -> None:
         )
     finally:
         engine.dispose()
+        from app.core import metrics
+
+        metrics.process_exiting()
 
 
 def cmd_migrate(args: argparse.Namespace) -> None:

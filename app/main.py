@@ -137,6 +137,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         await app.state.lifecycle.shutdown()
         if app.state.owns_engine and app.state.engine is not None:
             app.state.engine.dispose()
+            metrics.process_exiting()  # a worker of `serve` stopping: drop its live gauges
 
     app = FastAPI(
         title="Plan follow-up service",

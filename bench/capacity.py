@@ -29,14 +29,15 @@ import asyncio
 import calendar
 import json
 import time
+from collections.abc import Callable
 from datetime import date
 
 import httpx
 import psycopg
-from sqlalchemy import Engine, event, text
+from sqlalchemy import Engine, event, make_url, text
 
 from app.core.config import Settings
-from app.core.db import make_engine
+from app.core.db import make_engine, sqlalchemy_url
 from app.core.migrations import upgrade_head
 from app.main import create_app
 from bench.results import database, generate_plan, platform_token
@@ -192,11 +193,17 @@ def _p95(times: list[float]) -> float:
     return times[max(0, round(0.95 * len(times)) - 1)]
 
 
-async def _get_times(client: httpx.AsyncClient, url: str, repeat: int) -> list[float]:
+async def _get_times(
+    client: httpx.AsyncClient, url: str, repeat: int, before: Callable[[], None] | None = None
+) -> list[float]:
+    """Times of `repeat` GETs of `url` (after two untimed ones); `before` runs, untimed,
+    before each call."""
     for _ in range(2):
         (await client.get(url)).raise_for_status()
     times = []
     for _ in range(repeat):
+        if before is not None:
+            before()
         start = time.perf_counter()
         r = await client.get(url)
         times.append(time.perf_counter() - start)
@@ -222,7 +229,19 @@ async def measure(app, engine: Engine, token: str, plan: dict, repeat: int) -> d
         httpx.AsyncClient(transport=transport, base_url="http://b", headers=auth, timeout=300) as c,
         httpx.AsyncClient(transport=transport, base_url="http://b", timeout=300) as anon,
     ):
-        results = await _get_times(c, f"/api/v1/cuts/{plan['cut_ids'][-1]}/results", repeat)
+
+        def bump() -> None:
+            """Raise the plan's data version, as any write does: the next read of its results
+            misses the results cache (app/results/cache.py) and computes them (cold path)."""
+            with engine.begin() as conn:
+                conn.execute(
+                    text("UPDATE plans SET data_version = data_version + 1 WHERE id = :p"),
+                    {"p": plan["plan_id"]},
+                )
+
+        results_url = f"/api/v1/cuts/{plan['cut_ids'][-1]}/results"
+        results = await _get_times(c, results_url, repeat, before=bump)
+        warm = await _get_times(c, results_url, repeat)
 
         with engine.connect() as conn:
             codes = list(
@@ -258,6 +277,7 @@ async def measure(app, engine: Engine, token: str, plan: dict, repeat: int) -> d
     return {
         "results_p95_ms": _p95(results) * 1000,
         "results_median_ms": sorted(results)[len(results) // 2] * 1000,
+        "results_warm_p95_ms": _p95(warm) * 1000,
         "import_rows_per_s": imported / import_s,
         "public_reads_per_s": len(public) / sum(public),
         "public_p95_ms": _p95(public) * 1000,
@@ -299,14 +319,166 @@ def seq_scans(engine: Engine, statements: dict[str, object]) -> list[tuple[str, 
     return found
 
 
+def explain_requests(url: str, settings: Settings, token: str, plan: dict) -> list[dict]:
+    """EXPLAIN (ANALYZE, BUFFERS) of every statement one cold results call, one import of 500
+    indicators x 12 months and one public read run, as PostgreSQL executed them (auto_explain,
+    reported to the client as notices; nested statements, e.g. triggers', included)."""
+    plans: list[dict] = []
+    engine = make_engine(url, settings)
+
+    @event.listens_for(engine, "connect")
+    def _auto_explain(dbapi_conn, record) -> None:
+        dbapi_conn.add_notice_handler(
+            lambda d: (
+                plans.append(json.loads(d.message_primary.split("\n", 1)[1]))
+                if d.message_primary and d.message_primary.startswith("duration:")
+                else None
+            )
+        )
+        with dbapi_conn.cursor() as cur:
+            cur.execute("LOAD 'auto_explain'")
+            for name, value in (
+                ("log_min_duration", "0"),
+                ("log_analyze", "on"),
+                ("log_buffers", "on"),
+                ("log_timing", "on"),
+                ("log_nested_statements", "on"),
+                ("log_format", "json"),
+                ("log_level", "notice"),
+            ):
+                cur.execute(f"SET auto_explain.{name} = '{value}'")
+        dbapi_conn.commit()
+
+    app = create_app(settings, engine=engine)
+
+    async def run() -> list[tuple[str, int, int]]:
+        transport = httpx.ASGITransport(app=app)
+        auth = {"Authorization": f"Bearer {token}"}
+        marks = []
+        async with (
+            httpx.AsyncClient(transport=transport, base_url="http://b", headers=auth) as c,
+            httpx.AsyncClient(transport=transport, base_url="http://b") as anon,
+        ):
+            with engine.begin() as conn:
+                conn.execute(
+                    text("UPDATE plans SET data_version = data_version + 1 WHERE id = :p"),
+                    {"p": plan["plan_id"]},
+                )
+                codes = list(
+                    conn.execute(
+                        text("SELECT code FROM indicators WHERE plan_id = :p ORDER BY code"),
+                        {"p": plan["plan_id"]},
+                    ).scalars()
+                )
+            for name, call in (
+                ("results (cold)", lambda: c.get(f"/api/v1/cuts/{plan['cut_ids'][-1]}/results")),
+                (
+                    "import",
+                    lambda: c.post(
+                        f"/api/v1/plans/{plan['plan_id']}/measurements", json=_batch(codes, 2024)
+                    ),
+                ),
+                ("public tree", lambda: anon.get(f"/api/v1/plans/{plan['plan_id']}/tree")),
+            ):
+                first = len(plans)
+                (await call()).raise_for_status()
+                marks.append((name, first, len(plans)))
+        return marks
+
+    marks = asyncio.run(run())
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "DELETE FROM measurements WHERE period_end >= '2024-01-01' AND indicator_id "
+                "IN (SELECT id FROM indicators WHERE plan_id = :p)"
+            ),
+            {"p": plan["plan_id"]},
+        )
+    engine.dispose()
+    out = []
+    for name, first, last in marks:
+        for entry in plans[first:last]:
+            out.append({"request": name, **entry})
+    return out
+
+
+def _walk(node: dict):
+    yield node
+    for child in node.get("Plans", []):
+        yield from _walk(child)
+
+
+def explain_summary(entries: list[dict], top: int = 12) -> None:
+    """The statements that cost most, with their buffers and any scan reading other rows."""
+    print(f"{len(entries)} statements EXPLAINed (ANALYZE, BUFFERS):")
+    ranked = sorted(entries, key=lambda e: -e["Plan"].get("Actual Total Time", 0))
+    for entry in ranked[:top]:
+        plan = entry["Plan"]
+        buffers = plan.get("Shared Hit Blocks", 0) + plan.get("Shared Read Blocks", 0)
+        query = " ".join(entry.get("Query Text", "").split())[:110]
+        print(
+            f"  [{entry['request']}] {plan.get('Actual Total Time', 0):8.1f} ms "
+            f"{buffers:7d} buffers  {query}"
+        )
+        for node in _walk(plan):
+            removed = node.get("Rows Removed by Filter", 0) + node.get(
+                "Rows Removed by Join Filter", 0
+            )
+            if node["Node Type"] == "Seq Scan" or removed > 1000:
+                print(
+                    f"      {node['Node Type']} on {node.get('Relation Name', '?')}: "
+                    f"{node.get('Actual Rows', 0)} rows kept x{node.get('Actual Loops', 1)}, "
+                    f"{removed} removed by filter, {node.get('Actual Total Time', 0):.1f} ms"
+                )
+
+
+def explain_kept(name: str) -> None:
+    url = make_url(sqlalchemy_url(Settings().database_url or ""))
+    url_s = url.set(database=name).render_as_string(hide_password=False)
+    settings = Settings(database_url=url_s, log_level="WARNING", log_json=False)
+    engine = make_engine(url_s, settings)
+    with engine.connect() as conn:
+        plan_id = conn.execute(
+            text("SELECT plan_id FROM cuts WHERE status = 'published'")
+        ).scalar_one()
+        cut_ids = list(
+            conn.execute(
+                text("SELECT id FROM cuts WHERE plan_id = :p ORDER BY cut_date"), {"p": plan_id}
+            ).scalars()
+        )
+        conn.execute(  # the run's user: platform_token makes a new one under that name
+            text(
+                "UPDATE users SET username = 'bench-' || left(id::text, 8) WHERE username = 'bench'"
+            )
+        )
+        conn.commit()
+    token = platform_token(engine)
+    engine.dispose()
+    explain_summary(
+        explain_requests(url_s, settings, token, {"plan_id": plan_id, "cut_ids": cut_ids})
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--organizations", type=int, default=200, help="organizations in all")
     parser.add_argument("--months", type=int, default=48, help="monthly measurements each")
     parser.add_argument("--repeat", type=int, default=30, help="timed calls per figure")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the database afterwards (to EXPLAIN in it)"
+    )
+    parser.add_argument(
+        "--explain-database",
+        metavar="NAME",
+        help="only EXPLAIN (ANALYZE, BUFFERS) the measured plan's requests in a database kept "
+        "by --keep, on the server of DATABASE_URL",
+    )
     args = parser.parse_args()
+    if args.explain_database:
+        explain_kept(args.explain_database)
+        return
 
-    with database(Settings().database_url) as url:
+    with database(Settings().database_url, keep=args.keep) as url:
         upgrade_head(url)
         settings = Settings(database_url=url, log_level="WARNING", log_json=False)
         engine = make_engine(url, settings)
@@ -335,6 +507,7 @@ def main() -> None:
         log.on = True
         loaded = asyncio.run(measure(app, engine, token, plan, args.repeat))
         log.on = False
+        explain_summary(explain_requests(url, settings, token, plan))
         print("loaded database:", json.dumps(loaded, indent=1))
 
         print(f"{'figure':22} {'empty':>10} {'loaded':>10} {'ratio':>6}")

@@ -405,7 +405,7 @@ async def measure(
 
 
 @contextmanager
-def database(configured: str | None):
+def database(configured: str | None, keep: bool = False):
     with tempfile.TemporaryDirectory(prefix="plan-followup-bench-") as tmp:
         server = configured or start_embedded_postgres(Path(tmp), persistent=False)
         name = f"plan_followup_bench_{uuid.uuid4().hex[:10]}"
@@ -416,8 +416,11 @@ def database(configured: str | None):
         try:
             yield url.set(database=name).render_as_string(hide_password=False)
         finally:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            if keep:
+                print(f"kept database {name} (drop it when done)")
+            else:
+                with admin.connect() as conn:
+                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             admin.dispose()
 
 

@@ -208,3 +208,37 @@ def test_results_cached_on_one_replica_follow_a_write_on_the_other(clients, plan
     assert again.status_code == 200 and again.headers["etag"] != tag
     names = {i["code"]: i["name"] for i in again.json()["indicators"]}
     assert names["IS-545"] == "Renombrado en B"
+
+
+def test_a_stopped_worker_leaves_no_live_gauges(migrated_database, tmp_path):
+    """With PROMETHEUS_MULTIPROC_DIR, each process writes its own files; a worker that stops
+    removes its pool gauges' files (mark_process_dead), so they are not summed after it is
+    gone, and keeps its counters'."""
+    metrics_dir = tmp_path / "prometheus"
+    metrics_dir.mkdir()
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = _env(migrated_database(), tmp_path / "data")
+    proc = subprocess.Popen(  # noqa: S603 - our own command
+        [*CLI, "serve", "--port", str(port)],
+        env={
+            **env,
+            "WEB_CONCURRENCY": "2",
+            "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
+            "METRICS_TOKEN": METRICS_TOKEN,
+        },
+        start_new_session=True,
+    )
+    try:
+        _wait_ready(base, proc)
+        for _ in range(6):
+            assert httpx.get(f"{base}/health/ready").status_code == 200
+        r = httpx.get(f"{base}/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
+        assert r.status_code == 200
+        live = sorted(p.name for p in metrics_dir.glob("gauge_livesum_*.db"))
+        assert live, sorted(p.name for p in metrics_dir.iterdir())
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=60)
+    assert sorted(p.name for p in metrics_dir.glob("gauge_livesum_*.db")) == []
+    assert list(metrics_dir.glob("counter_*.db")) != []  # counters are kept

@@ -14,6 +14,9 @@ Hooks for other parts of the service (call these, never the metric objects' inte
 - `set_job_queue_depth(n)`: jobs waiting (app.main sets it before each scrape).
 - `observe_job(kind, seconds, outcome)`: once per job run; outcome "ok" or "failed".
 - `record_report_rendered(fmt)`: once per generated report ("pdf", "xlsx", "docx", ...).
+- `process_exiting()`: at a process's clean exit (the app's lifespan end, `serve` and `worker`
+  returning): with PROMETHEUS_MULTIPROC_DIR, removes this process's files of "live" gauges
+  (the pool gauges), so a worker that stopped is no longer summed into them.
 """
 
 from __future__ import annotations
@@ -149,6 +152,16 @@ _BEFORE_SCRAPE: list[Callable[[Any], None]] = []
 def before_scrape(fn: Callable[[Any], None]) -> None:
     """Run `fn(app)` before each scrape of /metrics; its errors do not fail the scrape."""
     _BEFORE_SCRAPE.append(fn)
+
+
+def process_exiting(pid: int | None = None) -> None:
+    """This process (or `pid`) stops counting: with PROMETHEUS_MULTIPROC_DIR set, the files of
+    its live gauges go (prometheus-client's `mark_process_dead`), its counters and histograms
+    stay (a restart must not make a counter go back). A no-op without the directory; calling
+    it twice is harmless. A worker killed with SIGKILL never gets here: its last pool gauges
+    remain until the directory is emptied at the next start, as README "Metrics" asks."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        multiprocess.mark_process_dead(pid if pid is not None else os.getpid())
 
 
 def _registry() -> CollectorRegistry | None:

@@ -48,6 +48,16 @@ CONFLICTS = {
 }
 
 
+def of_plan(column: Any, model: Any, plan_id: uuid.UUID) -> Any:
+    """`column = ANY(ARRAY(SELECT id FROM <model> WHERE plan_id = :plan))`: the plan's ids are
+    read once through `(plan_id, ...)` and its rows of a per-indicator (per-action) table are
+    then found by index lookups of those ids. A join to `model` instead lets the planner scan
+    the whole table of every tenant while it is small enough (tens of thousands of rows):
+    a cost that grows with the other tenants (docs/scaling.md)."""
+    ids = select(col(model.id)).where(col(model.plan_id) == plan_id).scalar_subquery()
+    return col(column) == sa.any_(func.array(ids))
+
+
 def save(session: Session, obj: T) -> T:
     session.add(obj)
     flush_or_conflict(session, CONFLICTS)
@@ -196,9 +206,7 @@ def action_units(
         col(ActionUnit.created_at), col(ActionUnit.unit_id)
     )
     if plan_id is not None:
-        stmt = stmt.join(Action, col(Action.id) == col(ActionUnit.action_id)).where(
-            col(Action.plan_id) == plan_id
-        )
+        stmt = stmt.where(of_plan(ActionUnit.action_id, Action, plan_id))
     else:
         stmt = stmt.where(col(ActionUnit.action_id).in_(action_ids or []))
     out: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
@@ -229,9 +237,7 @@ def _by_indicator(
     """Rows of a per-indicator table grouped by indicator: of some indicators, or of a plan."""
     stmt = select(model).order_by(*order)
     if plan_id is not None:
-        stmt = stmt.join(Indicator, col(Indicator.id) == col(model.indicator_id)).where(
-            col(Indicator.plan_id) == plan_id
-        )
+        stmt = stmt.where(of_plan(model.indicator_id, Indicator, plan_id))
     else:
         stmt = stmt.where(col(model.indicator_id).in_(indicator_ids or []))
     out: dict[uuid.UUID, list[IndicatorRow]] = defaultdict(list)
@@ -292,9 +298,8 @@ def programming_outside(session: Session, plan_id: uuid.UUID, first: int, last: 
     return session.execute(
         select(func.count())
         .select_from(Programming)
-        .join(Indicator, col(Indicator.id) == col(Programming.indicator_id))
         .where(
-            col(Indicator.plan_id) == plan_id,
+            of_plan(Programming.indicator_id, Indicator, plan_id),
             or_(
                 func.extract("year", col(Programming.period_end)) < first,
                 func.extract("year", col(Programming.period_end)) > last,
@@ -572,8 +577,7 @@ def schedules(session: Session, plan_id: uuid.UUID) -> dict[uuid.UUID, tuple[lis
             func.array_agg(aggregate_order_by(col(Programming.period_end), order)),
             func.array_agg(aggregate_order_by(col(Programming.value), order)),
         )
-        .join(Indicator, col(Indicator.id) == col(Programming.indicator_id))
-        .where(col(Indicator.plan_id) == plan_id)
+        .where(of_plan(Programming.indicator_id, Indicator, plan_id))
         .group_by(col(Programming.indicator_id))
     )
     return {indicator_id: (list(ends), list(values)) for indicator_id, ends, values in rows}

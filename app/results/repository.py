@@ -36,6 +36,7 @@ from app.plans.models import (
     Programming,
     ProgrammingVersion,
 )
+from app.plans.repository import of_plan
 from app.results.models import ResultsCacheEntry
 from app.units.models import Unit
 
@@ -57,6 +58,12 @@ def _dated(
     """(indicator_id, [period_end…], [value…], [dims_key…]) for every indicator of the plan
     with values: its totals, and for an indicator whose total is the sum of its disaggregated
     values (`total_mode` sum) those too (app.compute.dimensions makes the total of them)."""
+    # The indicators whose total is the sum of their disaggregated values (only theirs come).
+    summed = (
+        select(col(Indicator.id))
+        .where(col(Indicator.plan_id) == plan_id, col(Indicator.total_mode) == "sum")
+        .scalar_subquery()
+    )
     stmt = (
         select(
             col(model.indicator_id),
@@ -64,10 +71,9 @@ def _dated(
             func.array_agg(col(model.value)).label("values"),
             func.array_agg(col(model.dims_key)).label("dims_keys"),
         )
-        .join(Indicator, col(Indicator.id) == col(model.indicator_id))
         .where(
-            col(Indicator.plan_id) == plan_id,
-            (col(model.dims_key) == "") | (col(Indicator.total_mode) == "sum"),
+            of_plan(model.indicator_id, Indicator, plan_id),
+            (col(model.dims_key) == "") | (col(model.indicator_id) == sa.any_(func.array(summed))),
         )
         .group_by(col(model.indicator_id))
     )
@@ -152,8 +158,7 @@ def action_units(session: Session, plan_id: uuid.UUID) -> list[Row]:
     return _all(
         session,
         select(col(ActionUnit.action_id), col(ActionUnit.unit_id))
-        .join(Action, col(Action.id) == col(ActionUnit.action_id))
-        .where(col(Action.plan_id) == plan_id)
+        .where(of_plan(ActionUnit.action_id, Action, plan_id))
         .order_by(col(ActionUnit.created_at), col(ActionUnit.unit_id)),
     )
 
@@ -201,8 +206,7 @@ def contributions(session: Session, plan_id: uuid.UUID) -> list[Row]:
             col(Contribution.weight),
             _unless_empty(col(Contribution.weights_by_year)),
         )
-        .join(Indicator, col(Indicator.id) == col(Contribution.indicator_id))
-        .where(col(Indicator.plan_id) == plan_id)
+        .where(of_plan(Contribution.indicator_id, Indicator, plan_id))
         .order_by(col(Contribution.created_at), col(Contribution.node_id)),
     )
 
