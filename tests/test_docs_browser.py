@@ -115,6 +115,13 @@ def browser_context(tmp_path_factory):
         context.close()
 
 
+# ReDoc's example generator (openapi-sampler) says this when it merges a nullable list
+# (`anyOf: [array, null]`) into the object it samples: the sample shows the list, the page
+# renders; it is a note about a generated example, not a fault of the page. Seen since
+# 2026-11-25 with this machine's Chromium, on the schema that passed before (commit c46369b).
+TOLERATED = {'OpenAPI Sampler: found allOf with "array" type. Result may be incorrect'}
+
+
 class PageWatch:
     """A page whose requests outside the service fail, with every complaint collected."""
 
@@ -134,7 +141,7 @@ class PageWatch:
         self.page.route("**/*", self._only_the_service)
 
     def _console(self, message) -> None:
-        if message.type in ("error", "warning"):
+        if message.type in ("error", "warning") and message.text not in TOLERATED:
             self.problems.append(f"console {message.type}: {message.text}")
 
     def _only_the_service(self, route) -> None:

@@ -463,8 +463,10 @@ def get_programming(found: IndicatorDep, session: SessionDep, response: Response
     return with_etag(response, service.programming_public(session, plan, indicator))
 
 
+# The object first: documentation samplers (ReDoc) take the first choice of a union, and a
+# list merged with the body's description is a sample they cannot build.
 ProgrammingBody = Annotated[
-    Annotated[list[ProgrammingItem], Field(max_length=5000)] | ProgrammingReplace,
+    ProgrammingReplace | Annotated[list[ProgrammingItem], Field(max_length=5000)],
     Body(
         description="The whole schedule: the bare list, or `{items, legal_act, reason}`; once "
         "the plan is approved a change needs `legal_act` (reprogramming)"
