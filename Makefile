@@ -93,6 +93,7 @@ migration: $(VENV)/.dev-installed  ## make migration m="add plans"
 bench: $(VENV)/.dev-installed  ## benchmarks (embedded PostgreSQL unless DATABASE_URL is set)
 	$(BIN)/python -m bench.measurements
 	$(BIN)/python -m bench.results
+	$(BIN)/python -m bench.results_cache
 	$(BIN)/python -m bench.rollup
 	$(BIN)/python -m bench.reports
 	$(BIN)/python -m bench.report_pdf

@@ -34,6 +34,7 @@ from app.plans.router import router as plans_router
 from app.reports.router import router as reports_router
 from app.reports.storage import report_storage
 from app.results.router import router as results_router
+from app.revisions.router import router as revisions_router
 from app.spreadsheets.reader import MAX_UPLOAD_BYTES as SPREADSHEET_MAX_BYTES
 from app.spreadsheets.router import router as spreadsheets_router
 from app.units.router import router as units_router
@@ -58,6 +59,7 @@ ROUTERS = [
     results_router,
     alerts_router,
     finance_router,
+    revisions_router,
     jobs_router,
     reports_router,
     webhooks_router,

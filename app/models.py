@@ -19,12 +19,15 @@ from app.plans.models import (
     Programming,
 )
 from app.reports.models import Report
+from app.results.models import ResultsCacheEntry
+from app.revisions.models import CutRevision
 from app.units.models import Unit
 from app.users.models import ApiToken, LoginThrottle, User, UserUnit
 from app.webhooks.models import Webhook, WebhookDelivery
 
 __all__ = [
     "Cut",
+    "CutRevision",
     "Evidence",
     "FinancialExecution",
     "FollowUp",
@@ -45,6 +48,7 @@ __all__ = [
     "Plan",
     "Programming",
     "Report",
+    "ResultsCacheEntry",
     "Unit",
     "User",
     "UserUnit",

@@ -190,3 +190,21 @@ def test_a_job_queued_on_one_replica_runs_once(clients, plan):
     content = ca.get(f"/api/v1/reports/{report['id']}/content")
     assert content.status_code == 200
     assert len(content.content) == report["size_bytes"] and content.content[:2] == b"PK"
+
+
+def test_results_cached_on_one_replica_follow_a_write_on_the_other(clients, plan):
+    ca, cb = clients
+    url = f"/api/v1/cuts/{plan['cut']['id']}/results"
+    first = ca.get(url)
+    assert first.status_code == 200, first.text
+    tag = first.headers["etag"]
+    assert cb.get(url, headers={"If-None-Match": tag}).status_code == 304  # one cache
+    indicator = next(i for i in first.json()["indicators"] if i["code"] == "IS-545")
+    renamed = cb.patch(
+        f"/api/v1/indicators/{indicator['indicator_id']}", json={"name": "Renombrado en B"}
+    )
+    assert renamed.status_code == 200, renamed.text
+    again = ca.get(url, headers={"If-None-Match": tag})
+    assert again.status_code == 200 and again.headers["etag"] != tag
+    names = {i["code"]: i["name"] for i in again.json()["indicators"]}
+    assert names["IS-545"] == "Renombrado en B"

@@ -71,6 +71,10 @@ OPENAPI_TAGS = [
         "presupuesto.",
     },
     {"name": "cuts", "description": "Cortes de seguimiento: abrir, cerrar, publicar."},
+    {
+        "name": "revisions",
+        "description": "Revisiones publicadas de un corte: cifras congeladas y sus diferencias.",
+    },
     {"name": "measurements", "description": "Mediciones de los indicadores, una o miles a la vez."},
     {"name": "follow-ups", "description": "Seguimientos de las acciones y su evidencia."},
     {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date
 
 from sqlmodel import Session
@@ -17,6 +18,10 @@ from app.cuts.schemas import CutCreate, CutPublic, CutUpdate
 from app.plans import changes
 from app.plans.models import Plan
 from app.webhooks import service as webhooks
+
+# Called in the publishing transaction once the cut is published (app.revisions freezes its
+# figures there): packages built on cuts register here, cuts does not import them.
+PUBLISH_HOOKS: list[Callable[[Session, Actor, Plan, Cut], None]] = []
 
 
 def get_visible(
@@ -113,6 +118,8 @@ def publish(session: Session, actor: Actor, plan: Plan, cut: Cut) -> Cut:
     cut.status, cut.published_at = "published", utcnow()
     repository.save(session, cut)
     _record(session, actor, plan, cut, "status", before)
+    for hook in PUBLISH_HOOKS:
+        hook(session, actor, plan, cut)
     webhooks.cut_event(session, plan, cut, "cut.published")
     return cut
 

@@ -72,6 +72,11 @@ class Plan(TableBase, table=True):
     financial_gap_threshold_pct: Decimal = Field(
         default=Decimal(30), sa_type=NUMERIC, sa_column_kwargs={"server_default": "30"}
     )
+    # Raised by database triggers in the transaction of every write that changes the plan's
+    # results (migrations: results_cache_revisions); results caches are keyed by it.
+    data_version: int = Field(
+        default=1, sa_type=sa.BigInteger, sa_column_kwargs={"server_default": sa.text("1")}
+    )
 
     def covers_year(self, year: int) -> bool:
         return self.first_year <= year <= self.last_year

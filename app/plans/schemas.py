@@ -275,6 +275,8 @@ else:
     PlanPublic = public_of(
         Plan,
         name="PlanPublic",
+        # Internal: the results cache's key, raised by database triggers.
+        exclude=("data_version",),
         shown_as={"levels": list[str], "axes": list[AxisOut], "bands": list[BandOut]},
     )
 

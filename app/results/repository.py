@@ -13,8 +13,9 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, case, func, select
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Mapped, QueryableAttribute
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import Label
@@ -31,8 +32,10 @@ from app.plans.models import (
     Contribution,
     Indicator,
     Node,
+    Plan,
     Programming,
 )
+from app.results.models import ResultsCacheEntry
 from app.units.models import Unit
 
 
@@ -234,4 +237,149 @@ def executed_money(session: Session, plan_id: uuid.UUID) -> list[Row]:
         select(t.unit_id, t.action_id, year, func.sum(t.committed), func.sum(t.paid))
         .where(t.plan_id == plan_id)
         .group_by(t.unit_id, t.action_id, year),
+    )
+
+
+# --- the results cache (app/results/cache.py): live entries (revision 0) and frozen ones ----
+
+
+def _served(tags: list[str]) -> tuple:
+    """The entry's tag, and its payload unless the client already holds that tag."""
+    entry = ResultsCacheEntry
+    return (
+        col(entry.etag),
+        case((col(entry.etag).in_(tags), None), else_=col(entry.payload)).label("payload"),
+    )
+
+
+def cached_entry(
+    session: Session, cut_id: uuid.UUID, kind: str, params: str, data_version: int, tags: list[str]
+) -> Row | None:
+    """(etag, payload or NULL) of the live entry computed at this data version, if any."""
+    entry = ResultsCacheEntry
+    return (
+        session.connection()
+        .execute(
+            select(*_served(tags)).where(
+                col(entry.cut_id) == cut_id,
+                col(entry.kind) == kind,
+                col(entry.params) == params,
+                col(entry.revision) == 0,
+                col(entry.data_version) == data_version,
+            )
+        )
+        .first()
+    )
+
+
+def frozen_entry(
+    session: Session,
+    cut_id: uuid.UUID,
+    kind: str,
+    params: str,
+    tags: list[str],
+    revision: int | None = None,
+) -> Row | None:
+    """(etag, payload or NULL) of a revision's frozen entry, by default the latest one's."""
+    entry = ResultsCacheEntry
+    stmt = select(*_served(tags)).where(
+        col(entry.cut_id) == cut_id, col(entry.kind) == kind, col(entry.params) == params
+    )
+    if revision is None:
+        stmt = stmt.where(col(entry.revision) > 0).order_by(col(entry.revision).desc()).limit(1)
+    else:
+        stmt = stmt.where(col(entry.revision) == revision)
+    return session.connection().execute(stmt).first()
+
+
+def frozen_entries(session: Session, cut_id: uuid.UUID, revision: int) -> list[Row]:
+    """(kind, params, etag, payload) of every frozen entry of one revision, in key order."""
+    entry = ResultsCacheEntry
+    return _all(
+        session,
+        select(col(entry.kind), col(entry.params), col(entry.etag), col(entry.payload))
+        .where(col(entry.cut_id) == cut_id, col(entry.revision) == revision)
+        .order_by(col(entry.kind), col(entry.params)),
+    )
+
+
+def live_entries(session: Session, cut_id: uuid.UUID, data_version: int) -> list[Row]:
+    """(kind, params, etag, payload) of the cut's live entries still valid at this version."""
+    entry = ResultsCacheEntry
+    return _all(
+        session,
+        select(col(entry.kind), col(entry.params), col(entry.etag), col(entry.payload)).where(
+            col(entry.cut_id) == cut_id,
+            col(entry.revision) == 0,
+            col(entry.data_version) == data_version,
+        ),
+    )
+
+
+def store_entry(
+    session: Session,
+    cut_id: uuid.UUID,
+    kind: str,
+    params: str,
+    data_version: int,
+    payload: bytes,
+    etag: str,
+) -> None:
+    """Write (or replace an older) live entry; one row per (cut, kind, params)."""
+    stmt = pg_insert(ResultsCacheEntry).values(
+        cut_id=cut_id,
+        kind=kind,
+        params=params,
+        revision=0,
+        data_version=data_version,
+        payload=payload.decode(),
+        etag=etag,
+        created_at=func.now(),
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["cut_id", "kind", "params", "revision"],
+        set_={
+            "data_version": stmt.excluded.data_version,
+            "payload": stmt.excluded.payload,
+            "etag": stmt.excluded.etag,
+            "created_at": stmt.excluded.created_at,
+        },
+        where=col(ResultsCacheEntry.data_version) < stmt.excluded.data_version,
+    )
+    session.connection().execute(stmt)
+
+
+def freeze_entries(
+    session: Session,
+    cut_id: uuid.UUID,
+    revision: int,
+    data_version: int,
+    entries: list[tuple[str, str, bytes, str]],
+) -> None:
+    """Insert the frozen entries (kind, params, payload, etag) of a revision: one statement."""
+    if not entries:
+        return
+    session.connection().execute(
+        pg_insert(ResultsCacheEntry),
+        [
+            {
+                "cut_id": cut_id,
+                "kind": kind,
+                "params": params,
+                "revision": revision,
+                "data_version": data_version,
+                "payload": payload.decode(),
+                "etag": etag,
+            }
+            for kind, params, payload, etag in entries
+        ],
+    )
+
+
+def data_version(session: Session, plan_id: uuid.UUID) -> int:
+    """The plan's data version as the database has it now (triggers raise it on writes)."""
+    return int(
+        session.connection()
+        .execute(select(col(Plan.data_version)).where(col(Plan.id) == plan_id))
+        .scalar_one()
     )

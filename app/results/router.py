@@ -15,6 +15,7 @@ from app.core.schemas import CODE_PATTERN
 from app.cuts.dependencies import PublicCutDep
 from app.plans.dependencies import PlanDep
 from app.results import service
+from app.results.dependencies import CACHED_RESPONSES, CachedDep
 from app.results.schemas import (
     BudgetMatrixOut,
     CutResults,
@@ -37,44 +38,62 @@ Explain = Annotated[
 ]
 
 
-@router.get("/cuts/{cut_id}/results", response_model=CutResults, name="get_cut_results")
-def get_cut_results(found: PublicCutDep, session: SessionDep, explain: Explain = False):
+@router.get(
+    "/cuts/{cut_id}/results",
+    response_model=CutResults,
+    name="get_cut_results",
+    responses=CACHED_RESPONSES,
+)
+def get_cut_results(
+    found: PublicCutDep, session: SessionDep, cached: CachedDep, explain: Explain = False
+):
     """Every indicator's, action's and node's figures at the cut, and the plan's."""
-    return service.results(session, *found, explain=explain)
+    return cached("results", lambda: service.results(session, *found, explain=explain))
 
 
 @router.get(
-    "/cuts/{cut_id}/results/by-unit", response_model=GroupedResults, name="get_results_by_unit"
+    "/cuts/{cut_id}/results/by-unit",
+    response_model=GroupedResults,
+    name="get_results_by_unit",
+    responses=CACHED_RESPONSES,
 )
-def get_results_by_unit(found: PublicCutDep, session: SessionDep):
-    return service.by_unit(session, *found)
+def get_results_by_unit(found: PublicCutDep, session: SessionDep, cached: CachedDep):
+    return cached("by-unit", lambda: service.by_unit(session, *found))
 
 
 @router.get(
     "/cuts/{cut_id}/results/by-axis/{axis}",
     response_model=GroupedResults,
     name="get_results_by_axis",
+    responses=CACHED_RESPONSES,
 )
 def get_results_by_axis(
     found: PublicCutDep,
     session: SessionDep,
+    cached: CachedDep,
     axis: Annotated[str, Path(max_length=40, pattern=CODE_PATTERN)],
 ):
-    return service.by_axis(session, *found, axis)
+    return cached("by-axis", lambda: service.by_axis(session, *found, axis))
 
 
 @router.get(
-    "/cuts/{cut_id}/results/by-band", response_model=ListedResults, name="get_results_by_band"
+    "/cuts/{cut_id}/results/by-band",
+    response_model=ListedResults,
+    name="get_results_by_band",
+    responses=CACHED_RESPONSES,
 )
-def get_results_by_band(found: PublicCutDep, session: SessionDep):
-    return service.by_band(session, *found)
+def get_results_by_band(found: PublicCutDep, session: SessionDep, cached: CachedDep):
+    return cached("by-band", lambda: service.by_band(session, *found))
 
 
 @router.get(
-    "/cuts/{cut_id}/results/by-status", response_model=ListedResults, name="get_results_by_status"
+    "/cuts/{cut_id}/results/by-status",
+    response_model=ListedResults,
+    name="get_results_by_status",
+    responses=CACHED_RESPONSES,
 )
-def get_results_by_status(found: PublicCutDep, session: SessionDep):
-    return service.by_status(session, *found)
+def get_results_by_status(found: PublicCutDep, session: SessionDep, cached: CachedDep):
+    return cached("by-status", lambda: service.by_status(session, *found))
 
 
 @router.get("/plans/{plan_id}/trend", response_model=PlanTrend, name="get_plan_trend")

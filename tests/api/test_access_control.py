@@ -98,6 +98,9 @@ ACCESS: dict[str, set[str] | str] = {
     "get_results_by_axis": PUBLISHED,
     "get_results_by_band": PUBLISHED,
     "get_results_by_status": PUBLISHED,
+    "list_cut_revisions": PUBLISHED,
+    "get_cut_revision": PUBLISHED,
+    "get_cut_revision_diff": PUBLISHED,
     "get_cut_alerts": ANY,
     "get_plan_alerts": ANY,
     "get_reporting_status": ANY,
@@ -215,6 +218,7 @@ def world(module_client, module_make_token, module_as_token):
         "indicator_id": indicator["id"],
         "allocation_id": allocation["id"],
         "axis": "component",
+        "number": "1",  # a cut's revision
         "webhook_id": webhook["id"],
         # Never looked up: the endpoint's check answers first.
         "delivery_id": "00000000-0000-4000-8000-000000000000",
