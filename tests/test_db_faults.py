@@ -72,18 +72,20 @@ def test_the_pool_recovers_from_connections_the_server_dropped(settings, engine)
 def _engine_named(settings, name: str):
     from sqlalchemy import create_engine
 
-    from app.core.db import _connect_args, sqlalchemy_url
+    from app.core.db import _connect_args, recover_dropped_connections, sqlalchemy_url
     from app.core.metrics import InstrumentedQueuePool
 
-    return create_engine(
+    # As make_engine builds it (no pre-ping), with a name to find its connections by.
+    own = create_engine(
         sqlalchemy_url(settings.database_url),
         pool_size=2,
         max_overflow=0,
         pool_timeout=2,
-        pool_pre_ping=True,
         poolclass=InstrumentedQueuePool,
         connect_args={**_connect_args(settings), "application_name": name},
     )
+    recover_dropped_connections(own)
+    return own
 
 
 def test_an_exhausted_pool_answers_503_within_the_pool_timeout(settings):

@@ -2,7 +2,8 @@
 
 A request that cannot reach PostgreSQL is not a bug of the service: the client is told to
 retry (problem+json, `Retry-After`), never a 500, and the next request finds the pool
-reconnected (`pool_pre_ping`, and SQLAlchemy invalidates the pool when a connection drops).
+reconnected (app/core/db.py drops closed connections at checkout without a round trip, and
+SQLAlchemy invalidates the pool when a connection drops).
 """
 
 from __future__ import annotations
