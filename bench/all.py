@@ -52,15 +52,14 @@ def main() -> None:
     for module, full, quick in RUNS:
         print(f"\n=== python -m {module} {' '.join(quick if args.quick else full)}", flush=True)
         t0 = time.perf_counter()
-        proc = subprocess.Popen(
+        proc = subprocess.Popen(  # noqa: S603 - our own modules
             [sys.executable, "-m", module, *(quick if args.quick else full)],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
             bufsize=1,
         )
-        assert proc.stdout is not None
-        for line in proc.stdout:
+        for line in proc.stdout or ():
             print(line, end="", flush=True)
             found = LINE.match(line.strip())
             if found:
