@@ -24,7 +24,10 @@ def _documented(request: Request) -> dict[tuple[str, str], frozenset[str]]:
     return table
 
 
-def forbid_unknown_query_params(request: Request) -> None:
+async def forbid_unknown_query_params(request: Request) -> None:
+    # async: no I/O here, so no hop to the thread pool for every request.
+    if not request.scope.get("query_string"):
+        return
     route = request.scope.get("route")
     known = _documented(request).get((getattr(route, "path", ""), request.method))
     if known is None:  # not an API operation (docs, schema)
