@@ -25,7 +25,8 @@ RUN pip install --no-deps -e . \
     && chown -R 10001:10001 /var/lib/plan-followup
 
 USER 10001:10001
-ENV HOST=0.0.0.0 PORT=8000 WEB_CONCURRENCY=2 DATA_DIR=/var/lib/plan-followup
+# No WEB_CONCURRENCY: one uvicorn worker per core the container may use (set it to override).
+ENV HOST=0.0.0.0 PORT=8000 DATA_DIR=/var/lib/plan-followup
 EXPOSE 8000
 
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \

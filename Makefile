@@ -94,15 +94,10 @@ migration: $(VENV)/.dev-installed  ## make migration m="add plans"
 	@test -n "$(m)" || (echo 'usage: make migration m="what changes"' && exit 2)
 	$(BIN)/plan-followup make-migration "$(m)"
 
+# Every benchmark (bench/all.py), ending with the `bench:` block of README "Performance";
+# HTTP figures need Debian's wrk (installed when root). `make bench quick=1`: shorter runs.
 bench: $(VENV)/.dev-installed  ## benchmarks (embedded PostgreSQL unless DATABASE_URL is set)
-	$(BIN)/python -m bench.measurements
-	$(BIN)/python -m bench.results
-	$(BIN)/python -m bench.results_cache
-	$(BIN)/python -m bench.rollup
-	$(BIN)/python -m bench.reports
-	$(BIN)/python -m bench.report_pdf
-	$(BIN)/python -m bench.spreadsheets
-	$(BIN)/python -m bench.territories
+	$(BIN)/python -m bench.all $(if $(quick),--quick)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -50,6 +50,17 @@ def _on_sigterm(message: str | None) -> None:
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(message))
 
 
+def default_workers() -> int:
+    """WEB_CONCURRENCY when set, else one worker process per core this process may use."""
+    configured = os.environ.get("WEB_CONCURRENCY", "").strip()
+    if configured:
+        return max(1, int(configured))
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def cmd_serve(args: argparse.Namespace) -> None:
     import uvicorn
 
@@ -330,7 +341,12 @@ def main(argv: list[str] | None = None) -> None:
     )
     serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-    serve.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "1")))
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=default_workers(),
+        help="uvicorn worker processes (default: WEB_CONCURRENCY, else one per core)",
+    )
     serve.add_argument("--reload", action="store_true")
     serve.set_defaults(func=cmd_serve)
 

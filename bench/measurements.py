@@ -132,6 +132,7 @@ def main() -> None:
         f"  {raw:10.0f} values/s"
     )
     print(f"API / raw: {api / raw:.2f}  (aim: >= 0.50)")
+    print(f"bench: ingest_vs_copy={api / raw:.2f}")
 
 
 if __name__ == "__main__":

@@ -36,7 +36,9 @@ def free_port() -> int:
 
 def env_for(database_url: str, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in {"PORT", "HOST", "WEB_CONCURRENCY"}}
-    env.update(DATABASE_URL=database_url, LOG_JSON="false", LOG_LEVEL="INFO", **extra)
+    # One worker unless a test asks for more (`serve` defaults to one per core).
+    env.update(DATABASE_URL=database_url, LOG_JSON="false", LOG_LEVEL="INFO", WEB_CONCURRENCY="1")
+    env.update(extra)
     return env
 
 

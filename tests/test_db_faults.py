@@ -69,21 +69,68 @@ def test_the_pool_recovers_from_connections_the_server_dropped(settings, engine)
         own.dispose()
 
 
-def _engine_named(settings, name: str):
+def test_a_read_whose_connection_was_already_dropped_is_run_again(settings, engine):
+    # Without the checkout poll, the pool hands out the connection the server ended: the
+    # first statement fails on it; a GET is run once more on a fresh connection, a POST is not.
+    name = f"faults-{uuid.uuid4().hex[:8]}"
+    own = _engine_named(settings, name, recover=False)
+    c = ApiClient(create_app(settings, engine=own))
+
+    def end_connections() -> None:
+        with engine.connect() as admin:
+            assert (
+                admin.execute(
+                    text(
+                        "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM "
+                        "pg_stat_activity WHERE application_name = :name) t"
+                    ),
+                    {"name": name},
+                ).scalar_one()
+                == 1
+            )
+            admin.commit()
+            for _ in range(200):  # until the server process is gone
+                gone = admin.execute(
+                    text("SELECT count(*) = 0 FROM pg_stat_activity WHERE application_name = :n"),
+                    {"n": name},
+                ).scalar_one()
+                admin.commit()
+                if gone:
+                    return
+            raise AssertionError("the terminated connection is still there")
+
+    try:
+        assert_problem(c.get("/api/v1/organizations", headers=BOGUS), 401)
+        end_connections()
+        assert_problem(c.get("/api/v1/organizations", headers=BOGUS), 401)
+        end_connections()
+        assert c.get("/health/ready").status_code == 200
+        end_connections()
+        _unavailable(c.post("/api/v1/organizations", headers=BOGUS, json={}))
+        assert_problem(c.get("/api/v1/organizations", headers=BOGUS), 401)
+    finally:
+        c.close()
+        own.dispose()
+
+
+def _engine_named(settings, name: str, *, recover: bool = True):
     from sqlalchemy import create_engine
 
-    from app.core.db import _connect_args, sqlalchemy_url
+    from app.core.db import _connect_args, recover_dropped_connections, sqlalchemy_url
     from app.core.metrics import InstrumentedQueuePool
 
-    return create_engine(
+    # As make_engine builds it (no pre-ping), with a name to find its connections by.
+    own = create_engine(
         sqlalchemy_url(settings.database_url),
-        pool_size=2,
+        pool_size=1 if not recover else 2,
         max_overflow=0,
         pool_timeout=2,
-        pool_pre_ping=True,
         poolclass=InstrumentedQueuePool,
         connect_args={**_connect_args(settings), "application_name": name},
     )
+    if recover:
+        recover_dropped_connections(own)
+    return own
 
 
 def test_an_exhausted_pool_answers_503_within_the_pool_timeout(settings):

@@ -42,7 +42,9 @@ def optional_actor(
     return actor
 
 
-def current_actor(actor: Annotated[Actor | None, Depends(optional_actor)]) -> Actor:
+# The checks below do no I/O: async, so that they run on the event loop without a hop to the
+# thread pool (the token lookup above queries the database: it stays sync).
+async def current_actor(actor: Annotated[Actor | None, Depends(optional_actor)]) -> Actor:
     if actor is None:
         raise Unauthorized("Log in and send `Authorization: Bearer <token>`.", headers=_CHALLENGE)
     return actor
@@ -59,14 +61,14 @@ def requires(*roles: str):
     nothing about what the body should hold.
     """
 
-    def check(actor: ActorDep) -> Actor:
+    async def check(actor: ActorDep) -> Actor:
         actor.require(*roles)
         return actor
 
     return check
 
 
-def platform_admin(actor: ActorDep) -> Actor:
+async def platform_admin(actor: ActorDep) -> Actor:
     if not actor.is_platform_admin:
         raise Forbidden("Only a platform administrator may do this.")
     return actor

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+import select
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
+import anyio
 from fastapi import Depends, Request
-from sqlalchemy import Engine, MetaData, create_engine
+from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy.exc import DisconnectionError
 from sqlmodel import Session, SQLModel
+from starlette.concurrency import run_in_threadpool
 
 from app.core.config import Settings
 from app.core.metrics import InstrumentedQueuePool
@@ -58,15 +62,47 @@ def start_embedded_postgres(data_dir: Path, *, persistent: bool = True) -> str:
 
 
 def make_engine(url: str, settings: Settings) -> Engine:
-    return create_engine(
+    engine = create_engine(
         sqlalchemy_url(url),
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
         pool_timeout=settings.db_pool_timeout_s,
-        pool_pre_ping=True,
         poolclass=InstrumentedQueuePool,
         connect_args=_connect_args(settings),
     )
+    recover_dropped_connections(engine)
+    return engine
+
+
+def recover_dropped_connections(engine: Engine) -> None:
+    """Hand out no pooled connection the server has closed, without a round trip per checkout.
+
+    `pool_pre_ping` sends `SELECT 1` on every checkout: a network round trip and a statement
+    for every request. An idle pooled connection has nothing to read; when the server ends it
+    (restart, failover, `pg_terminate_backend`), its socket becomes readable (the FATAL
+    message, then end of file). So a checkout polls the socket without waiting (one system
+    call) and, when something is there, the pool discards that connection and opens another.
+    A connection lost while in use still fails its request (503, app/core/dbfaults.py), and
+    SQLAlchemy then invalidates every older connection of the pool.
+    """
+
+    @event.listens_for(engine, "checkout")
+    def _drop_if_closed(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+        if connection_was_closed(dbapi_connection):
+            raise DisconnectionError("the server closed this pooled connection")
+
+
+def connection_was_closed(dbapi_connection: Any) -> bool:
+    """True when an idle psycopg connection is closed or its socket has something to read."""
+    if getattr(dbapi_connection, "closed", False) or getattr(dbapi_connection, "broken", False):
+        return True
+    try:
+        fd = dbapi_connection.pgconn.socket
+    except Exception:  # no socket any more: psycopg raises OperationalError
+        return True
+    poller = select.poll()
+    poller.register(fd, select.POLLIN | select.POLLERR | select.POLLHUP)
+    return bool(poller.poll(0))
 
 
 def _connect_args(settings: Settings) -> dict[str, object]:
@@ -83,22 +119,39 @@ def _connect_args(settings: Settings) -> dict[str, object]:
     return args
 
 
-def get_session(request: Request) -> Iterator[Session]:
+async def get_session(request: Request) -> AsyncIterator[Session]:
     # One transaction per request, committed once when the handler returns. The dependency is
     # function-scoped so the commit happens before the response is sent: a failed commit is
-    # an error answer, never a 2xx for data that was not written.
+    # an error answer, never a 2xx for data that was not written. Async: opening a session
+    # does no I/O, so only the commit (or rollback) goes to the thread pool, one hop instead
+    # of two for every request.
     engine = request.app.state.engine
     if engine is None:
         from app.core.errors import ServiceUnavailable
 
         raise ServiceUnavailable("No database is configured (set DATABASE_URL).")
-    with Session(engine, expire_on_commit=False) as session:
-        try:
-            yield session
+    session = Session(engine, expire_on_commit=False)
+    try:
+        yield session
+    except BaseException:
+        with anyio.CancelScope(shield=True):  # a cancelled request still gives back its connection
+            await run_in_threadpool(_end, session, commit=False)
+        raise
+    with anyio.CancelScope(shield=True):
+        await run_in_threadpool(_end, session, commit=True)
+
+
+def _end(session: Session, *, commit: bool) -> None:
+    try:
+        if commit:
             session.commit()
-        except BaseException:
+        else:
             session.rollback()
-            raise
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]

@@ -2,7 +2,12 @@
 
 A request that cannot reach PostgreSQL is not a bug of the service: the client is told to
 retry (problem+json, `Retry-After`), never a 500, and the next request finds the pool
-reconnected (`pool_pre_ping`, and SQLAlchemy invalidates the pool when a connection drops).
+reconnected (app/core/db.py drops closed connections at checkout without a round trip, and
+SQLAlchemy invalidates the pool when a connection drops).
+
+A connection the server is ending at the very moment it is handed out (the server's message
+not arrived yet) fails its first statement: a GET or HEAD that failed so is run once more on
+a fresh connection (`RetryReadOnDisconnect`), so readers do not see the 503 of a restart.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.errors import problem
 
@@ -31,10 +37,53 @@ def unavailable(request: Request) -> JSONResponse:
     )
 
 
+# Set in the request's state when the database dropped the connection under it.
+DISCONNECTED = "database_disconnected"
+
+
+class RetryReadOnDisconnect:
+    """Pure ASGI: a GET or HEAD answered 503 because its connection was found dropped is run
+    once more (the pool has been invalidated: the retry gets a fresh connection)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+        held: list[Message] = []
+
+        async def hold_dropped(message: Message) -> None:
+            if held or (
+                message["type"] == "http.response.start"
+                and message["status"] == 503
+                and scope.get("state", {}).get(DISCONNECTED)
+            ):
+                held.append(message)
+                return
+            await send(message)
+
+        await self.app(scope, receive, hold_dropped)
+        if not held:
+            return
+        log.warning("read retried after a dropped connection", extra={"path": scope["path"]})
+        scope["state"].pop(DISCONNECTED, None)
+
+        async def no_body() -> Message:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        await self.app(scope, no_body, send)
+
+
 def install(app: FastAPI) -> None:
+    app.add_middleware(RetryReadOnDisconnect)
+
     @app.exception_handler(OperationalError)
     @app.exception_handler(InterfaceError)
     async def _database_down(request: Request, exc: DBAPIError) -> JSONResponse:
+        if exc.connection_invalidated:
+            setattr(request.state, DISCONNECTED, True)
         # psycopg.OperationalError: connection refused or lost, server shutting down or in
         # recovery, statement timeout, serialization failure: all worth a retry.
         log.warning(

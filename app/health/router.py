@@ -2,6 +2,8 @@
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel
+from sqlalchemy.exc import DBAPIError
+from starlette.concurrency import run_in_threadpool
 
 from app.core.errors import problem, problem_responses
 from app.health.repository import schema_revisions
@@ -20,14 +22,16 @@ class Readiness(BaseModel):
 
 
 @router.get("", response_model=Health, name="get_health")
-def get_health() -> Health:
+async def get_health() -> Health:
     return Health(status="ok")
 
 
 @router.get(
     "/ready", response_model=Readiness, name="get_readiness", responses=problem_responses(503)
 )
-def get_readiness(request: Request):
+async def get_readiness(request: Request):
+    # async, with the one query in the thread pool: a sync endpoint would also validate its
+    # answer in the thread pool (two hops per probe instead of one).
     state = request.app.state
     if state.lifecycle.draining:
         # SIGTERM received: load balancers stop sending while requests in flight finish.
@@ -36,7 +40,13 @@ def get_readiness(request: Request):
     if engine is None:
         return problem(503, "No database is configured (set DATABASE_URL).", request=request)
     try:
-        revisions = schema_revisions(engine)
+        try:
+            revisions = await run_in_threadpool(schema_revisions, engine)
+        except DBAPIError as exc:
+            if not exc.connection_invalidated:
+                raise
+            # A pooled connection the server had just ended (the pool is invalidated now).
+            revisions = await run_in_threadpool(schema_revisions, engine)
     except Exception:  # any failure means "not ready", said without internals
         return problem(503, "The database is not reachable or has no schema.", request=request)
     # The heads were read from the migration scripts once, when the app was built.

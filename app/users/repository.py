@@ -5,7 +5,7 @@ from collections import defaultdict
 from datetime import datetime
 from typing import TypeVar
 
-from sqlalchemy import case, delete, func, insert, or_, select, update
+from sqlalchemy import Row, bindparam, case, delete, func, insert, or_, select, update
 from sqlalchemy import text as sa_text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.sql import Select
@@ -178,22 +178,41 @@ def get_token(session: Session, token_id: uuid.UUID) -> ApiToken | None:
     return session.get(ApiToken, token_id)
 
 
-def actor_row(session: Session, token_hash: str) -> tuple[ApiToken, User, list[uuid.UUID]] | None:
-    """A token, its user and the user's unit ids in one statement (None if no such token)."""
+def _actor_statement() -> Select:
     units = (
         select(func.coalesce(func.array_agg(col(UserUnit.unit_id)), sa_text("'{}'::uuid[]")))
         .where(col(UserUnit.user_id) == col(User.id))
         .scalar_subquery()
+        .label("unit_ids")
     )
-    row = session.execute(
-        select(ApiToken, User, units)
+    return (
+        select(
+            col(ApiToken.id).label("token_id"),
+            col(ApiToken.revoked_at),
+            col(ApiToken.expires_at),
+            col(ApiToken.last_used_at),
+            col(User.id).label("user_id"),
+            col(User.username),
+            col(User.organization_id),
+            col(User.role),
+            col(User.is_platform_admin),
+            col(User.active),
+            units,
+        )
         .join(User, col(User.id) == col(ApiToken.user_id))
-        .where(col(ApiToken.token_hash) == token_hash)
-    ).first()
-    if row is None:
-        return None
-    token, user, unit_ids = row
-    return token, user, unit_ids
+        .where(col(ApiToken.token_hash) == bindparam("token_hash"))
+    )
+
+
+# Built once: every authenticated request runs it (Core columns, no ORM objects).
+_ACTOR = _actor_statement()
+
+
+def actor_row(session: Session, token_hash: str) -> Row | None:
+    """The token's id, revocation, expiry and last use, its user's id, username,
+    organization, role, platform flag and active flag, and the user's unit ids: one statement
+    (None if no such token)."""
+    return session.connection().execute(_ACTOR, {"token_hash": token_hash}).first()
 
 
 def touch_token(session: Session, token_id: uuid.UUID, when: datetime) -> None:

@@ -43,19 +43,18 @@ def actor_for_token(session: Session, token: str) -> Actor | None:
     row = repository.actor_row(session, token_digest(token))
     if row is None:
         return None
-    api_token, user, unit_ids = row
-    if api_token.revoked_at is not None or api_token.expires_at <= now or not user.active:
+    if row.revoked_at is not None or row.expires_at <= now or not row.active:
         return None
-    if api_token.last_used_at is None or now - api_token.last_used_at > LAST_USED_GRANULARITY:
-        repository.touch_token(session, api_token.id, now)
+    if row.last_used_at is None or now - row.last_used_at > LAST_USED_GRANULARITY:
+        repository.touch_token(session, row.token_id, now)
     return Actor(
-        user_id=user.id,
-        username=user.username,
-        organization_id=user.organization_id,
-        role=user.role,
-        is_platform_admin=user.is_platform_admin,
-        unit_ids=frozenset(unit_ids),
-        token_id=api_token.id,
+        user_id=row.user_id,
+        username=row.username,
+        organization_id=row.organization_id,
+        role=row.role,
+        is_platform_admin=row.is_platform_admin,
+        unit_ids=frozenset(row.unit_ids),
+        token_id=row.token_id,
     )
 
 
