@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any
 
 from pydantic import Field
 
@@ -71,6 +70,22 @@ class PublishedValue(OutputModel):
     band: ResultBand | None
 
 
+class PublishedTerritoryValue(OutputModel):
+    """The indicator on one DIVIPOLA territory's series at a published cut (the frozen
+    by-territory answer of that cut's revision)."""
+
+    cut: PublicCut
+    territory: str = Field(description='DIVIPOLA code ("19001")')
+    name: str = Field(description='Its name ("Popayán")')
+    programmed_to_date: Figure
+    executed_to_date: Figure
+    advance_pct: Figure
+    advance_pct_shown: Figure
+    not_due: bool
+    status: StatusOut
+    band: ResultBand | None
+
+
 class ProgrammedValue(OutputModel):
     period_end: date
     value: Number
@@ -96,6 +111,7 @@ class PublicIndicator(OutputModel):
     last_revision: int | None = Field(
         description="The revision number of the latest published cut's figures"
     )
-    by_territory: list[dict[str, Any]] | None = Field(
-        default=None, description="Not available yet (territorial disaggregation): null"
+    by_territory: list[PublishedTerritoryValue] = Field(
+        description="Its published figures per territory (values posted with a DIVIPOLA "
+        "code), by cut in date order, then by code; empty when none were posted"
     )

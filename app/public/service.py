@@ -27,7 +27,19 @@ from app.public.schemas import (
     PublicIndicator,
     PublicOrganization,
     PublicPlan,
+    PublishedTerritoryValue,
     PublishedValue,
+)
+
+# What the public page takes of each indicator line of the frozen by-territory answer.
+TERRITORY_FIGURES = (
+    "programmed_to_date",
+    "executed_to_date",
+    "advance_pct",
+    "advance_pct_shown",
+    "not_due",
+    "status",
+    "band",
 )
 
 
@@ -155,6 +167,22 @@ def indicator_page(
                 )
     if not values:  # added after the last publication: not published yet
         raise NotFound(f"No indicator with code {indicator_code!r} in plan {plan_code!r}.")
+    territorial = repository.frozen_payloads(
+        session, [(found.cut_ids[c.code], c.revision) for c in found.cuts], "by-territory"
+    )
+    by_territory = [
+        PublishedTerritoryValue(
+            cut=cut,
+            territory=place["code"],
+            name=place["label"],
+            **{k: item[k] for k in TERRITORY_FIGURES},
+        )
+        for cut in found.cuts
+        if (payload := territorial.get(found.cut_ids[cut.code])) is not None
+        for place in json.loads(payload)["items"]
+        for item in place["indicators"]
+        if item["code"] == indicator.code
+    ]
     latest = values[-1]
     return PublicIndicator(
         indicator_id=indicator.id,
@@ -175,4 +203,5 @@ def indicator_page(
         band=latest.band,
         status=latest.status,
         last_revision=latest.cut.revision,
+        by_territory=by_territory,
     )

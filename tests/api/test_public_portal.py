@@ -57,6 +57,15 @@ def portal(client, app) -> dict:
     ok(client.patch(base, json={"status": "approved"}))
     cut = ok(client.post(f"{base}/cuts", json=bogota.SEED["cuts"][0]))
     ok(client.post(f"{base}/measurements", json={"items": as_json(bogota.SEED["measurements"])}))
+    # A value of Bogotá D.C.'s own series beside the posted total (which it does not change).
+    territorial = {"indicator_code": "IS-545", "period_end": "2023-06-30", "value": 700000}
+    posted = ok(
+        client.post(
+            f"{base}/measurements",
+            json={"items": [{**territorial, "dims": {"territory": "11001"}}]},
+        )
+    )
+    assert posted["created"] == 1, posted
     ok(client.post(f"/api/v1/cuts/{cut['id']}/close"))
     ok(client.post(f"/api/v1/cuts/{cut['id']}/publish"))
     org_id = plan["organization_id"]
@@ -176,6 +185,24 @@ def test_plans_tree_and_indicator_carry_the_frozen_figures(portal, app, client):
     assert value["cut"]["code"] == portal["cut"]["code"]
     assert page["last_revision"] == 1
     assert page["band"] == is545["band"] and page["status"] == is545["status"]
+    # Bogotá D.C.'s series as frozen: its value, no programming of its own (not due).
+    assert [
+        {k: v for k, v in t.items() if k != "cut"} | {"cut": t["cut"]["code"]}
+        for t in page["by_territory"]
+    ] == [
+        {
+            "cut": portal["cut"]["code"],
+            "territory": "11001",
+            "name": "Bogotá, D.C.",
+            "programmed_to_date": None,
+            "executed_to_date": 700000,
+            "advance_pct": None,
+            "advance_pct_shown": None,
+            "not_due": True,
+            "status": {"code": "not_due", "label": "Sin programación al corte"},
+            "band": None,
+        }
+    ]
     live = ok(client.get(f"/api/v1/indicators/{portal['indicators']['IS-545']['id']}/programming"))
     assert [(p["period_end"], p["value"]) for p in page["programming"]] == [
         (p["period_end"], p["value"]) for p in live["items"]
@@ -347,7 +374,7 @@ STATEMENTS = {
     "": 4,  # organization, count, page, published cuts
     "/PEI": 4,  # organization, plan, published cuts, frozen results
     "/PEI/reporting-status": 4,
-    "/PEI/indicators/IS-545": 6,  # + indicator, programming
+    "/PEI/indicators/IS-545": 7,  # + indicator, programming, the frozen by-territory
     "/PEI/sdmx/structure": 3,
     "/PEI/sdmx/data": 4,
     "/PEI/open-data/datapackage.json": 3,
