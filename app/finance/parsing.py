@@ -3,13 +3,12 @@ rejected with the field at fault (the same rules as the measurement batch)."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from pydantic import TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
-from app.core.errors import BadRequest, DomainError
+from app.core import batches
 from app.finance.schemas import (
     MAX_BATCH,
     FinancialItem,
@@ -37,21 +36,7 @@ def parse_body(body: bytes) -> ParsedBatch:
         return ParsedBatch(len(items), list(enumerate(items)), [])
     except ValidationError:
         pass
-    try:
-        data = json.loads(body)
-    except ValueError:
-        raise BadRequest("The request body is not valid JSON.") from None
-    if (
-        not isinstance(data, dict)
-        or not isinstance(data.get("items"), list)
-        or set(data) - {"items"}
-    ):
-        raise DomainError(
-            'The body must be {"items": [...]} and nothing else.',
-            status=422,
-            errors=[{"loc": ["body", "items"], "msg": "a list of financial execution items"}],
-        )
-    raw_items = data["items"]
+    raw_items = batches.raw_items(body, "a list of financial execution items")
     if len(raw_items) > MAX_BATCH:
         return ParsedBatch(len(raw_items), [], [])
     rejected: list[RejectedFinancialItem] = []

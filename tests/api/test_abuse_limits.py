@@ -50,8 +50,9 @@ def test_json_nested_deeply_is_refused_without_a_crash(client, depth):
     assert r.headers["content-type"] == "application/problem+json"
 
 
+@pytest.mark.parametrize("batch", ["measurements", "financial-execution"])
 @pytest.mark.parametrize("depth", [10_000, 100_000])
-def test_a_measurement_batch_nested_deeply_is_400(client, depth):
+def test_a_batch_nested_deeply_is_400(client, depth, batch):
     org = client.post(ORGS, json={"code": "deep", "name": "Deep"}).json()
     plan = client.post(
         "/api/v1/plans",
@@ -66,7 +67,7 @@ def test_a_measurement_batch_nested_deeply_is_400(client, depth):
         },
     ).json()
     r = client.post(
-        f"/api/v1/plans/{plan['id']}/measurements",
+        f"/api/v1/plans/{plan['id']}/{batch}",
         content=_deep(depth),
         headers={"content-type": "application/json"},
     )
