@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from typing import Any
@@ -13,11 +14,47 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Scope, Send
 
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://plan-followup.example/problems/"
+
+
+async def send_problem(
+    scope: Scope,
+    send: Send,
+    status: int,
+    slug: str,
+    title: str,
+    detail: str,
+    headers: tuple[tuple[bytes, bytes], ...] = (),
+) -> None:
+    """A problem+json answer sent from pure ASGI middleware (before any route ran)."""
+    body = json.dumps(
+        {
+            "type": TYPE_BASE + slug,
+            "title": title,
+            "status": status,
+            "detail": detail,
+            "instance": scope["path"],
+            "request_id": scope.get("state", {}).get("request_id"),
+        }
+    ).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", PROBLEM_JSON.encode()),
+                (b"content-length", str(len(body)).encode()),
+                *headers,
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
 
 _TITLES = {
     400: "Bad request",

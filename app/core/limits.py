@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 
 from fastapi import FastAPI, Request
@@ -22,7 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.config import Settings
-from app.core.errors import PROBLEM_JSON, TYPE_BASE, problem
+from app.core.errors import problem, send_problem
 
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -119,29 +118,16 @@ class BodyReadDeadlineMiddleware:
 
 
 async def _timed_out(scope: Scope, send: Send, detail: str) -> None:
-    body = json.dumps(
-        {
-            "type": TYPE_BASE + "request-timeout",
-            "title": "Request timeout",
-            "status": 408,
-            "detail": detail,
-            "instance": scope["path"],
-            "request_id": scope.get("state", {}).get("request_id"),
-        }
-    ).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 408,
-            "headers": [
-                (b"content-type", PROBLEM_JSON.encode()),
-                (b"content-length", str(len(body)).encode()),
-                # The rest of the body may still be coming: the connection is not reusable.
-                (b"connection", b"close"),
-            ],
-        }
+    await send_problem(
+        scope,
+        send,
+        408,
+        "request-timeout",
+        "Request timeout",
+        detail,
+        # The rest of the body may still be coming: the connection is not reusable.
+        ((b"connection", b"close"),),
     )
-    await send({"type": "http.response.body", "body": body})
 
 
 def install(app: FastAPI, settings: Settings) -> None:

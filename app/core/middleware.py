@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import time
@@ -12,7 +11,7 @@ from collections.abc import Callable
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.core.errors import PROBLEM_JSON, TYPE_BASE
+from app.core.errors import send_problem
 from app.core.logging import request_id_var
 
 log = logging.getLogger("app.access")
@@ -115,24 +114,11 @@ class _BodyTooLarge(StarletteHTTPException):
 
 
 async def _too_large(scope: Scope, send: Send, limit: int) -> None:
-    body = json.dumps(
-        {
-            "type": TYPE_BASE + "content-too-large",
-            "title": "Content too large",
-            "status": 413,
-            "detail": f"The request body is larger than the limit of {limit} bytes.",
-            "instance": scope["path"],
-            "request_id": scope.get("state", {}).get("request_id"),
-        }
-    ).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [
-                (b"content-type", PROBLEM_JSON.encode()),
-                (b"content-length", str(len(body)).encode()),
-            ],
-        }
+    await send_problem(
+        scope,
+        send,
+        413,
+        "content-too-large",
+        "Content too large",
+        f"The request body is larger than the limit of {limit} bytes.",
     )
-    await send({"type": "http.response.body", "body": body})
